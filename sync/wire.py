@@ -1,0 +1,119 @@
+"""Wire schemas of the sync protocol, imported by both the device and the server.
+
+Sizes are bounded here so every endpoint rejects oversized input with a 4xx.
+"""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+RecordId = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        min_length=36,
+        max_length=36,
+    ),
+]
+DeviceId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$", min_length=32, max_length=32)]
+Base64Text = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]*={0,2}$", max_length=200_000)]
+
+MAX_BATCH_ITEMS = 1000
+ReviewState = Literal["received", "needs_info", "verified", "unverifiable", "rejected"]
+ItemStatus = Literal["accepted", "duplicate", "rejected"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EnvelopeHeader(_Strict):
+    """Visible header of a sealed record (the seal's associated data)."""
+
+    v: Literal[1]
+    record_id: RecordId
+    device_id: DeviceId
+    seq: int = Field(ge=1, le=2**53)
+
+
+class Envelope(_Strict):
+    """One sealed, signed record."""
+
+    header: EnvelopeHeader
+    sealed: Base64Text
+
+
+class SubmissionBatch(_Strict):
+    """POST /api/v1/submissions body (may be gzip-encoded)."""
+
+    envelopes: list[Envelope] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
+
+
+class ItemResult(_Strict):
+    """The server's answer for one envelope."""
+
+    record_id: str
+    status: ItemStatus
+    reason: str | None = None
+
+
+class SubmissionResponse(_Strict):
+    """One result per submitted envelope, in order, signed by the server."""
+
+    results: list[ItemResult]
+    receipt_signature: str = Field(
+        description="base64 Ed25519 signature by the server over canonical JSON of `results`"
+    )
+
+
+class EnrollRequest(_Strict):
+    """POST /api/v1/enroll: a device presents a one-time code and its public key."""
+
+    code: Annotated[str, StringConstraints(min_length=4, max_length=64)]
+    device_id: DeviceId
+    public_key: Annotated[Base64Text, StringConstraints(min_length=44, max_length=44)]
+    label: Annotated[str, StringConstraints(max_length=100)] | None = None
+
+
+class EnrollResponse(_Strict):
+    """What a device keeps after enrolment."""
+
+    device_id: DeviceId
+    credential: str
+    server_seal_key: str = Field(description="base64 X25519 public key records are sealed to")
+    server_sign_key: str = Field(description="base64 Ed25519 public key that signs receipts")
+
+
+class ReviewUpdate(_Strict):
+    """A change to one of this device's records, as decided by a verifier."""
+
+    cursor: int
+    record_id: str
+    state: ReviewState
+    message: str | None = Field(default=None, description="the verifier's question or reason")
+    changed_at: datetime
+
+
+class UpdatesResponse(_Strict):
+    """GET /api/v1/devices/me/updates?since=CURSOR."""
+
+    updates: list[ReviewUpdate]
+    cursor: int = Field(description="pass as `since` next time")
+    more: bool
+
+
+class Health(_Strict):
+    """GET /api/v1/health."""
+
+    status: Literal["ok"]
+    version: str
+
+
+class Bundle(_Strict):
+    """An offline bundle file: the outbox's sealed envelopes, as pushed."""
+
+    format: Literal["fieldapp-bundle"]
+    v: Literal[1]
+    device_id: DeviceId
+    envelopes: list[Envelope] = Field(max_length=100_000)
