@@ -1,0 +1,132 @@
+"""A real FieldApp server on loopback, for integration, sync and browser tests.
+
+    with live_server(tmp_path / "srv") as base_url:          # SQLite file in the data dir
+        code = create_enrollment_code(tmp_path / "srv")
+        create_user(tmp_path / "srv", "vera", "a long password", "verifier")
+        httpx.get(f"{base_url}/api/v1/health")
+
+`live_server(data_dir, database_url=None, *, port=None, env=None, timeout=30.0)` starts
+`python -m fieldapp serve --host 127.0.0.1 --port P --data-dir D [--database-url U]` as a
+subprocess (a free port unless given), waits until `GET /api/v1/health` answers, yields
+`http://127.0.0.1:P`, and stops the process (SIGTERM, then SIGKILL) on exit. The server's
+output goes to `data_dir/server.log` (shown in the error if it fails to start).
+
+`create_enrollment_code(data_dir, database_url=None, *, label=None, expires_hours=24.0) -> str`
+and `create_user(data_dir, username, password, role, database_url=None)` call the same admin
+functions as `fieldapp admin ...`, in this process (migrating the database first, so they also
+work before the server has started).
+"""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def live_server(
+    data_dir: Path | str,
+    database_url: str | None = None,
+    *,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 30.0,
+) -> Iterator[str]:
+    """Run `fieldapp serve` on 127.0.0.1 and yield its base URL; always stop it afterwards."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    command = [sys.executable, "-m", "fieldapp", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--data-dir", str(data_dir)]
+    if database_url:
+        command += ["--database-url", database_url]
+    process_env = {**os.environ, **(env or {})}
+    if database_url is None:  # the data dir's SQLite file, whatever the caller's environment says
+        process_env.pop("FIELDAPP_DATABASE_URL", None)
+    log_path = data_dir / "server.log"
+    base_url = f"http://127.0.0.1:{port}"
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=process_env, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        _wait_for_health(base_url, process, log_path, timeout)
+        yield base_url
+    finally:
+        _stop(process)
+
+
+def _wait_for_health(base_url: str, process: subprocess.Popen, log_path: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}:\n{_tail(log_path)}")
+        try:
+            if httpx.get(f"{base_url}/api/v1/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    _stop(process)
+    raise RuntimeError(f"server did not answer within {timeout} s:\n{_tail(log_path)}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _settings(data_dir: Path | str, database_url: str | None):
+    from server.settings import Settings
+
+    return Settings.resolve(data_dir=Path(data_dir), database_url=database_url, environ={})
+
+
+def create_enrollment_code(
+    data_dir: Path | str,
+    database_url: str | None = None,
+    *,
+    label: str | None = None,
+    expires_hours: float = 24.0,
+) -> str:
+    """A fresh one-time enrolment code (what `fieldapp admin enrollment-code` prints)."""
+    from server import admin
+
+    settings = _settings(data_dir, database_url)
+    return admin.create_enrollment_code(settings, label=label, expires_hours=expires_hours)
+
+
+def create_user(
+    data_dir: Path | str, username: str, password: str, role: str, database_url: str | None = None
+) -> None:
+    """A verifier or admin account (what `fieldapp admin create-user` makes)."""
+    from server import admin
+
+    admin.create_user(_settings(data_dir, database_url), username=username, password=password, role=role)
