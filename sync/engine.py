@@ -1,0 +1,219 @@
+"""The device's push/pull engine: one sync run over an Outbox and a SyncClient.
+
+Delivery guarantee (argued in docs/sync.md): a record leaves the outbox only
+when a server-signed receipt says `accepted` or `duplicate` for it, and the
+results of a batch are stored in one local transaction. The server keys records
+by id and body hash, so resending after any crash or cut is harmless.
+"""
+
+import contextlib
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from .batching import DEFAULT_MAX_BYTES, Batch, Batcher, EncodedItem
+from .canonical import canonical_bytes
+from .crypto import b64decode, verify
+from .errors import ProtocolError, SyncError
+from .failures import BatchTooLargeError, OfflineError, ReceiptError, TransportError
+from .outbox import Outbox
+from .report import RecordOutcome, SyncProgress, SyncReport
+from .retry import RetryPolicy, Stopped, with_retries
+from .transport import SyncClient
+from .wire import MAX_BATCH_ITEMS, SubmissionResponse
+
+ProgressCallback = Callable[[SyncProgress], None]
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    """Knobs of a sync run; the defaults suit a phone on a poor network."""
+
+    max_batch_bytes: int = DEFAULT_MAX_BYTES
+    max_batch_items: int = MAX_BATCH_ITEMS
+    updates_page: int = 500
+    max_update_pages: int = 10_000  # a bound, so a broken server cannot keep us paging forever
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+def verify_receipt(response: SubmissionResponse, record_ids: list[str], server_sign_key: bytes) -> None:
+    """The answer must hold one result per sent record, in order, signed by the server."""
+    if [r.record_id for r in response.results] != record_ids:
+        raise ReceiptError("the server's receipt does not list the records sent; nothing was marked")
+    try:
+        signature = b64decode(response.receipt_signature)
+    except ProtocolError as exc:
+        raise ReceiptError() from exc
+    signed = canonical_bytes([r.model_dump() for r in response.results])
+    if not verify(server_sign_key, signed, signature):
+        raise ReceiptError()
+
+
+class SyncEngine:
+    """Runs push then pull for one device. All I/O and time come in as parameters."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        client: SyncClient,
+        *,
+        server_sign_key: bytes,
+        options: SyncOptions | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        on_progress: ProgressCallback | None = None,
+        stop_requested: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self.outbox = outbox
+        self.client = client
+        self.server_sign_key = server_sign_key
+        self.options = options or SyncOptions()
+        self.sleep = sleep
+        self.rng = rng or random.SystemRandom()
+        self.clock = clock
+        self.on_progress = on_progress
+        self.stop_requested = stop_requested
+
+    # -- the whole run -------------------------------------------------------
+
+    def run(self, *, probe: bool = True) -> SyncReport:
+        """Probe, push every queued record, pull review updates; never raises SyncError."""
+        report = SyncReport(started_at=self.clock())
+        try:
+            if probe:
+                self._emit("probe", 0, 0, report)
+                self.client.health()
+            self.push(report)
+            if report.status == "done":
+                self.pull(report)
+        except Stopped:
+            report.status = "stopped"
+        except OfflineError as exc:
+            report.status, report.error = "offline", str(exc)
+        except TransportError as exc:
+            report.status, report.error = "retry_later", str(exc)
+        except SyncError as exc:
+            report.status, report.error = "failed", str(exc)
+        report.still_queued = self.outbox.count_queued()
+        report.finished_at = self.clock()
+        return report
+
+    # -- push ------------------------------------------------------------------
+
+    def push(self, report: SyncReport) -> None:
+        """Send every queued record in batches; results are stored batch by batch.
+
+        On a failure the error propagates after the records not answered are
+        listed as `deferred` in the report; they stay queued.
+        """
+        opts = self.options
+        total = self.outbox.count_queued()
+        batcher = Batcher(max_bytes=opts.max_batch_bytes, max_items=opts.max_batch_items)
+        after: str | None = None
+        exhausted = False
+        done = 0
+        wire_start = self.client.wire.sent
+        self._emit("push", 0, total, report)
+        batch: Batch | None = None
+        try:
+            while True:
+                if not exhausted and len(batcher.pending) < batcher.max_items:
+                    page = self.outbox.queued(after=after, limit=max(batcher.max_items, 100))
+                    if page:
+                        after = page[-1].record_id
+                        batcher.pending.extend(EncodedItem.of(item) for item in page)
+                    exhausted = len(page) < max(batcher.max_items, 100)
+                if self.stop_requested():
+                    raise Stopped()
+                batch = batcher.next_batch()
+                if batch is None:
+                    break
+                try:
+                    response = self._send(batch)
+                except BatchTooLargeError as exc:
+                    if len(batch.items) == 1:
+                        report.outcomes.append(RecordOutcome(batch.record_ids[0], "deferred", str(exc)))
+                        done += 1
+                        batch = None
+                        continue
+                    batcher.put_back(batch)
+                    batcher.max_bytes = max(1024, len(batch.body) // 2)
+                    batch = None
+                    continue
+                self.outbox.mark_results(response.results)
+                for result in response.results:
+                    outcome = "sent" if result.status == "accepted" else result.status
+                    report.outcomes.append(RecordOutcome(result.record_id, outcome, result.reason))
+                done += len(batch.items)
+                batch = None
+                report.bytes_sent = self.client.wire.sent - wire_start
+                self._emit("push", done, total, report)
+        except BaseException:
+            report.bytes_sent = self.client.wire.sent - wire_start
+            self._defer_rest(report, batch, batcher, after, exhausted)
+            raise
+
+    def _send(self, batch: Batch) -> SubmissionResponse:
+        def attempt() -> SubmissionResponse:
+            response = self.client.submit(batch.body)
+            verify_receipt(response, batch.record_ids, self.server_sign_key)
+            return response
+
+        return with_retries(attempt, policy=self.options.retry, sleep=self._sleep, rng=self.rng)
+
+    def _defer_rest(
+        self, report: SyncReport, batch: Batch | None, batcher: Batcher, after: str | None, exhausted: bool
+    ) -> None:
+        """List every record this run did not get an answer for as deferred (a result per record)."""
+        answered = {o.record_id for o in report.outcomes}
+        ids = (batch.record_ids if batch else []) + [e.item.record_id for e in batcher.pending]
+        # Listing is a courtesy: the records stay queued whatever happens here, and the
+        # error that stopped the run is the one worth reporting.
+        with contextlib.suppress(Exception):
+            while not exhausted:
+                page = self.outbox.queued(after=after, limit=1000)
+                ids.extend(item.record_id for item in page)
+                exhausted = len(page) < 1000
+                after = page[-1].record_id if page else after
+        report.outcomes.extend(RecordOutcome(i, "deferred") for i in ids if i not in answered)
+
+    # -- pull ------------------------------------------------------------------
+
+    def pull(self, report: SyncReport) -> None:
+        """Fetch review updates page by page; each page and its cursor are stored together."""
+        cursor = self.outbox.update_cursor()
+        for _ in range(self.options.max_update_pages):
+            if self.stop_requested():
+                raise Stopped()
+            since = cursor
+            page = with_retries(
+                lambda since=since: self.client.updates(since=since, limit=self.options.updates_page),
+                policy=self.options.retry,
+                sleep=self._sleep,
+                rng=self.rng,
+            )
+            if page.updates or page.cursor != cursor:
+                self.outbox.apply_updates(page.updates, page.cursor)
+            report.updates_pulled += len(page.updates)
+            self._emit("pull", report.updates_pulled, report.updates_pulled, report)
+            if not page.more:
+                return
+            if page.cursor <= cursor:
+                raise ProtocolError("the server's update cursor did not advance")
+            cursor = page.cursor
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _sleep(self, seconds: float) -> None:
+        if self.stop_requested():
+            raise Stopped()
+        self.sleep(seconds)
+        if self.stop_requested():
+            raise Stopped()
+
+    def _emit(self, phase: str, done: int, total: int, report: SyncReport) -> None:
+        if self.on_progress is not None:
+            self.on_progress(SyncProgress(phase, done, total, self.client.wire.sent))  # type: ignore[arg-type]

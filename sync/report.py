@@ -1,0 +1,90 @@
+"""What a sync run reports: a result per record, counts, and progress events."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+Outcome = Literal["sent", "duplicate", "rejected", "deferred"]
+# done: everything that could be sent was answered and updates were pulled.
+# offline / retry_later: a network or server problem; try again later (CLI exit 3).
+# stopped: the caller asked to stop (lock, exit); try again later.
+# failed: something time will not fix (credential revoked, not enrolled, refused) (CLI exit 1).
+Status = Literal["done", "offline", "retry_later", "stopped", "failed"]
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    """What happened to one queued record in this run."""
+
+    record_id: str
+    outcome: Outcome
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    """A progress event: records `done` of `total` in `phase`, and bytes sent so far."""
+
+    phase: Literal["probe", "push", "pull"]
+    done: int
+    total: int
+    bytes_sent: int
+
+
+@dataclass
+class SyncReport:
+    """The result of one push + pull."""
+
+    status: Status = "done"
+    outcomes: list[RecordOutcome] = field(default_factory=list)
+    still_queued: int = 0
+    updates_pulled: int = 0
+    bytes_sent: int = 0
+    error: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for o in self.outcomes if o.outcome == outcome)
+
+    @property
+    def sent(self) -> int:
+        return self.count("sent")
+
+    @property
+    def duplicate(self) -> int:
+        return self.count("duplicate")
+
+    @property
+    def rejected(self) -> int:
+        return self.count("rejected")
+
+    @property
+    def deferred(self) -> int:
+        return self.count("deferred")
+
+    @property
+    def delivered(self) -> int:
+        """Records the server now holds because of this run (accepted or duplicate)."""
+        return self.sent + self.duplicate
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `fieldapp sync --json` shape."""
+        return {
+            "status": self.status,
+            "sent": self.sent,
+            "duplicate": self.duplicate,
+            "rejected": self.rejected,
+            "deferred": self.deferred,
+            "still_queued": self.still_queued,
+            "updates_pulled": self.updates_pulled,
+            "bytes_sent": self.bytes_sent,
+            "error": self.error,
+            "started_at": self.started_at.isoformat() if self.started_at else None,
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "rejections": [
+                {"record_id": o.record_id, "reason": o.reason}
+                for o in self.outcomes
+                if o.outcome == "rejected"
+            ],
+        }

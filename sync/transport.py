@@ -1,0 +1,156 @@
+"""The device's HTTP calls to the server, over an httpx client passed in.
+
+Every failure becomes one of the exceptions in `sync.failures`, so the engine
+and the retry policy reason about kinds of failure, never about httpx:
+network errors, timeouts, 5xx and 429 are TransportErrors (retryable);
+401/403 are CredentialErrors; other 4xx are ServerRefusedErrors.
+"""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from .failures import (
+    BatchTooLargeError,
+    CredentialError,
+    OfflineError,
+    ServerBusyError,
+    ServerRefusedError,
+    TransportError,
+)
+from .retry import parse_retry_after
+from .wire import EnrollRequest, EnrollResponse, Health, SubmissionResponse, UpdatesResponse
+
+API = "/api/v1"
+# The probe must fail fast on a dead network; bulk calls may take longer.
+PROBE_TIMEOUT = httpx.Timeout(3.0, connect=2.0)
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+MAX_REASON_CHARS = 200
+
+
+@dataclass
+class WireCounter:
+    """Bytes this client put on the wire (request line, headers, body) and got back."""
+
+    sent: int = 0
+    received: int = 0
+
+
+class SyncClient:
+    """One server, one device credential, one httpx client (owned by the caller)."""
+
+    def __init__(self, http: httpx.Client, *, base_url: str, credential: str | None = None) -> None:
+        self._http = http
+        self._base = base_url.rstrip("/") + API
+        self._credential = credential
+        self.wire = WireCounter()
+
+    # -- calls -------------------------------------------------------------
+
+    def health(self) -> Health:
+        """The cheap connectivity probe: short timeouts, no credential needed."""
+        return self._call("GET", "/health", Health, timeout=PROBE_TIMEOUT, auth=False)
+
+    def enroll(self, request: EnrollRequest) -> EnrollResponse:
+        """Register this device with a one-time code; the answer holds the credential and server keys."""
+        body = request.model_dump_json().encode()
+        return self._call("POST", "/enroll", EnrollResponse, content=body, headers=_JSON, auth=False)
+
+    def submit(self, gzip_body: bytes) -> SubmissionResponse:
+        """POST one gzip-compressed SubmissionBatch (see sync.batching)."""
+        headers = {**_JSON, "Content-Encoding": "gzip"}
+        return self._call("POST", "/submissions", SubmissionResponse, content=gzip_body, headers=headers)
+
+    def updates(self, *, since: int, limit: int) -> UpdatesResponse:
+        """One page of review updates after the cursor `since`."""
+        return self._call(
+            "GET", "/devices/me/updates", UpdatesResponse, params={"since": since, "limit": limit}
+        )
+
+    # -- plumbing ----------------------------------------------------------
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        schema: type[BaseModel],
+        *,
+        auth: bool = True,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        headers = dict(headers or {})
+        if auth:
+            if not self._credential:
+                raise CredentialError("this device has no server credential: enrol first")
+            headers["Authorization"] = f"Bearer {self._credential}"
+        timeout = kwargs.pop("timeout", DEFAULT_TIMEOUT)
+        request = self._http.build_request(
+            method, self._base + path, headers=headers, timeout=timeout, **kwargs
+        )
+        self.wire.sent += _request_size(request)
+        try:
+            response = self._http.send(request)
+        except httpx.ConnectError as exc:
+            raise OfflineError(f"cannot reach the server: {_short(exc)}") from exc
+        except httpx.TimeoutException as exc:
+            raise TransportError(f"the server did not answer in time: {_short(exc)}") from exc
+        except httpx.TransportError as exc:  # cut mid-request or mid-response, protocol garbage
+            raise TransportError(f"the connection to the server broke: {_short(exc)}") from exc
+        self.wire.received += len(response.content) + _headers_size(response.headers)
+        _raise_for_status(response)
+        try:
+            return schema.model_validate_json(response.content)
+        except ValidationError as exc:
+            # A 2xx we cannot read is most likely a broken proxy or a cut answer: try again later.
+            raise TransportError(f"the server's answer to {path} could not be read") from exc
+
+
+_JSON = {"Content-Type": "application/json"}
+
+
+def _raise_for_status(response: httpx.Response) -> None:
+    status = response.status_code
+    if status < 400:
+        return
+    reason = _reason(response)
+    if status in (401, 403):
+        raise CredentialError(
+            f"the server refused this device's credential ({status}{': ' + reason if reason else ''}); "
+            "it may have been revoked: enrol again"
+        )
+    if status == 429 or status >= 500:
+        retry_after = parse_retry_after(response.headers.get("Retry-After")) if status in (429, 503) else None
+        message = f"the server is busy or failing ({status}); will retry"
+        raise ServerBusyError(message, retry_after=retry_after)
+    if status == 413:
+        raise BatchTooLargeError("the server refused the batch as too large (413)")
+    raise ServerRefusedError(f"the server refused the request ({status}{': ' + reason if reason else ''})")
+
+
+def _reason(response: httpx.Response) -> str:
+    """The server's `detail` text, bounded and on one line (never trusted to be short)."""
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        return ""
+    text = detail if isinstance(detail, str) else json.dumps(detail)[:MAX_REASON_CHARS]
+    return " ".join(text.split())[:MAX_REASON_CHARS]
+
+
+def _short(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:MAX_REASON_CHARS] or type(exc).__name__
+
+
+def _headers_size(headers: httpx.Headers) -> int:
+    # "Name: value\r\n" per header plus the blank line that ends them.
+    return sum(len(k) + len(v) + 4 for k, v in headers.raw) + 2
+
+
+def _request_size(request: httpx.Request) -> int:
+    line = len(request.method) + len(request.url.raw_path) + len(" HTTP/1.1\r\n") + 1
+    body = request.headers.get("Content-Length")
+    return line + _headers_size(request.headers) + (int(body) if body else 0)
