@@ -1,0 +1,60 @@
+"""The fixed vocabularies of the record format (DESIGN.md, "Record format").
+
+Values are exactly the strings that appear in records; labels and translations
+belong to the UI.
+"""
+
+KINDS: tuple[str, ...] = (
+    "unit_movement",
+    "withdrawal",
+    "foreign_fighters",
+    "violation",
+    "heavy_weapons",
+    "movement_restriction",
+    "other",
+)
+
+OBSERVED_BY: tuple[str, ...] = ("saw", "heard", "camera", "uav", "eyewitness", "imagery")
+CERTAINTIES: tuple[str, ...] = ("confirmed", "probable", "unconfirmed")
+LOCATION_SOURCES: tuple[str, ...] = ("gps", "manual", "place")
+
+# 16-point compass, clockwise from north.
+HEADINGS: tuple[str, ...] = (
+    "N",
+    "NNE",
+    "NE",
+    "ENE",
+    "E",
+    "ESE",
+    "SE",
+    "SSE",
+    "S",
+    "SSW",
+    "SW",
+    "WSW",
+    "W",
+    "WNW",
+    "NW",
+    "NNW",
+)
+RANGE_BANDS: tuple[str, ...] = ("<1km", "1-3km", "3-5km", "5-10km", ">10km")
+
+VEHICLE_TYPES: tuple[str, ...] = ("technical", "apc", "tank", "artillery", "mlrs", "truck")
+CASUALTY_TYPES: tuple[str, ...] = ("killed", "injured")
+
+COMPLETENESS: tuple[str, ...] = ("full", "partial")
+FIGHTER_ACTIVITIES: tuple[str, ...] = ("presence", "departure")
+MEANS: tuple[str, ...] = ("air", "land", "sea")
+VIOLATION_TYPES: tuple[str, ...] = (
+    "explosion",
+    "shelling",
+    "small_arms",
+    "heavy_machine_gun",
+    "airstrike",
+    "drone",
+    "projectile",
+)
+WEAPON_RELATIONS: tuple[str, ...] = ("beyond_withdrawal_line", "outside_storage_site", "other")
+RESTRICTIONS: tuple[str, ...] = ("denial", "delay", "other")
+
+ATTACHMENT_MIME_TYPES: tuple[str, ...] = ("image/jpeg", "image/png")

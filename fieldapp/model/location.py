@@ -1,0 +1,58 @@
+"""Where an observation was made: WGS84 coordinates, their accuracy and how they were obtained."""
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
+
+from .enums import LOCATION_SOURCES
+from .errors import FieldError, InvalidObservation
+from .limits import ACCURACY_M_MAX, LATLON_DECIMALS, METRE_DECIMALS
+from .mgrs import MGRS_FIELD, from_mgrs, to_mgrs
+from .types import StrictFloat, at_least, between, choice, rounded
+
+Latitude = Annotated[StrictFloat, AfterValidator(between(-90, 90)), AfterValidator(rounded(LATLON_DECIMALS))]
+Longitude = Annotated[
+    StrictFloat, AfterValidator(between(-180, 180)), AfterValidator(rounded(LATLON_DECIMALS))
+]
+AccuracyMetres = Annotated[
+    StrictFloat, AfterValidator(at_least(0, ACCURACY_M_MAX)), AfterValidator(rounded(METRE_DECIMALS))
+]
+
+
+class Location(BaseModel):
+    """A point as recorded: `source` is gps, manual (typed or MGRS) or place (picked from the list)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lat: Latitude
+    lon: Longitude
+    accuracy_m: AccuracyMetres | None = None
+    source: choice(LOCATION_SOURCES) = "manual"  # type: ignore[valid-type]
+
+    @property
+    def mgrs(self) -> str:
+        """The point as an MGRS reference (1 m), as monitors read and radio it."""
+        return to_mgrs(self.lat, self.lon)
+
+    def to_record(self) -> dict[str, Any]:
+        return {"lat": self.lat, "lon": self.lon, "accuracy_m": self.accuracy_m, "source": self.source}
+
+
+def resolve_mgrs_input(value: Any) -> tuple[Any, list[FieldError]]:
+    """Turn an input location given as {"mgrs": "..."} into lat/lon; anything else passes through.
+
+    Returns the location to validate and the errors found in the MGRS text.
+    """
+    if not isinstance(value, Mapping) or "mgrs" not in value:
+        return value, []
+    if "lat" in value or "lon" in value:
+        return value, [FieldError(MGRS_FIELD, "give either lat/lon or an MGRS reference, not both")]
+    try:
+        lat, lon = from_mgrs(value["mgrs"])
+    except InvalidObservation as exc:
+        return value, exc.errors
+    resolved = {key: item for key, item in value.items() if key != "mgrs"}
+    resolved.update(lat=lat, lon=lon)
+    resolved.setdefault("source", "manual")
+    return resolved, []
