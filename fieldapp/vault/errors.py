@@ -10,6 +10,11 @@ class VaultError(FieldAppError):
 class WrongPassphrase(VaultError):
     """Wrong passphrase."""
 
+    def __init__(self, message: str | None = None, *, remaining: int | None = None) -> None:
+        # How many more failures the device allows before it wipes itself (None: no limit).
+        self.remaining = remaining
+        super().__init__(*([message] if message else []))
+
 
 class NoDevice(VaultError):
     """No device is set up in this data directory: run `fieldapp init` first."""

@@ -1,0 +1,49 @@
+"""Use cases of the observer's device, shared by the Flet app and the command line.
+
+See docs/ARCHITECTURE.md, "Services". I/O comes in as parameters: the data dir, the
+clock, the KDF parameters.
+"""
+
+from fieldapp.model import FieldError, InvalidObservation
+from fieldapp.store import STATES, NotADraft, NotEditable, Page, RecordView, StatusEvent, UnknownRecord
+from fieldapp.vault import DeviceExists, Locked, NoDevice, WrongPassphrase
+
+from .clear_settings import ClearSettings, read_clear_settings, write_clear_settings
+from .clock import utc_now
+from .device import change_passphrase, create_device, device_exists, unlock_device, wipe_device
+from .errors import CannotAmend, DeviceWiped, InvalidItem, InvalidSetting
+from .tabs import TABS
+from .unlocked import AppSettings, DeviceInfo, Unlocked
+
+__all__ = [
+    "STATES",
+    "TABS",
+    "AppSettings",
+    "CannotAmend",
+    "ClearSettings",
+    "DeviceExists",
+    "DeviceInfo",
+    "DeviceWiped",
+    "FieldError",
+    "InvalidItem",
+    "InvalidObservation",
+    "InvalidSetting",
+    "Locked",
+    "NoDevice",
+    "NotADraft",
+    "NotEditable",
+    "Page",
+    "RecordView",
+    "StatusEvent",
+    "UnknownRecord",
+    "Unlocked",
+    "WrongPassphrase",
+    "change_passphrase",
+    "create_device",
+    "device_exists",
+    "read_clear_settings",
+    "unlock_device",
+    "utc_now",
+    "wipe_device",
+    "write_clear_settings",
+]

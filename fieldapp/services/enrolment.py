@@ -1,0 +1,113 @@
+"""Enrolment: register this device with a server using a one-time code.
+
+The server answers with a device credential and its two public keys: the seal key
+records are encrypted to, and the sign key that signs push receipts. They are
+stored encrypted in the device settings; then queued records are sealed at once.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import ValidationError
+
+from fieldapp.errors import FieldAppError
+from sync.crypto import PUBLIC_KEY_BYTES, b64decode
+from sync.errors import SyncError
+from sync.failures import CredentialError, ServerRefusedError
+from sync.transport import SyncClient
+from sync.wire import EnrollRequest
+
+
+class EnrolmentError(FieldAppError):
+    """Enrolment failed."""
+
+
+class InvalidServerUrl(EnrolmentError):
+    """The server address must look like https://host[:port] (or http:// on this computer)."""
+
+
+class InvalidCode(EnrolmentError):
+    """That enrolment code is not in the right form: ask the administrator for a new one."""
+
+
+class CodeRefused(EnrolmentError):
+    """The server refused the enrolment code: it may be wrong, used or expired."""
+
+
+@dataclass(frozen=True)
+class EnrolmentResult:
+    """What enrolment did: the server now knows this device; `sealed` queued records are ready."""
+
+    device_id: str
+    server_url: str
+    sealed: int
+
+
+def normalize_server_url(url: str) -> str:
+    """`https://host[:port][/path]` without a trailing slash; refuse anything else with one sentence."""
+    url = (url or "").strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise InvalidServerUrl(
+            f"not a server address: {url!r}; use https://host[:port] (http:// on a local network only)"
+        )
+    return url
+
+
+def is_enrolled(device: Any) -> bool:
+    """True once a credential and the server's keys are stored."""
+    settings = device.sync_settings
+    return all(settings.get(name) for name in ("server_url", "device_credential", "server_sign_key"))
+
+
+def enroll_device(
+    device: Any,
+    server_url: str,
+    code: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    label: str | None = None,
+) -> EnrolmentResult:
+    """POST /api/v1/enroll with this device's id and public key; keep what the server answers.
+
+    `device` is an unlocked device (`fieldapp.services.Unlocked`). The credential and keys
+    are written in one encrypted-settings transaction only after the answer checked out,
+    so a failed enrolment changes nothing.
+    """
+    url = normalize_server_url(server_url)
+    info = device.device_info()
+    try:
+        request = EnrollRequest(
+            code=code.strip(), device_id=info.device_id, public_key=info.public_key, label=label
+        )
+    except ValidationError as exc:
+        raise InvalidCode() from exc
+    with httpx.Client(transport=transport) as http:
+        try:
+            answer = SyncClient(http, base_url=url).enroll(request)
+        except (CredentialError, ServerRefusedError) as exc:
+            reason = f": {exc.reason}" if exc.reason else ""
+            raise CodeRefused(
+                f"the server refused the enrolment code ({exc.status_code}{reason}); "
+                "it may be wrong, used or expired"
+            ) from exc
+    seal_key, sign_key = _checked_keys(answer.server_seal_key, answer.server_sign_key)
+    if answer.device_id != info.device_id:
+        raise SyncError("the server enrolled a different device id; nothing was stored")
+    device.sync_settings.set(
+        server_url=url,
+        device_credential=answer.credential,
+        server_seal_key=answer.server_seal_key,
+        server_sign_key=answer.server_sign_key,
+        update_cursor=0,
+    )
+    return EnrolmentResult(device_id=info.device_id, server_url=url, sealed=device.seal_queued())
+
+
+def _checked_keys(seal_b64: str, sign_b64: str) -> tuple[bytes, bytes]:
+    keys = (b64decode(seal_b64), b64decode(sign_b64))
+    if any(len(key) != PUBLIC_KEY_BYTES for key in keys):
+        raise SyncError("the server's public keys are not valid; nothing was stored")
+    return keys

@@ -1,0 +1,66 @@
+"""The SQLite file: engine factory, pragmas, schema and its version.
+
+No engine exists until `open_database` is called. Every transaction starts with
+BEGIN IMMEDIATE, so two finalizes (even from two processes) are serialized and
+can't take the same sequence number.
+"""
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import SQLModel
+
+from .errors import DatabaseTooNew
+from .tables import MetaRow, ObservationRow, StatusEventRow
+
+DATABASE_FILE = "fieldapp.db"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 5000
+
+
+def database_path(data_dir: Path) -> Path:
+    return Path(data_dir) / DATABASE_FILE
+
+
+def open_database(data_dir: Path, *, synchronous: str = "FULL") -> Engine:
+    """An engine over data_dir/fieldapp.db, with the schema created or checked.
+
+    synchronous=FULL: a finalized record survives a power cut once `finalize` returns
+    (bench/save.py measures its cost against NORMAL).
+    """
+    path = database_path(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy's "begin" below issue the BEGIN, not the sqlite3 module.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA synchronous = {synchronous}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA temp_store = MEMORY")  # no temp files beside the database
+        cursor.execute("PRAGMA secure_delete = ON")  # deleted drafts' ciphertext is zeroed
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    _prepare_schema(engine)
+    return engine
+
+
+def _prepare_schema(engine: Engine) -> None:
+    with engine.begin() as connection:
+        version = connection.exec_driver_sql("PRAGMA user_version").scalar_one()
+        if version > SCHEMA_VERSION:
+            raise DatabaseTooNew()
+        if version == 0:
+            # Only our tables: other packages' models may share SQLModel.metadata in one process.
+            tables = [model.__table__ for model in (ObservationRow, StatusEventRow, MetaRow)]
+            SQLModel.metadata.create_all(connection, tables=tables)
+            connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # Later releases: migrate step by step from `version` to SCHEMA_VERSION here.
