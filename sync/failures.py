@@ -11,6 +11,8 @@ class TransportError(SyncError):
     """The server could not be reached or did not answer properly; will retry."""
 
     retryable = True
+    status_code: int | None = None  # the HTTP status, when there was an answer
+    reason: str = ""  # the server's `detail`, bounded, when it gave one
 
     def __init__(self, message: str = "", *, retry_after: float | None = None) -> None:
         super().__init__(message)
@@ -33,6 +35,8 @@ class CredentialError(SyncError):
     """The server refused this device's credential: it may have been revoked. Enrol again."""
 
     retryable = False
+    status_code: int | None = None
+    reason: str = ""
 
 
 class NotEnrolledError(SyncError):
@@ -45,6 +49,8 @@ class ServerRefusedError(SyncError):
     """The server refused the request."""
 
     retryable = False
+    status_code: int | None = None
+    reason: str = ""
 
 
 class BatchTooLargeError(ServerRefusedError):

@@ -117,18 +117,24 @@ def _raise_for_status(response: httpx.Response) -> None:
     if status < 400:
         return
     reason = _reason(response)
+    suffix = f"{status}: {reason}" if reason else f"{status}"
+    error: TransportError | CredentialError | ServerRefusedError
     if status in (401, 403):
-        raise CredentialError(
-            f"the server refused this device's credential ({status}{': ' + reason if reason else ''}); "
-            "it may have been revoked: enrol again"
+        error = CredentialError(
+            f"the server refused this device's credential ({suffix}); it may have been revoked: enrol again"
         )
-    if status == 429 or status >= 500:
+    elif status == 429 or status >= 500:
         retry_after = parse_retry_after(response.headers.get("Retry-After")) if status in (429, 503) else None
-        message = f"the server is busy or failing ({status}); will retry"
-        raise ServerBusyError(message, retry_after=retry_after)
-    if status == 413:
-        raise BatchTooLargeError("the server refused the batch as too large (413)")
-    raise ServerRefusedError(f"the server refused the request ({status}{': ' + reason if reason else ''})")
+        error = ServerBusyError(
+            f"the server is busy or failing ({status}); will retry", retry_after=retry_after
+        )
+    elif status == 413:
+        error = BatchTooLargeError(f"the server refused the request as too large ({suffix})")
+    else:
+        error = ServerRefusedError(f"the server refused the request ({suffix})")
+    # Callers that know the context (enrolment) word their own message from these.
+    error.status_code, error.reason = status, reason
+    raise error
 
 
 def _reason(response: httpx.Response) -> str:

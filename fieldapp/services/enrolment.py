@@ -93,9 +93,9 @@ def enroll_device(
                 f"the server refused the enrolment code ({exc.status_code}{reason}); "
                 "it may be wrong, used or expired"
             ) from exc
-    seal_key, sign_key = _checked_keys(answer.server_seal_key, answer.server_sign_key)
+    _check_keys(answer.server_seal_key, answer.server_sign_key)
     if answer.device_id != info.device_id:
-        raise SyncError("the server enrolled a different device id; nothing was stored")
+        raise EnrolmentError("the server enrolled a different device id; nothing was stored")
     device.sync_settings.set(
         server_url=url,
         device_credential=answer.credential,
@@ -106,8 +106,10 @@ def enroll_device(
     return EnrolmentResult(device_id=info.device_id, server_url=url, sealed=device.seal_queued())
 
 
-def _checked_keys(seal_b64: str, sign_b64: str) -> tuple[bytes, bytes]:
-    keys = (b64decode(seal_b64), b64decode(sign_b64))
+def _check_keys(*keys_b64: str) -> None:
+    try:
+        keys = [b64decode(key) for key in keys_b64]
+    except SyncError as exc:
+        raise EnrolmentError("the server's public keys are not valid; nothing was stored") from exc
     if any(len(key) != PUBLIC_KEY_BYTES for key in keys):
-        raise SyncError("the server's public keys are not valid; nothing was stored")
-    return keys
+        raise EnrolmentError("the server's public keys are not valid; nothing was stored")
