@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from model_examples import FULL_DETAILS, NOW, OTHER_ID, RECORD_ID, SHA, record
+from model_examples import FULL_DETAILS, NOW, OTHER_ID, RECORD_ID, record
 
 from fieldapp.errors import FieldAppError
 from fieldapp.model import (
@@ -348,7 +348,7 @@ class TestObservedAt:
 
     def test_now_must_be_aware(self) -> None:
         with pytest.raises(ValueError, match="timezone-aware"):
-            parse_observation(record(), now=datetime(2024, 5, 1, 12, 0))  # noqa: DTZ001
+            parse_observation(record(), now=datetime(2024, 5, 1, 12, 0))
 
     def test_old_but_plausible_is_fine(self) -> None:
         parse_observation(record(observed_at="2000-01-01T00:00:00Z"), now=datetime.now(UTC))
