@@ -12,6 +12,7 @@ from .clear_settings import ClearSettings, read_clear_settings, write_clear_sett
 from .clock import utc_now
 from .device import change_passphrase, create_device, device_exists, unlock_device, wipe_device
 from .errors import CannotAmend, DeviceWiped, InvalidItem, InvalidSetting
+from .paths import default_data_dir, resolve_data_dir
 from .tabs import TABS
 from .unlocked import AppSettings, DeviceInfo, Unlocked
 
@@ -40,8 +41,10 @@ __all__ = [
     "WrongPassphrase",
     "change_passphrase",
     "create_device",
+    "default_data_dir",
     "device_exists",
     "read_clear_settings",
+    "resolve_data_dir",
     "unlock_device",
     "utc_now",
     "wipe_device",

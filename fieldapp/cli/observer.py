@@ -1,0 +1,333 @@
+"""Observer verbs: init, record, list, show, finalize, passphrase, wipe.
+
+Each handler imports what it uses (the store pulls in SQLModel), so `fieldapp --help`
+and other verbs start fast. Passphrases come from FIELDAPP_PASSPHRASE (and, for a new
+one, FIELDAPP_NEW_PASSPHRASE) or stdin, never from an argument.
+"""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from fieldapp.errors import FieldAppError
+
+PASSPHRASE_ENV = "FIELDAPP_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
+NEW_PASSPHRASE_ENV = "FIELDAPP_NEW_PASSPHRASE"  # noqa: S105
+WIPE_WORD = "WIPE"
+
+
+class BadInput(FieldAppError):
+    """The input is not a JSON object, a JSON array of objects, or JSON lines."""
+
+
+class NotConfirmed(FieldAppError):
+    """Nothing was wiped: the confirmation was not given."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    add_data_dir_option(common)
+
+    init = subparsers.add_parser("init", parents=[common], help="create the vault and the device identity")
+    init.set_defaults(handler=run_init)
+
+    record = subparsers.add_parser(
+        "record", parents=[common], help="store observations from JSON; prints the new ids"
+    )
+    record.add_argument("--kind", help="the observations' kind (fills it in, or must match it)")
+    record.add_argument(
+        "--json",
+        dest="json_source",
+        metavar="FILE|-",
+        required=True,
+        help="one JSON object, a JSON array, or JSON lines; - reads stdin",
+    )
+    record.add_argument("--finalize", action="store_true", help="sign them at once (they become read-only)")
+    record.set_defaults(handler=run_record)
+
+    listing = subparsers.add_parser("list", parents=[common], help="list observations, newest first")
+    listing.add_argument("--state", help="only this state (draft, queued, sent, received, ...)")
+    listing.add_argument("--json", action="store_true", help="an array of records in Record format")
+    listing.set_defaults(handler=run_list)
+
+    show = subparsers.add_parser("show", parents=[common], help="one observation with its status history")
+    show.add_argument("record_id", metavar="ID")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=run_show)
+
+    finalize = subparsers.add_parser(
+        "finalize", parents=[common], help="sign a draft into the device's chain"
+    )
+    finalize.add_argument("record_id", metavar="ID")
+    finalize.set_defaults(handler=run_finalize)
+
+    passphrase = subparsers.add_parser(
+        "passphrase",
+        parents=[common],
+        help=f"change the passphrase (old from {PASSPHRASE_ENV} or stdin, new from {NEW_PASSPHRASE_ENV} "
+        "or the next stdin line)",
+    )
+    passphrase.set_defaults(handler=run_passphrase)
+
+    wipe = subparsers.add_parser(
+        "wipe", parents=[common], help="destroy the keys and every record on this device"
+    )
+    wipe.add_argument("--yes", action="store_true", help="don't ask (for scripts)")
+    wipe.set_defaults(handler=run_wipe)
+
+
+# --- shared with other verb modules (e.g. enroll, sync) ------------------------------------
+
+
+def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="the device's data directory (default: $FIELDAPP_DATA_DIR, else the user data directory)",
+    )
+
+
+def data_dir_from(args: argparse.Namespace) -> Path:
+    from fieldapp.services import resolve_data_dir
+
+    return resolve_data_dir(getattr(args, "data_dir", None))
+
+
+def unlock_from(args: argparse.Namespace):
+    """Unlock the device named by --data-dir with the passphrase from the env or stdin."""
+    from fieldapp.cli.secrets import read_secret
+    from fieldapp.services import NoDevice, device_exists, unlock_device
+
+    data_dir = data_dir_from(args)
+    if not device_exists(data_dir):
+        raise NoDevice(f"no device in {data_dir}: run `fieldapp init` first")
+    return unlock_device(data_dir, read_secret(PASSPHRASE_ENV, "Passphrase: "))
+
+
+# --- verbs -----------------------------------------------------------------------------------
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from fieldapp.cli.secrets import read_secret
+    from fieldapp.services import DeviceExists, create_device, device_exists
+
+    data_dir = data_dir_from(args)
+    if device_exists(data_dir):
+        raise DeviceExists(f"a device is already set up in {data_dir}")
+    passphrase = read_secret(PASSPHRASE_ENV, "New passphrase: ")
+    if sys.stdin.isatty() and PASSPHRASE_ENV not in _environ():
+        import getpass
+
+        if getpass.getpass("Repeat the passphrase: ") != passphrase:
+            raise FieldAppError("the two passphrases differ; nothing was created")
+    with create_device(data_dir, passphrase) as device:
+        info = device.device_info()
+    print(f"device {info.device_id} created in {data_dir}")
+    print(f"key fingerprint {info.fingerprint}")
+    return 0
+
+
+def run_record(args: argparse.Namespace) -> int:
+    from fieldapp.model import KINDS
+
+    if args.kind is not None and args.kind not in KINDS:
+        raise BadInput(f"--kind must be one of: {', '.join(KINDS)}")
+    if args.json_source == "-":
+        device = unlock_from(args)  # the first stdin line may be the passphrase
+        try:
+            items = parse_json_input(sys.stdin.read(), source="standard input")
+            ids = _record_items(device, items, args)
+        finally:
+            device.lock()
+    else:
+        items = parse_json_input(_read_file(args.json_source), source=args.json_source)
+        with unlock_from(args) as device:
+            ids = _record_items(device, items, args)
+    print("\n".join(ids))
+    return 0
+
+
+def _record_items(device: Any, items: list[Any], args: argparse.Namespace) -> list[str]:
+    if not items:
+        raise BadInput("no observations in the input")
+    return device.record_many(items, kind=args.kind, finalize=args.finalize)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from fieldapp.services import STATES
+
+    if args.state is not None and args.state not in STATES:
+        raise FieldAppError(f"--state must be one of: {', '.join(STATES)}")
+    with unlock_from(args) as device:
+        records = []
+        cursor = None
+        while True:
+            page = device.list_page(None if args.state is None else [args.state], cursor=cursor, limit=500)
+            records.extend(page.items)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+    if args.json:
+        json.dump([record.to_json() for record in records], sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        print(format_table(records))
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with unlock_from(args) as device:
+        view = device.get(args.record_id)
+    if args.json:
+        out = view.to_json()
+        out["history"] = [{"state": e.state, "at": e.at, "message": e.message} for e in view.history]
+        out["delivery_error"] = view.delivery_error
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        print(format_detail(view))
+    return 0
+
+
+def run_finalize(args: argparse.Namespace) -> int:
+    with unlock_from(args) as device:
+        view = device.finalize(args.record_id)
+    print(f"{view.id} finalized as record {view.seq} of this device")
+    return 0
+
+
+def run_passphrase(args: argparse.Namespace) -> int:
+    from fieldapp.cli.secrets import read_secret
+    from fieldapp.services import NoDevice, change_passphrase, device_exists
+
+    data_dir = data_dir_from(args)
+    if not device_exists(data_dir):
+        raise NoDevice(f"no device in {data_dir}: run `fieldapp init` first")
+    old = read_secret(PASSPHRASE_ENV, "Current passphrase: ")
+    new = read_secret(NEW_PASSPHRASE_ENV, "New passphrase: ")
+    if sys.stdin.isatty() and NEW_PASSPHRASE_ENV not in _environ():
+        import getpass
+
+        if getpass.getpass("Repeat the new passphrase: ") != new:
+            raise FieldAppError("the two new passphrases differ; the passphrase was not changed")
+    change_passphrase(data_dir, old, new)
+    print("passphrase changed")
+    return 0
+
+
+def run_wipe(args: argparse.Namespace) -> int:
+    from fieldapp.services import wipe_device
+
+    data_dir = data_dir_from(args)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise NotConfirmed("nothing was wiped: pass --yes to wipe without a terminal")
+        print(f"This destroys the keys and every observation in {data_dir}. It can't be undone.")
+        if input(f"Type {WIPE_WORD} to wipe: ").strip() != WIPE_WORD:
+            raise NotConfirmed()
+    wipe_device(data_dir)
+    print(f"wiped {data_dir}")
+    return 0
+
+
+# --- input and output ----------------------------------------------------------------------
+
+
+def parse_json_input(text: str, *, source: str) -> list[Any]:
+    """One JSON object, a JSON array, or JSON lines (one value per non-blank line)."""
+    try:
+        value = json.loads(text)
+    except ValueError as whole_error:
+        lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+        if len(lines) < 2:
+            raise BadInput(f"{source} is not valid JSON: {_json_reason(whole_error)}") from None
+        items = []
+        for number, line in lines:
+            try:
+                items.append(json.loads(line))
+            except ValueError as exc:
+                raise BadInput(f"{source}, line {number}: not valid JSON ({_json_reason(exc)})") from None
+        return items
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return [value]
+    raise BadInput()
+
+
+def _json_reason(exc: ValueError) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+    return str(exc)
+
+
+def _read_file(name: str) -> str:
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BadInput(f"{name} is not UTF-8 text") from None
+    except OSError as exc:
+        raise BadInput(f"cannot read {name}: {exc.strerror or exc}") from None
+
+
+def format_table(records: list[Any]) -> str:
+    if not records:
+        return "no observations"
+    rows = [("ID", "KIND", "STATE", "SEQ", "OBSERVED AT", "DESCRIPTION")]
+    for view in records:
+        rows.append(
+            (
+                view.id,
+                view.kind,
+                view.state,
+                "" if view.seq is None else str(view.seq),
+                str(view.record.get("observed_at", "")),
+                _short(view.record.get("description") or ""),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
+        for row in rows
+    )
+
+
+def format_detail(view: Any) -> str:
+    record = view.record
+    lines = [
+        f"id            {view.id}",
+        f"kind          {view.kind}",
+        f"state         {view.state}",
+    ]
+    if view.finalized:
+        lines += [
+            f"seq           {view.seq}",
+            f"recorded at   {view.recorded_at}",
+            f"prev hash     {view.prev_hash or '-'}",
+            f"signature     {view.signature}",
+        ]
+    if view.delivery_error:
+        lines.append(f"not accepted  {view.delivery_error}")
+    lines.append("")
+    for key, value in record.items():
+        if key in ("id", "kind"):
+            continue
+        shown = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+        lines.append(f"{key:<18}{'-' if shown is None else shown}")
+    if view.history:
+        lines += ["", "history"]
+        for event in view.history:
+            lines.append(f"  {event.at}  {event.state}" + (f"  {event.message}" if event.message else ""))
+    return "\n".join(lines)
+
+
+def _short(text: str, width: int = 48) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _environ() -> dict[str, str]:
+    return dict(os.environ)
