@@ -1,0 +1,102 @@
+"""Sync verbs: enroll, sync, export-bundle.
+
+Data dir and passphrase as for the observer verbs (`--data-dir`, FIELDAPP_PASSPHRASE or
+stdin). `sync` exits 0 when done, 3 when offline or the server asked to retry later
+(nothing is lost: run it again), 1 on an error waiting will not fix.
+"""
+
+import argparse
+import json
+import sys
+
+from fieldapp.cli.observer import add_data_dir_option, unlock_from
+
+EXIT_DONE = 0
+EXIT_ERROR = 1
+EXIT_RETRY_LATER = 3
+EXIT_FOR_STATUS = {
+    "done": EXIT_DONE,
+    "offline": EXIT_RETRY_LATER,
+    "retry_later": EXIT_RETRY_LATER,
+    "stopped": EXIT_RETRY_LATER,
+    "failed": EXIT_ERROR,
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    add_data_dir_option(common)
+
+    enroll = subparsers.add_parser(
+        "enroll", parents=[common], help="register this device with a server, using a one-time code"
+    )
+    enroll.add_argument("--server", required=True, metavar="URL", help="the server, e.g. https://host")
+    enroll.add_argument("--code", required=True, help="the one-time enrolment code from an administrator")
+    enroll.add_argument("--label", help="a name for this device on the server (optional)")
+    enroll.set_defaults(handler=run_enroll)
+
+    sync = subparsers.add_parser(
+        "sync", parents=[common], help="send queued records and fetch review updates (exit 3: retry later)"
+    )
+    sync.add_argument("--json", action="store_true", help="print the counts as one JSON object")
+    sync.set_defaults(handler=run_sync_verb)
+
+    bundle = subparsers.add_parser(
+        "export-bundle",
+        parents=[common],
+        help="write queued, sealed records to one file for offline transfer",
+    )
+    bundle.add_argument("--out", required=True, metavar="FILE", help="the bundle file to write")
+    bundle.set_defaults(handler=run_export_bundle)
+
+
+def run_enroll(args: argparse.Namespace) -> int:
+    from fieldapp.services.enrolment import enroll_device
+
+    with unlock_from(args) as device:
+        result = enroll_device(device, args.server, args.code, label=args.label)
+    print(f"enrolled device {result.device_id} with {result.server_url}")
+    print(f"{result.sealed} queued record(s) sealed and ready to send")
+    return EXIT_DONE
+
+
+def run_sync_verb(args: argparse.Namespace) -> int:
+    from fieldapp.services.syncing import run_sync
+
+    on_progress = _print_progress if sys.stderr.isatty() and not args.json else None
+    with unlock_from(args) as device:
+        report = run_sync(device, on_progress=on_progress)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print(
+            f"sent {report.sent}, duplicate {report.duplicate}, rejected {report.rejected}, "
+            f"still queued {report.still_queued}, updates pulled {report.updates_pulled}"
+        )
+        for outcome in report.outcomes:
+            if outcome.outcome == "rejected":
+                print(f"rejected {outcome.record_id}: {outcome.reason}")
+    if report.error:
+        label = "error" if report.status == "failed" else "retry later"
+        print(f"{label}: {report.error}", file=sys.stderr)
+    return EXIT_FOR_STATUS[report.status]
+
+
+def run_export_bundle(args: argparse.Namespace) -> int:
+    from fieldapp.services.syncing import export_bundle
+
+    with unlock_from(args) as device:
+        count = export_bundle(device, args.out)
+    print(f"wrote {count} record(s) to {args.out}; they stay queued until the server confirms them")
+    return EXIT_DONE
+
+
+def _print_progress(progress) -> None:
+    if progress.phase == "push":
+        print(
+            f"\rsending {progress.done}/{progress.total} ({progress.bytes_sent // 1024} KiB)",
+            end="",
+            file=sys.stderr,
+        )
+        if progress.done == progress.total:
+            print(file=sys.stderr)
