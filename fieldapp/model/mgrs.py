@@ -15,13 +15,21 @@ def _bad(reason: str) -> InvalidObservation:
 
 
 def to_mgrs(lat: float, lon: float, *, digits: int = 5) -> str:
-    """A grid reference like "33R XQ 51482 52856" (5 digits each way = 1 m squares)."""
+    """A grid reference like "33R XQ 51482 52856" (`digits` each way: 5 = 1 m squares, 4 = 10 m...).
+
+    Digits are truncated, not rounded, as MGRS requires: the reference names the square the point is in.
+    """
     from pygeodesy.utm import toUtm8  # lazy: keeps `import fieldapp.model` fast
 
-    if not (-80.0 <= lat <= 84.0 and -180.0 <= lon <= 180.0):
+    if not (-80.0 <= lat < 84.0 and -180.0 <= lon <= 180.0):
         # MGRS proper stops at 80°S/84°N; the poles use UPS, which no monitor here needs.
         raise _bad("MGRS covers latitudes 80°S to 84°N only")
-    return toUtm8(lat, lon).toMgrs().toStr(prec=digits, sep=" ")
+    if not 0 <= digits <= 5:
+        raise ValueError("MGRS references have 0 to 5 digits each way")
+    try:
+        return toUtm8(lat, lon).toMgrs().toStr(prec=digits - 5, sep=" ")  # pygeodesy's prec counts from 1 m
+    except (ValueError, TypeError, ArithmeticError) as exc:  # pygeodesy's errors derive from these
+        raise _bad("has no MGRS reference") from exc
 
 
 def normalize_mgrs(text: str) -> str:
