@@ -1,0 +1,71 @@
+"""Administrator tasks behind `fieldapp admin ...` (and the test helpers), on a settings object."""
+
+import gzip
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from sync.wire import Bundle, ItemResult
+
+from . import accounts, enrollment, exports
+from .api.admin_routes import import_bundle as _import_bundle
+from .clock import Clock, utc_now
+from .errors import InvalidInput
+from .report_filters import ReportFilters
+from .runtime import opened
+from .settings import Settings
+
+
+def create_user(
+    settings: Settings, *, username: str, password: str, role: str, clock: Clock = utc_now
+) -> None:
+    with opened(settings, clock=clock) as ctx, ctx.transaction() as session:
+        accounts.create_user(
+            session, settings, clock=ctx.clock, username=username, password=password, role=role
+        )
+
+
+def create_enrollment_code(
+    settings: Settings, *, label: str | None = None, expires_hours: float = 24.0, clock: Clock = utc_now
+) -> str:
+    with opened(settings, clock=clock) as ctx, ctx.transaction() as session:
+        code, _row = enrollment.create_code(
+            session, clock=ctx.clock, label=label, expires_hours=expires_hours
+        )
+    return code
+
+
+def read_bundle(path: Path) -> Bundle:
+    """A bundle file (JSON, optionally gzip-compressed), validated."""
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise InvalidInput(f"{path} is not a valid gzip file") from exc
+    try:
+        return Bundle.model_validate_json(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "file"
+        raise InvalidInput(f"{path} is not a FieldApp bundle ({where}: {first['msg']})") from exc
+    except json.JSONDecodeError as exc:  # pragma: no cover - pydantic reports JSON errors itself
+        raise InvalidInput(f"{path} is not JSON") from exc
+
+
+def import_bundle(settings: Settings, path: Path, *, clock: Clock = utc_now) -> list[ItemResult]:
+    bundle = read_bundle(path)
+    with opened(settings, clock=clock) as ctx:
+        return _import_bundle(bundle, ctx)
+
+
+def export(settings: Settings, *, fmt: str, state: str | None = None, clock: Clock = utc_now) -> str:
+    """The export as text, exactly as the API serves it."""
+    filters = ReportFilters(state=state)
+    with opened(settings, clock=clock) as ctx, ctx.transaction() as session:
+        if fmt == "geojson":
+            return json.dumps(exports.geojson(session, filters), ensure_ascii=False)
+        if fmt == "csv":
+            return exports.csv_text(session, filters)
+    raise InvalidInput("format must be geojson or csv")

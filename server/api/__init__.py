@@ -1,0 +1,1 @@
+"""The HTTP layer: routers, authentication, body limits, error mapping."""

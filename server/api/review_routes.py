@@ -1,0 +1,211 @@
+"""Review routes for verifiers (and administrators): queue, detail, locks, decisions, exports."""
+
+import json
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi.responses import JSONResponse
+
+from .. import corroboration, exports, locks, review
+from ..clock import as_utc
+from ..errors import InvalidInput
+from ..record_fields import KINDS
+from ..report_filters import ReportFilters, parse_bbox
+from ..schemas import (
+    AuditEvent,
+    CorroborationResponse,
+    DecisionRequest,
+    LockInfo,
+    ReportDetail,
+    ReportPage,
+    ReviewState,
+)
+from .auth import Verifier
+from .context import Ctx
+from .errors import ERROR_RESPONSES
+
+router = APIRouter(responses=ERROR_RESPONSES)
+
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+RecordIdPath = Annotated[
+    str, Path(pattern=UUID_PATTERN, min_length=36, max_length=36, description="record id (UUID)")
+]
+Kind = Literal[KINDS]  # type: ignore[valid-type]
+
+
+def report_filters(
+    state: ReviewState | None = None,
+    kind: Kind | None = None,
+    device_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+    observed_from: Annotated[datetime | None, Query(description="inclusive; no offset means UTC")] = None,
+    observed_to: Annotated[datetime | None, Query(description="inclusive; no offset means UTC")] = None,
+    bbox: Annotated[str | None, Query(max_length=200, description="min_lon,min_lat,max_lon,max_lat")] = None,
+) -> ReportFilters:
+    return ReportFilters(
+        state=state,
+        kind=kind,
+        device_id=device_id,
+        observed_from=_moment(observed_from),
+        observed_to=_moment(observed_to),
+        bbox=parse_bbox(bbox),
+    )
+
+
+Filters = Annotated[ReportFilters, Depends(report_filters)]
+
+
+def _moment(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return as_utc(value)
+    except (OverflowError, ValueError) as exc:
+        raise InvalidInput("timestamp out of range") from exc
+
+
+@router.get("/reports", response_model=ReportPage, tags=["review"])
+def report_queue(
+    filters: Filters,
+    _: Verifier,
+    ctx: Ctx,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> ReportPage:
+    """The review queue, oldest received first, with counts per state."""
+    with ctx.transaction() as session:
+        return review.queue(session, filters, limit=limit, offset=offset)
+
+
+@router.get("/reports/counts", response_model=dict[str, int], tags=["review"])
+def report_counts(
+    filters: Filters,
+    _: Verifier,
+    ctx: Ctx,
+) -> dict[str, int]:
+    """Reports per state under the filters (the state filter itself is ignored)."""
+    with ctx.transaction() as session:
+        return review.counts(session, filters)
+
+
+@router.get("/reports/{record_id}", response_model=ReportDetail, tags=["review"])
+def report_detail(
+    record_id: RecordIdPath,
+    _: Verifier,
+    ctx: Ctx,
+) -> ReportDetail:
+    """Everything about one report, with its signature re-verified and its chain checked now."""
+    with ctx.transaction() as session:
+        return review.detail(session, ctx.settings, record_id, clock=ctx.clock)
+
+
+@router.post("/reports/{record_id}/lock", response_model=LockInfo, tags=["review"])
+def take_lock(
+    record_id: RecordIdPath,
+    principal: Verifier,
+    ctx: Ctx,
+) -> LockInfo:
+    """Take (or refresh) the reviewer lock for 15 minutes; 409 if another verifier holds it."""
+    with ctx.transaction() as session:
+        return locks.take(session, ctx.settings, record_id, username=principal.username, clock=ctx.clock)
+
+
+@router.delete("/reports/{record_id}/lock", status_code=204, tags=["review"])
+def release_lock(
+    record_id: RecordIdPath,
+    principal: Verifier,
+    ctx: Ctx,
+) -> Response:
+    """Release your lock (nothing happens if you don't hold it)."""
+    with ctx.transaction() as session:
+        review.get_report(session, record_id)
+        locks.release(session, record_id, username=principal.username)
+    return Response(status_code=204)
+
+
+@router.post("/reports/{record_id}/decision", response_model=ReportDetail, tags=["review"])
+def decide(
+    body: DecisionRequest,
+    record_id: RecordIdPath,
+    principal: Verifier,
+    ctx: Ctx,
+) -> ReportDetail:
+    """verified, unverifiable, rejected or needs_info (a reason is required for the last two).
+
+    Needs the reviewer lock: taken implicitly if free, 409 if someone else holds it;
+    released afterwards. Appends to the audit trail and to the device's updates.
+    """
+    with ctx.transaction() as session:
+        review.decide(
+            session,
+            ctx.settings,
+            record_id,
+            state=body.state,
+            reason=body.reason,
+            actor=principal.username,
+            clock=ctx.clock,
+        )
+    with ctx.transaction() as session:
+        return review.detail(session, ctx.settings, record_id, clock=ctx.clock)
+
+
+@router.get("/reports/{record_id}/audit", response_model=list[AuditEvent], tags=["review"])
+def audit(
+    record_id: RecordIdPath,
+    _: Verifier,
+    ctx: Ctx,
+) -> list[AuditEvent]:
+    """Every decision on this report, oldest first (append-only)."""
+    with ctx.transaction() as session:
+        return review.audit_trail(session, record_id)
+
+
+@router.get("/reports/{record_id}/corroboration", response_model=CorroborationResponse, tags=["review"])
+def corroborating(
+    record_id: RecordIdPath,
+    _: Verifier,
+    ctx: Ctx,
+    km: Annotated[float, Query(gt=0, le=corroboration.MAX_KM, allow_inf_nan=False)] = 10.0,
+    hours: Annotated[float, Query(gt=0, le=corroboration.MAX_HOURS, allow_inf_nan=False)] = 24.0,
+) -> CorroborationResponse:
+    """Other devices' reports of related kinds within `km` kilometres and `hours` hours, nearest first."""
+    with ctx.transaction() as session:
+        return corroboration.candidates(session, record_id, km=km, hours=hours)
+
+
+class GeoJSONResponse(JSONResponse):
+    media_type = "application/geo+json"
+
+
+class CSVResponse(Response):
+    media_type = "text/csv; charset=utf-8"
+
+
+@router.get("/exports/geojson", response_class=GeoJSONResponse, tags=["exports"])
+def export_geojson(
+    filters: Filters,
+    _: Verifier,
+    ctx: Ctx,
+) -> Response:
+    """RFC 7946 FeatureCollection of the reports matching the filters."""
+    with ctx.transaction() as session:
+        collection = exports.geojson(session, filters)
+    return Response(
+        json.dumps(collection, ensure_ascii=False).encode("utf-8"),
+        media_type="application/geo+json",
+        headers={"Content-Disposition": 'attachment; filename="fieldapp-reports.geojson"'},
+    )
+
+
+@router.get("/exports/csv", response_class=CSVResponse, tags=["exports"])
+def export_csv(
+    filters: Filters,
+    _: Verifier,
+    ctx: Ctx,
+) -> Response:
+    """CSV (UTF-8 with BOM, CRLF, header row) of the reports matching the filters."""
+    with ctx.transaction() as session:
+        text = exports.csv_text(session, filters)
+    return CSVResponse(
+        text.encode("utf-8"), headers={"Content-Disposition": 'attachment; filename="fieldapp-reports.csv"'}
+    )

@@ -1,0 +1,170 @@
+"""`fieldapp serve` and `fieldapp admin ...`: the server's verbs.
+
+Only argparse and the standard library at module level: FastAPI, uvicorn and SQLAlchemy
+are imported inside the handlers, so other `fieldapp` verbs start fast. Passwords come
+from FIELDAPP_NEW_PASSWORD or stdin, never from an argument.
+"""
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+PASSWORD_ENV = "FIELDAPP_NEW_PASSWORD"  # noqa: S105 - the variable's name, not a password
+STATES = ("received", "needs_info", "verified", "unverifiable", "rejected")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    serve = subparsers.add_parser("serve", help="run the verification server")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    _add_location_options(serve)
+    serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    serve.set_defaults(handler=_guarded(_serve))
+
+    admin = subparsers.add_parser("admin", help="server administration")
+    verbs = admin.add_subparsers(dest="admin_verb", metavar="ACTION", required=True)
+
+    user = verbs.add_parser("create-user", help="create a verifier or administrator account")
+    user.add_argument("--username", required=True)
+    user.add_argument("--role", required=True, choices=("verifier", "admin"))
+    _add_location_options(user)
+    user.set_defaults(handler=_guarded(_create_user))
+
+    code = verbs.add_parser("enrollment-code", help="make a one-time device enrolment code (printed alone)")
+    code.add_argument("--label", default=None)
+    code.add_argument("--expires-hours", type=float, default=24.0)
+    _add_location_options(code)
+    code.set_defaults(handler=_guarded(_enrollment_code))
+
+    bundle = verbs.add_parser("import-bundle", help="import an offline bundle file")
+    bundle.add_argument("file", type=Path)
+    _add_location_options(bundle)
+    bundle.set_defaults(handler=_guarded(_import_bundle))
+
+    export = verbs.add_parser("export", help="export reports as GeoJSON or CSV")
+    export.add_argument("--format", required=True, choices=("geojson", "csv"), dest="fmt")
+    export.add_argument("--state", choices=STATES, default=None)
+    export.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
+    _add_location_options(export)
+    export.set_defaults(handler=_guarded(_export))
+
+
+def _add_location_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="keys and server.db (default: FIELDAPP_SERVER_DATA_DIR)"
+    )
+    parser.add_argument(
+        "--database-url", default=None, help="e.g. postgresql+psycopg://... (default: FIELDAPP_DATABASE_URL)"
+    )
+
+
+def _guarded(handler):
+    """Server errors become one line on stderr and exit code 1 (other errors go to fieldapp's main)."""
+
+    def run(args: argparse.Namespace) -> int:
+        from server.errors import ServerError
+
+        try:
+            return handler(args)
+        except ServerError as exc:
+            print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+            return 1
+        except Exception as exc:
+            text = _database_problem(exc)
+            if text is None:
+                raise
+            print(f"error: {text}", file=sys.stderr)
+            return 1
+
+    return run
+
+
+def _database_problem(exc: Exception) -> str | None:
+    try:
+        import sqlalchemy.exc
+    except ImportError:  # pragma: no cover
+        return None
+    if isinstance(exc, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
+        return "cannot reach the database: " + " ".join(str(exc.orig).split())[:200]
+    return None
+
+
+def _settings(args: argparse.Namespace):
+    from server.settings import Settings
+
+    return Settings.resolve(data_dir=args.data_dir, database_url=args.database_url)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.logs import configure_logging
+    from server.main import create_app
+
+    configure_logging(args.log_level.upper())
+    settings = _settings(args)
+    app = create_app(settings)
+    print(f"FieldApp server on http://{args.host}:{args.port} (data: {settings.data_dir})", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    return 0
+
+
+def _read_password() -> str:
+    value = os.environ.get(PASSWORD_ENV)
+    if value is None:
+        if sys.stdin.isatty():
+            value = getpass.getpass("New password: ")
+        else:
+            value = sys.stdin.readline().rstrip("\r\n")
+    if not value:
+        from server.errors import InvalidInput
+
+        raise InvalidInput(f"no password given: set {PASSWORD_ENV} or type it on standard input")
+    return value
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    from server import admin
+
+    admin.create_user(_settings(args), username=args.username, password=_read_password(), role=args.role)
+    print(f"created {args.role} {args.username}", file=sys.stderr)
+    return 0
+
+
+def _enrollment_code(args: argparse.Namespace) -> int:
+    from server import admin
+
+    print(admin.create_enrollment_code(_settings(args), label=args.label, expires_hours=args.expires_hours))
+    return 0
+
+
+def _import_bundle(args: argparse.Namespace) -> int:
+    from server import admin
+
+    results = admin.import_bundle(_settings(args), args.file)
+    counts = {
+        status: sum(1 for r in results if r.status == status)
+        for status in ("accepted", "duplicate", "rejected")
+    }
+    for result in results:
+        if result.status == "rejected":
+            print(f"rejected {result.record_id}: {result.reason}", file=sys.stderr)
+    print(f"accepted {counts['accepted']}, duplicate {counts['duplicate']}, rejected {counts['rejected']}")
+    return 1 if counts["rejected"] else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from server import admin
+
+    text = admin.export(_settings(args), fmt=args.fmt, state=args.state)
+    if args.out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        temp = args.out.with_name(f".{args.out.name}.tmp")
+        temp.write_text(text, encoding="utf-8", newline="")
+        os.replace(temp, args.out)  # never a half-written export
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0

@@ -1,0 +1,73 @@
+"""Engines, sessions and schema upgrades for SQLite and PostgreSQL.
+
+SQLite: WAL, a busy timeout, synchronous=FULL (an `accepted` answer means the record is
+on disk: the device stops resending it), and `BEGIN IMMEDIATE` so a transaction that reads
+then writes never fails with "database is locked" halfway. PostgreSQL: psycopg 3
+(`postgresql+psycopg://`); several processes may share it.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
+
+from .errors import ConfigurationError
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SessionFactory = Callable[[], Session]
+
+
+def make_engine(database_url: str) -> sa.Engine:
+    """An engine for the URL, with the SQLite settings above applied to every connection."""
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    try:
+        url = sa.make_url(database_url)
+    except sa.exc.ArgumentError as exc:
+        raise ConfigurationError(f"not a database URL: {database_url!r}") from exc
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _configure_sqlite(engine)
+        return engine
+    if url.get_backend_name() == "postgresql":
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    raise ConfigurationError("the database must be SQLite or PostgreSQL")
+
+
+def _configure_sqlite(engine: sa.Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def session_factory(engine: sa.Engine) -> SessionFactory:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def upgrade_schema(engine: sa.Engine) -> None:
+    """Bring the schema to the newest Alembic revision (what `fieldapp serve` does at start)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # two processes starting at once: one migrates, the other waits and finds it done
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(4242001)")
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

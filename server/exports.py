@@ -1,0 +1,154 @@
+"""Exports for analysts: GeoJSON (RFC 7946) and CSV, with the queue's filters.
+
+Both carry the same flat columns, so QGIS/GDAL and spreadsheets read them as they are:
+- GeoJSON: a FeatureCollection, one Point Feature per report, coordinates [lon, lat]
+  (WGS 84, RFC 7946 §3.1.1), `id` = record id, scalar properties only (the kind's own
+  fields flattened as `details_<field>`, nested ones as `details_<field>_<key>`).
+- CSV: RFC 4180 (comma, double quotes, CRLF), UTF-8 with a byte-order mark so Excel
+  reads Arabic and other non-Latin text correctly (LibreOffice and GDAL ignore the BOM), a
+  header row, one row per report. Text cells that a spreadsheet would run as a formula
+  (starting with = + - @ or a tab/CR) are prefixed with an apostrophe.
+"""
+
+import csv
+import io
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from .models import Report, ReviewEvent
+from .report_filters import ReportFilters
+
+BASE_COLUMNS = (
+    "record_id",
+    "kind",
+    "state",
+    "observed_at",
+    "recorded_at",
+    "received_at",
+    "device_id",
+    "seq",
+    "chain_status",
+    "lat",
+    "lon",
+    "accuracy_m",
+    "location_source",
+    "place",
+    "observed_by",
+    "certainty",
+    "description",
+    "controlling_side",
+    "amends",
+    "review_reason",
+    "reviewed_by",
+    "reviewed_at",
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def report_rows(session: Session, filters: ReportFilters) -> list[dict[str, Any]]:
+    """One flat dict per report (oldest received first)."""
+    reports = session.scalars(
+        sa.select(Report).where(*filters.conditions()).order_by(Report.received_at, Report.record_id)
+    ).all()
+    last_decision = _last_decisions(session, [r.record_id for r in reports])
+    return [_flatten(report, last_decision.get(report.record_id)) for report in reports]
+
+
+def geojson(session: Session, filters: ReportFilters) -> dict[str, Any]:
+    features = []
+    for row in report_rows(session, filters):
+        features.append(
+            {
+                "type": "Feature",
+                "id": row["record_id"],
+                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                "properties": row,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def csv_text(session: Session, filters: ReportFilters) -> str:
+    rows = report_rows(session, filters)
+    detail_columns = sorted({key for row in rows for key in row if key not in BASE_COLUMNS})
+    columns = [*BASE_COLUMNS, *detail_columns]
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n", extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: _cell(row.get(key)) for key in columns})
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _last_decisions(session: Session, record_ids: list[str]) -> dict[str, ReviewEvent]:
+    found: dict[str, ReviewEvent] = {}
+    for start in range(0, len(record_ids), 500):
+        chunk = record_ids[start : start + 500]
+        for event in session.scalars(
+            sa.select(ReviewEvent).where(ReviewEvent.record_id.in_(chunk)).order_by(ReviewEvent.id)
+        ):
+            found[event.record_id] = event
+    return found
+
+
+def _flatten(report: Report, decision: ReviewEvent | None) -> dict[str, Any]:
+    try:
+        content = json.loads(report.body)
+    except ValueError:
+        content = {}
+    content = content if isinstance(content, dict) else {}
+    location = content.get("location") if isinstance(content.get("location"), dict) else {}
+    row: dict[str, Any] = {
+        "record_id": report.record_id,
+        "kind": report.kind,
+        "state": report.state,
+        "observed_at": report.observed_at.isoformat(),
+        "recorded_at": report.recorded_at.isoformat() if report.recorded_at else None,
+        "received_at": report.received_at.isoformat(),
+        "device_id": report.device_id,
+        "seq": report.seq,
+        "chain_status": report.chain_status,
+        "lat": report.lat,
+        "lon": report.lon,
+        "accuracy_m": _scalar(location.get("accuracy_m")),
+        "location_source": _scalar(location.get("source")),
+        "place": _scalar(content.get("place")),
+        "observed_by": _scalar(content.get("observed_by")),
+        "certainty": _scalar(content.get("certainty")),
+        "description": _scalar(content.get("description")),
+        "controlling_side": _scalar(content.get("controlling_side")),
+        "amends": report.amends,
+        "review_reason": decision.reason if decision else None,
+        "reviewed_by": decision.actor if decision else None,
+        "reviewed_at": decision.at.isoformat() if decision else None,
+    }
+    details = content.get("details")
+    if isinstance(details, dict):
+        for key, value in details.items():
+            if isinstance(value, dict):
+                for sub, inner in value.items():
+                    row[f"details_{key}_{sub}"] = _scalar(inner)
+            else:
+                row[f"details_{key}"] = _scalar(value)
+    return row
+
+
+def _scalar(value: Any) -> Any:
+    """Keep JSON scalars; anything nested becomes its JSON text (one cell, one property)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,286 @@
+"""Ingest: the one path every received envelope takes (push, bundle upload, admin import).
+
+Per item, in the order of docs/ARCHITECTURE.md: header schema (already validated by the
+wire model) → device known and not revoked → unseal (one opaque error) → verify the
+signature over the exact bytes with the enrolled key → parse → header matches body →
+record fields → idempotency by (record id, body hash) → chain check (a gap is recorded,
+not rejected). Results come back in request order.
+
+The crypto runs outside any transaction; the writes for the whole batch are one
+transaction of a few bulk statements. Idempotency is decided by the database, not by a
+read-then-write: `INSERT ... ON CONFLICT DO NOTHING RETURNING record_id`, then a re-read of
+the rows that were not inserted. Two processes racing the same batch therefore store one
+row per record, and each item is `accepted` in exactly one of them and `duplicate` (or a
+conflict) in the other.
+"""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from sync.canonical import canonical_bytes
+from sync.crypto import b64decode, b64encode, sign
+from sync.errors import DecryptionError, ProtocolError, SignatureError
+from sync.records import check_header_matches, open_envelope, verify_record
+from sync.wire import Envelope, ItemResult
+
+from .clock import Clock
+from .database import SessionFactory
+from .keys import ServerKeys
+from .models import Device, DeviceUpdate, Report
+from .record_fields import MalformedRecord, read_report_fields
+
+log = logging.getLogger("fieldapp.server.ingest")
+
+REASON_OTHER_DEVICE = "envelope belongs to another device"
+REASON_UNKNOWN_DEVICE = "unknown device"
+REASON_REVOKED = "device revoked"
+REASON_UNSEAL = "cannot open envelope (not sealed to this server, or changed in transit)"
+REASON_SIGNATURE = "bad signature"
+REASON_HEADER = "envelope header does not match the signed record"
+REASON_CONFLICT = "conflict: a different record with this id was already received"
+
+
+@dataclass
+class _Candidate:
+    """An item that passed every check before the database."""
+
+    index: int
+    row: dict[str, Any]
+
+
+def ingest_envelopes(
+    envelopes: Sequence[Envelope],
+    *,
+    session_factory: SessionFactory,
+    keys: ServerKeys,
+    clock: Clock,
+    only_device: str | None = None,
+) -> list[ItemResult]:
+    """Check and store a batch; one ItemResult per envelope, in order.
+
+    `only_device`: pushes are restricted to the authenticated device's own envelopes.
+    """
+    now = clock()
+    results: list[ItemResult | None] = [None] * len(envelopes)
+    with session_factory() as session:
+        devices = _devices(session, {env.header.device_id for env in envelopes})
+    candidates: list[_Candidate] = []
+    for index, envelope in enumerate(envelopes):
+        outcome = _open(envelope, devices, keys, only_device, now)
+        if isinstance(outcome, str):
+            record_id = envelope.header.record_id
+            results[index] = ItemResult(record_id=record_id, status="rejected", reason=outcome)
+        else:
+            candidates.append(_Candidate(index, outcome))
+    if candidates:
+        for index, result in _store(candidates, session_factory, now).items():
+            results[index] = result
+    final = [r for r in results if r is not None]
+    assert len(final) == len(envelopes)
+    counts: dict[str, int] = {}
+    for result in final:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    log.info("ingest", extra={"fields": {"items": len(final), **counts}})
+    return final
+
+
+def receipt_signature(results: Sequence[ItemResult], keys: ServerKeys) -> str:
+    """The server's Ed25519 signature over canonical JSON of the results list."""
+    return b64encode(sign(keys.sign_private, canonical_bytes([r.model_dump() for r in results])))
+
+
+def _devices(session: Session, ids: set[str]) -> dict[str, tuple[bytes, bool]]:
+    rows = session.execute(
+        sa.select(Device.id, Device.public_key, Device.revoked_at).where(Device.id.in_(sorted(ids)))
+    ).all()
+    return {row.id: (b64decode(row.public_key), row.revoked_at is not None) for row in rows}
+
+
+def _open(
+    envelope: Envelope,
+    devices: dict[str, tuple[bytes, bool]],
+    keys: ServerKeys,
+    only_device: str | None,
+    now: datetime,
+) -> dict[str, Any] | str:
+    """The row to store, or the reason this item is rejected."""
+    header = envelope.header.model_dump()
+    device_id = header["device_id"]
+    if only_device is not None and device_id != only_device:
+        return REASON_OTHER_DEVICE
+    device = devices.get(device_id)
+    if device is None:
+        return REASON_UNKNOWN_DEVICE
+    public_key, revoked = device
+    if revoked:
+        return REASON_REVOKED
+    try:
+        signed = open_envelope(header, envelope.sealed, keys.seal_private)
+    except DecryptionError:
+        return REASON_UNSEAL
+    except ProtocolError as exc:
+        return str(exc)
+    try:
+        content = verify_record(signed, public_key)
+    except SignatureError:
+        return REASON_SIGNATURE
+    except ProtocolError as exc:
+        return f"malformed record: {exc}"
+    try:
+        check_header_matches(header, content)
+    except ProtocolError:
+        return REASON_HEADER
+    try:
+        fields = read_report_fields(content)
+    except MalformedRecord as exc:
+        return str(exc)
+    return {
+        "record_id": header["record_id"],
+        "device_id": device_id,
+        "seq": header["seq"],
+        "body": signed.body,
+        "body_hash": signed.hash,
+        "signature": signed.signature,
+        "prev_hash": fields.prev_hash,
+        "kind": fields.kind,
+        "observed_at": fields.observed_at,
+        "recorded_at": fields.recorded_at,
+        "lat": fields.lat,
+        "lon": fields.lon,
+        "received_at": now,
+        "state": "received",
+        "chain_status": "ok",
+        "amends": fields.amends,
+    }
+
+
+def _store(
+    candidates: list[_Candidate], session_factory: SessionFactory, now: datetime
+) -> dict[int, ItemResult]:
+    answers: dict[int, ItemResult] = {}
+    first_by_id: dict[str, _Candidate] = {}
+    repeats: list[_Candidate] = []
+    for candidate in candidates:
+        if candidate.row["record_id"] in first_by_id:
+            repeats.append(candidate)
+        else:
+            first_by_id[candidate.row["record_id"]] = candidate
+    firsts = list(first_by_id.values())
+    device_ids = sorted({c.row["device_id"] for c in firsts})
+    with session_factory() as session, session.begin():
+        # Touch each device row first: on PostgreSQL this takes the row lock, so change-log
+        # cursors for one device are handed out in commit order (a puller never skips one).
+        for device_id in device_ids:
+            session.execute(sa.update(Device).where(Device.id == device_id).values(last_seen_at=now))
+        _set_chain_status(session, firsts)
+        inserted = _insert(session, [c.row for c in firsts])
+        stored = _stored_hashes(session, [rid for rid in first_by_id if rid not in inserted])
+        for record_id, candidate in first_by_id.items():
+            if record_id in inserted:
+                answers[candidate.index] = ItemResult(record_id=record_id, status="accepted")
+            else:
+                answers[candidate.index] = _existing(candidate, stored.get(record_id))
+        for candidate in repeats:
+            first = first_by_id[candidate.row["record_id"]]
+            answers[candidate.index] = _existing(candidate, first.row["body_hash"])
+        accepted = [first_by_id[rid].row for rid in inserted]
+        if accepted:
+            _after_accept(session, accepted, now)
+    return answers
+
+
+def _existing(candidate: _Candidate, stored_hash: str | None) -> ItemResult:
+    record_id = candidate.row["record_id"]
+    if stored_hash == candidate.row["body_hash"]:
+        return ItemResult(record_id=record_id, status="duplicate")
+    log.warning(
+        "ingest.conflict", extra={"fields": {"record_id": record_id, "device_id": candidate.row["device_id"]}}
+    )
+    return ItemResult(record_id=record_id, status="rejected", reason=REASON_CONFLICT)
+
+
+def _insert(session: Session, rows: list[dict[str, Any]]) -> set[str]:
+    table = Report.__table__
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    statement = insert.on_conflict_do_nothing(index_elements=["record_id"]).returning(table.c.record_id)
+    return set(session.execute(statement, rows).scalars().all())
+
+
+def _stored_hashes(session: Session, record_ids: list[str]) -> dict[str, str]:
+    if not record_ids:
+        return {}
+    query = sa.select(Report.record_id, Report.body_hash).where(Report.record_id.in_(record_ids))
+    rows = session.execute(query)
+    return {row.record_id: row.body_hash for row in rows}
+
+
+def _set_chain_status(session: Session, candidates: list[_Candidate]) -> None:
+    """ok: previous record present with the hash this one names; gap: previous not here yet;
+    broken: previous present with another hash, or the first link names a previous one."""
+    in_batch = {(c.row["device_id"], c.row["seq"]): c.row["body_hash"] for c in candidates}
+    wanted: dict[str, set[int]] = {}
+    for c in candidates:
+        seq = c.row["seq"]
+        if seq > 1 and (c.row["device_id"], seq - 1) not in in_batch:
+            wanted.setdefault(c.row["device_id"], set()).add(seq - 1)
+    known: dict[tuple[str, int], set[str]] = {}
+    for device_id, seqs in wanted.items():
+        query = sa.select(Report.seq, Report.body_hash).where(
+            Report.device_id == device_id, Report.seq.in_(sorted(seqs))
+        )
+        rows = session.execute(query)
+        for row in rows:
+            known.setdefault((device_id, row.seq), set()).add(row.body_hash)
+    for c in candidates:
+        row = c.row
+        key = (row["device_id"], row["seq"] - 1)
+        if row["seq"] == 1:
+            row["chain_status"] = "ok" if row["prev_hash"] is None else "broken"
+        elif row["prev_hash"] is None:
+            row["chain_status"] = "broken"
+        elif key in in_batch:
+            row["chain_status"] = "ok" if in_batch[key] == row["prev_hash"] else "broken"
+        elif key in known:
+            row["chain_status"] = "ok" if row["prev_hash"] in known[key] else "broken"
+        else:
+            row["chain_status"] = "gap"
+
+
+def _after_accept(session: Session, accepted: list[dict[str, Any]], now: datetime) -> None:
+    """Change-log entries (the device pulls `received`), last seq, and gaps this batch closed."""
+    session.execute(
+        sa.insert(DeviceUpdate.__table__),
+        [
+            {"device_id": r["device_id"], "record_id": r["record_id"], "state": "received", "changed_at": now}
+            for r in accepted
+        ],
+    )
+    by_device: dict[str, list[dict[str, Any]]] = {}
+    for row in accepted:
+        by_device.setdefault(row["device_id"], []).append(row)
+    for device_id, rows in by_device.items():
+        top = max(r["seq"] for r in rows)
+        session.execute(
+            sa.update(Device).where(Device.id == device_id, Device.last_seq < top).values(last_seq=top)
+        )
+        hashes = {r["seq"]: r["body_hash"] for r in rows}
+        successors = session.execute(
+            sa.select(Report.record_id, Report.seq, Report.prev_hash).where(
+                Report.device_id == device_id,
+                Report.chain_status == "gap",
+                Report.seq.in_(sorted(s + 1 for s in hashes)),
+            )
+        ).all()
+        for successor in successors:
+            status = "ok" if hashes.get(successor.seq - 1) == successor.prev_hash else "broken"
+            session.execute(
+                sa.update(Report).where(Report.record_id == successor.record_id).values(chain_status=status)
+            )

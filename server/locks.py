@@ -1,0 +1,62 @@
+"""Reviewer locks: so two verifiers don't work the same report at once.
+
+A lock lasts `settings.lock_ttl` (15 minutes) and is refreshed by taking it again. An
+expired lock is anybody's. Taking a lock someone else holds is refused with 409.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from .clock import Clock
+from .errors import Conflict, NotFound
+from .models import Report, ReviewLock
+from .schemas import LockInfo
+from .settings import Settings
+
+
+class LockedByOther(Conflict):
+    """Another verifier is working on this report."""
+
+
+def current(session: Session, record_id: str, *, clock: Clock) -> LockInfo | None:
+    lock = session.get(ReviewLock, record_id)
+    if lock is None or lock.expires_at <= clock():
+        return None
+    return LockInfo.model_validate(lock, from_attributes=True)
+
+
+def take(session: Session, settings: Settings, record_id: str, *, username: str, clock: Clock) -> LockInfo:
+    if session.get(Report, record_id) is None:
+        raise NotFound("no such report")
+    now = clock()
+    session.execute(
+        sa.delete(ReviewLock).where(ReviewLock.record_id == record_id, ReviewLock.expires_at <= now)
+    )
+    table = ReviewLock.__table__
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    values = {
+        "record_id": record_id,
+        "username": username,
+        "taken_at": now,
+        "expires_at": now + settings.lock_ttl,
+    }
+    session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["record_id"]))
+    session.execute(
+        sa.update(ReviewLock)
+        .where(ReviewLock.record_id == record_id, ReviewLock.username == username)
+        .values(expires_at=now + settings.lock_ttl)
+    )
+    session.expire_all()
+    lock = session.get(ReviewLock, record_id)
+    if lock is None or lock.username != username:
+        raise LockedByOther(f"{lock.username if lock else 'another verifier'} is working on this report")
+    return LockInfo.model_validate(lock, from_attributes=True)
+
+
+def release(session: Session, record_id: str, *, username: str) -> None:
+    """Release your own lock (releasing a lock you don't hold does nothing)."""
+    session.execute(
+        sa.delete(ReviewLock).where(ReviewLock.record_id == record_id, ReviewLock.username == username)
+    )

@@ -1,0 +1,59 @@
+"""The FastAPI application: `create_app(settings)` wires everything; nothing happens at import."""
+
+import logging
+
+from fastapi import FastAPI
+
+from .api import account_routes, admin_routes, device_routes, review_routes
+from .api.body_limit import BodyLimitMiddleware
+from .api.errors import install_error_handlers
+from .clock import Clock, utc_now
+from .runtime import build_context
+from .settings import MIB, Settings
+
+API_PREFIX = "/api/v1"
+BUNDLE_LIMIT_BYTES = 64 * MIB
+log = logging.getLogger("fieldapp.server")
+
+
+def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = True) -> FastAPI:
+    """The server app: the schema upgraded (unless `migrate=False`), keys loaded or made."""
+    engine, context = build_context(settings, clock=clock, migrate=migrate)
+    app = FastAPI(
+        title="FieldApp verification server",
+        version=device_routes.SERVER_VERSION,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.engine = engine
+    app.state.context = context
+    app.state.settings = settings
+    for router in (device_routes.router, account_routes.router, review_routes.router, admin_routes.router):
+        app.include_router(router, prefix=API_PREFIX)
+    install_error_handlers(app)
+
+    def limit_for(path: str) -> int:
+        return (
+            max(settings.max_body_bytes, BUNDLE_LIMIT_BYTES)
+            if path == f"{API_PREFIX}/bundles"
+            else settings.max_body_bytes
+        )
+
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, limit_for_path=limit_for)
+    _mount_console(app, settings)
+
+    @app.on_event("shutdown")
+    def _dispose() -> None:
+        engine.dispose()
+
+    return app
+
+
+def _mount_console(app: FastAPI, settings: Settings) -> None:
+    """The verifiers' console (server/console, a Flet web app) when it is built and installed."""
+    try:
+        from .console import mount  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    mount(app, settings)

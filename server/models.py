@@ -1,0 +1,133 @@
+"""Database tables (SQLModel). One table model per entity; API shapes live in schemas.py.
+
+Timestamps are stored as naive UTC (portable between SQLite and PostgreSQL) and come
+back aware (UTC) through `UTCDateTime`. The schema itself is made by the Alembic
+migrations in server/migrations; keep both in step.
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from .clock import as_utc
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Aware UTC in Python, naive UTC in the database."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else as_utc(value).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else as_utc(value)
+
+
+def _when(*, nullable: bool = False, index: bool = False):
+    return Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+# An enrolled observer device: its public key and its bearer credential's hash.
+class Device(SQLModel, table=True):
+    __tablename__ = "devices"
+    id: str = Field(primary_key=True, max_length=32)
+    public_key: str = Field(max_length=64)  # base64 Ed25519 public key
+    label: str | None = Field(default=None, max_length=100)
+    enrolled_at: datetime = _when()
+    revoked_at: datetime | None = _when(nullable=True)
+    last_seen_at: datetime | None = _when(nullable=True)
+    last_seq: int = Field(default=0)
+    credential_hash: str = Field(max_length=64, unique=True, index=True)
+
+
+# A one-time enrolment code an administrator handed out (only its hash is kept).
+class EnrollmentCode(SQLModel, table=True):
+    __tablename__ = "enrollment_codes"
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True, index=True)
+    label: str | None = Field(default=None, max_length=100)
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+    used_at: datetime | None = _when(nullable=True)
+    used_by_device: str | None = Field(default=None, max_length=32)
+
+
+# A received report: the signed bytes exactly as sent, plus columns the queue filters on.
+class Report(SQLModel, table=True):
+    __tablename__ = "reports"
+    __table_args__ = (
+        sa.Index("ix_reports_state_received", "state", "received_at"),
+        sa.Index("ix_reports_device_seq", "device_id", "seq"),
+        sa.Index("ix_reports_observed_at", "observed_at"),
+    )
+    record_id: str = Field(primary_key=True, max_length=36)
+    device_id: str = Field(max_length=32)
+    seq: int
+    body: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
+    body_hash: str = Field(max_length=64)
+    signature: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
+    prev_hash: str | None = Field(default=None, max_length=64)
+    kind: str = Field(max_length=40, index=True)
+    observed_at: datetime = _when()
+    recorded_at: datetime | None = _when(nullable=True)
+    lat: float
+    lon: float
+    received_at: datetime = _when()
+    state: str = Field(default="received", max_length=20)
+    chain_status: str = Field(default="ok", max_length=10)  # ok | gap | broken
+    amends: str | None = Field(default=None, max_length=36, index=True)
+
+
+# One review decision in the append-only audit trail (never updated or deleted).
+class ReviewEvent(SQLModel, table=True):
+    __tablename__ = "review_events"
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: str = Field(max_length=36, index=True)
+    actor: str = Field(max_length=64)
+    at: datetime = _when()
+    from_state: str = Field(max_length=20)
+    to_state: str = Field(max_length=20)
+    reason: str | None = Field(default=None)
+
+
+# The change log devices pull: the autoincrement id is the updates cursor.
+class DeviceUpdate(SQLModel, table=True):
+    __tablename__ = "device_updates"
+    __table_args__ = (sa.Index("ix_device_updates_device_cursor", "device_id", "cursor"),)
+    cursor: int | None = Field(default=None, primary_key=True)
+    device_id: str = Field(max_length=32)
+    record_id: str = Field(max_length=36)
+    state: str = Field(max_length=20)
+    message: str | None = Field(default=None)
+    changed_at: datetime = _when()
+
+
+# A verifier or administrator account.
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+    username: str = Field(primary_key=True, max_length=64)
+    role: str = Field(max_length=20)  # verifier | admin
+    password_hash: str = Field(max_length=255)
+    disabled: bool = Field(default=False)
+    created_at: datetime = _when()
+
+
+# A signed-in user's bearer token (only its hash is kept) and when it expires.
+class UserSession(SQLModel, table=True):
+    __tablename__ = "user_sessions"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    username: str = Field(max_length=64, index=True)
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+
+
+# Who is working on a report right now, until when.
+class ReviewLock(SQLModel, table=True):
+    __tablename__ = "review_locks"
+    record_id: str = Field(primary_key=True, max_length=36)
+    username: str = Field(max_length=64)
+    taken_at: datetime = _when()
+    expires_at: datetime = _when()

@@ -1,0 +1,256 @@
+"""The review workflow: queue, report detail, decisions and their audit trail, devices.
+
+Lock policy (see locks.py): a decision needs the reviewer lock; if nobody holds it the
+decision takes it implicitly; if someone else holds an unexpired lock the decision is
+refused (409). A decision releases the lock.
+"""
+
+import json
+import logging
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from sync.crypto import b64decode, verify
+
+from . import locks
+from .clock import Clock
+from .errors import InvalidInput, NotFound
+from .models import Device, DeviceUpdate, Report, ReviewEvent
+from .report_filters import STATES, ReportFilters
+from .schemas import (
+    AuditEvent,
+    ChainStatus,
+    ClockSkew,
+    DevicePublic,
+    ReportDetail,
+    ReportPage,
+    ReportSummary,
+    SignatureStatus,
+)
+from .settings import Settings
+
+log = logging.getLogger("fieldapp.server.review")
+REASON_REQUIRED = ("rejected", "needs_info")
+
+
+def summary(report: Report, content: dict | None = None) -> ReportSummary:
+    content = content if content is not None else _content(report)
+    return ReportSummary(
+        record_id=report.record_id,
+        device_id=report.device_id,
+        seq=report.seq,
+        kind=report.kind,
+        observed_at=report.observed_at,
+        received_at=report.received_at,
+        lat=report.lat,
+        lon=report.lon,
+        state=report.state,
+        chain_status=report.chain_status,
+        amends=report.amends,
+        place=_text(content.get("place")),
+        description=_text(content.get("description")),
+    )
+
+
+def queue(session: Session, filters: ReportFilters, *, limit: int, offset: int) -> ReportPage:
+    conditions = filters.conditions()
+    total = session.scalar(sa.select(sa.func.count()).select_from(Report).where(*conditions)) or 0
+    rows = session.scalars(
+        sa.select(Report)
+        .where(*conditions)
+        .order_by(Report.received_at, Report.record_id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return ReportPage(
+        items=[summary(r) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+        counts=counts(session, filters),
+    )
+
+
+def counts(session: Session, filters: ReportFilters) -> dict[str, int]:
+    found = dict.fromkeys(STATES, 0)
+    query = (
+        sa.select(Report.state, sa.func.count())
+        .where(*filters.conditions(with_state=False))
+        .group_by(Report.state)
+    )
+    for state, number in session.execute(query):
+        found[state] = number
+    return found
+
+
+def get_report(session: Session, record_id: str) -> Report:
+    report = session.get(Report, record_id)
+    if report is None:
+        raise NotFound("no such report")
+    return report
+
+
+def detail(session: Session, settings: Settings, record_id: str, *, clock: Clock) -> ReportDetail:
+    report = get_report(session, record_id)
+    device = session.get(Device, report.device_id)
+    content = _content(report)
+    public_key = b64decode(device.public_key) if device else b""
+    skew = None
+    if report.recorded_at is not None:
+        skew = (report.received_at - report.recorded_at).total_seconds()
+    amended_by = session.scalars(
+        sa.select(Report.record_id).where(Report.amends == record_id).order_by(Report.received_at)
+    ).all()
+    lock = locks.current(session, record_id, clock=clock)
+    return ReportDetail(
+        **summary(report, content).model_dump(),
+        recorded_at=report.recorded_at,
+        record=content,
+        body_hash=report.body_hash,
+        signature=SignatureStatus(
+            valid=bool(device) and verify(public_key, report.body, report.signature),
+            body_hash_matches=_sha256(report.body) == report.body_hash,
+        ),
+        chain=_chain(session, report),
+        clock_skew=ClockSkew(
+            seconds=skew, flagged=skew is not None and abs(skew) > settings.clock_skew_flag.total_seconds()
+        ),
+        amended_by=list(amended_by),
+        lock=lock,
+        device_label=device.label if device else None,
+        device_revoked=bool(device and device.revoked_at),
+    )
+
+
+def _chain(session: Session, report: Report) -> ChainStatus:
+    """Recomputed now (a gap may have been filled since the report arrived)."""
+    if report.seq == 1:
+        status = "valid" if report.prev_hash is None else "invalid"
+        return ChainStatus(status=status, previous_record_id=None, missing_before=0)
+    previous = session.execute(
+        sa.select(Report.record_id, Report.body_hash).where(
+            Report.device_id == report.device_id, Report.seq == report.seq - 1
+        )
+    ).all()
+    for row in previous:
+        if row.body_hash == report.prev_hash:
+            return ChainStatus(status="valid", previous_record_id=row.record_id, missing_before=0)
+    if previous:
+        return ChainStatus(status="invalid", previous_record_id=previous[0].record_id, missing_before=0)
+    below = session.scalar(
+        sa.select(sa.func.max(Report.seq)).where(
+            Report.device_id == report.device_id, Report.seq < report.seq
+        )
+    )
+    return ChainStatus(status="gap", previous_record_id=None, missing_before=report.seq - 1 - (below or 0))
+
+
+def decide(
+    session: Session,
+    settings: Settings,
+    record_id: str,
+    *,
+    state: str,
+    reason: str | None,
+    actor: str,
+    clock: Clock,
+) -> Report:
+    """Record a decision: audit trail + the device's change log, in one transaction."""
+    reason = (reason or "").strip() or None
+    if state in REASON_REQUIRED and not reason:
+        raise InvalidInput(f"a reason is required for {state}")
+    report = get_report(session, record_id)
+    now = clock()
+    locks.take(session, settings, record_id, username=actor, clock=clock)  # 409 if someone else holds it
+    # Lock the device row first so change-log cursors for this device commit in order.
+    session.execute(sa.update(Device).where(Device.id == report.device_id).values(last_seq=Device.last_seq))
+    from_state = report.state
+    report.state = state
+    session.add(
+        ReviewEvent(
+            record_id=record_id, actor=actor, at=now, from_state=from_state, to_state=state, reason=reason
+        )
+    )
+    session.add(
+        DeviceUpdate(
+            device_id=report.device_id, record_id=record_id, state=state, message=reason, changed_at=now
+        )
+    )
+    locks.release(session, record_id, username=actor)
+    session.flush()
+    log.info(
+        "review.decision",
+        extra={"fields": {"record_id": record_id, "actor": actor, "from": from_state, "to": state}},
+    )
+    return report
+
+
+def audit_trail(session: Session, record_id: str) -> list[AuditEvent]:
+    get_report(session, record_id)
+    rows = session.scalars(
+        sa.select(ReviewEvent).where(ReviewEvent.record_id == record_id).order_by(ReviewEvent.id)
+    ).all()
+    return [AuditEvent.model_validate(row, from_attributes=True) for row in rows]
+
+
+def list_devices(session: Session) -> list[DevicePublic]:
+    stats = {
+        row.device_id: (row.reports, row.gaps)
+        for row in session.execute(
+            sa.select(
+                Report.device_id,
+                sa.func.count().label("reports"),
+                sa.func.sum(sa.case((Report.chain_status == "gap", 1), else_=0)).label("gaps"),
+            ).group_by(Report.device_id)
+        )
+    }
+    devices = session.scalars(sa.select(Device).order_by(Device.enrolled_at, Device.id)).all()
+    return [
+        DevicePublic(
+            device_id=d.id,
+            label=d.label,
+            enrolled_at=d.enrolled_at,
+            revoked_at=d.revoked_at,
+            last_seen_at=d.last_seen_at,
+            last_seq=d.last_seq,
+            reports=stats.get(d.id, (0, 0))[0],
+            gaps=int(stats.get(d.id, (0, 0))[1] or 0),
+        )
+        for d in devices
+    ]
+
+
+def revoke_device(session: Session, device_id: str, *, actor: str, clock: Clock) -> None:
+    device = session.get(Device, device_id)
+    if device is None:
+        raise NotFound("no such device")
+    if device.revoked_at is None:
+        device.revoked_at = clock()
+        session.flush()
+        log.info("devices.revoked", extra={"fields": {"device_id": device_id, "actor": actor}})
+
+
+def _content(report: Report) -> dict:
+    try:
+        content = json.loads(report.body)
+    except ValueError:
+        return {}
+    return content if isinstance(content, dict) else {}
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _sha256(data: bytes) -> str:
+    from sync.canonical import sha256_hex
+
+    return sha256_hex(data)
+
+
+def device_summary(session: Session, device_id: str) -> DevicePublic:
+    for device in list_devices(session):
+        if device.device_id == device_id:
+            return device
+    raise NotFound("no such device")

@@ -1,0 +1,195 @@
+"""API shapes of the review, account and admin routes (the device's wire shapes are in sync.wire)."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+ReviewState = Literal["received", "needs_info", "verified", "unverifiable", "rejected"]
+DecisionState = Literal["verified", "unverifiable", "rejected", "needs_info"]
+Role = Literal["verifier", "admin"]
+Username = Annotated[str, StringConstraints(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
+Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+Reason = Annotated[str, StringConstraints(max_length=4000)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: a sentence, or the list of validation errors."""
+
+    detail: str | list[dict[str, Any]]
+
+
+# -- accounts ----------------------------------------------------------------------------
+
+
+class LoginRequest(_In):
+    """POST /auth/login (JSON or an HTML form)."""
+
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    password: Password
+
+
+class LoginResponse(BaseModel):
+    """A bearer token for the review routes; send as `Authorization: Bearer <token>`."""
+
+    username: str
+    role: Role
+    token: str
+    expires_at: datetime
+
+
+class Me(BaseModel):
+    username: str
+    role: Role
+
+
+class UserCreate(_In):
+    """POST /users (admin)."""
+
+    username: Username
+    password: Annotated[str, StringConstraints(min_length=8, max_length=1024)]
+    role: Role
+
+
+class UserPatch(_In):
+    """PATCH /users/{username} (admin)."""
+
+    disabled: bool
+
+
+class UserPublic(BaseModel):
+    username: str
+    role: Role
+    disabled: bool
+    created_at: datetime
+
+
+class EnrollmentCodeCreate(_In):
+    """POST /enrollment-codes (admin)."""
+
+    label: Annotated[str, StringConstraints(max_length=100)] | None = None
+    expires_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+
+
+class EnrollmentCodeCreated(BaseModel):
+    """The code is shown this once; the server keeps only its hash."""
+
+    code: str
+    label: str | None
+    expires_at: datetime
+
+
+# -- reports -----------------------------------------------------------------------------
+
+
+class LockInfo(BaseModel):
+    record_id: str
+    username: str
+    taken_at: datetime
+    expires_at: datetime
+
+
+class ReportSummary(BaseModel):
+    """One row of the review queue."""
+
+    record_id: str
+    device_id: str
+    seq: int
+    kind: str
+    observed_at: datetime
+    received_at: datetime
+    lat: float
+    lon: float
+    state: ReviewState
+    chain_status: str = Field(description="ok | gap | broken (as stored at ingest)")
+    amends: str | None
+    place: str | None = None
+    description: str | None = None
+
+
+class ReportPage(BaseModel):
+    """GET /reports: oldest received first."""
+
+    items: list[ReportSummary]
+    total: int
+    limit: int
+    offset: int
+    counts: dict[str, int] = Field(description="reports per state under the same filters (state ignored)")
+
+
+class SignatureStatus(BaseModel):
+    valid: bool = Field(description="Ed25519 signature re-verified now with the enrolled key")
+    body_hash_matches: bool = Field(description="the stored bytes still hash to the stored hash")
+
+
+class ChainStatus(BaseModel):
+    status: Literal["valid", "gap", "invalid"] = Field(
+        description="valid: the previous record is here and this one names its hash; "
+        "gap: records before this one have not arrived; invalid: the previous record's hash differs"
+    )
+    previous_record_id: str | None
+    missing_before: int = Field(description="how many sequence numbers are missing just before this record")
+
+
+class ClockSkew(BaseModel):
+    seconds: float | None = Field(description="received_at minus the device's recorded_at")
+    flagged: bool
+
+
+class ReportDetail(ReportSummary):
+    recorded_at: datetime | None
+    record: dict[str, Any] = Field(description="the signed record as the device sent it")
+    body_hash: str
+    signature: SignatureStatus
+    chain: ChainStatus
+    clock_skew: ClockSkew
+    amended_by: list[str] = Field(description="later records that amend this one")
+    lock: LockInfo | None
+    device_label: str | None
+    device_revoked: bool
+
+
+class DecisionRequest(_In):
+    """POST /reports/{id}/decision. A reason is required for rejected and needs_info."""
+
+    state: DecisionState
+    reason: Reason | None = None
+
+
+class AuditEvent(BaseModel):
+    id: int
+    record_id: str
+    actor: str
+    at: datetime
+    from_state: str
+    to_state: str
+    reason: str | None
+
+
+class CorroborationItem(ReportSummary):
+    distance_km: float
+    hours_apart: float
+
+
+class CorroborationResponse(BaseModel):
+    km: float
+    hours: float
+    items: list[CorroborationItem]
+
+
+# -- devices -----------------------------------------------------------------------------
+
+
+class DevicePublic(BaseModel):
+    device_id: str
+    label: str | None
+    enrolled_at: datetime
+    revoked_at: datetime | None
+    last_seen_at: datetime | None
+    last_seq: int
+    reports: int
+    gaps: int = Field(description="reports received with records missing before them")

@@ -1,0 +1,63 @@
+"""Server settings: read from the command line and the environment in exactly one place."""
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+DATA_DIR_ENV = "FIELDAPP_SERVER_DATA_DIR"
+DATABASE_URL_ENV = "FIELDAPP_DATABASE_URL"
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything `create_app` and the admin commands need to know."""
+
+    data_dir: Path
+    database_url: str
+    max_body_bytes: int = 8 * MIB  # after decompression; 413 above
+    token_ttl: timedelta = timedelta(hours=12)  # verifier/admin sessions
+    lock_ttl: timedelta = timedelta(minutes=15)  # reviewer locks
+    clock_skew_flag: timedelta = timedelta(minutes=10)  # recorded_at vs received_at
+    enrollment_code_ttl: timedelta = timedelta(hours=24)
+    password_scrypt_n: int = 2**15
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        data_dir: Path | None = None,
+        database_url: str | None = None,
+        environ: Mapping[str, str] | None = None,
+        **overrides,
+    ) -> "Settings":
+        """Arguments first, then FIELDAPP_SERVER_DATA_DIR / FIELDAPP_DATABASE_URL, then defaults."""
+        environ = os.environ if environ is None else environ
+        if data_dir is None:
+            data_dir = Path(environ[DATA_DIR_ENV]) if environ.get(DATA_DIR_ENV) else default_data_dir(environ)
+        data_dir = Path(data_dir).expanduser().resolve()
+        database_url = database_url or environ.get(DATABASE_URL_ENV) or sqlite_url(data_dir / "server.db")
+        return cls(data_dir=data_dir, database_url=database_url, **overrides)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def default_data_dir(environ: Mapping[str, str]) -> Path:
+    """The platform's per-user data directory (no platformdirs dependency for three cases)."""
+    home = Path(environ.get("HOME") or Path.home())
+    if sys.platform == "win32":
+        base = Path(environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+        return base / "FieldApp" / "Server"
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support" / "FieldApp Server"
+    base = Path(environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return base / "fieldapp-server"

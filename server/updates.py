@@ -1,0 +1,35 @@
+"""What a device pulls: review states and verifiers' messages for its own records."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from sync.wire import ReviewUpdate, UpdatesResponse
+
+from .models import DeviceUpdate
+
+MAX_LIMIT = 1000
+
+
+def updates_for_device(session: Session, device_id: str, *, since: int, limit: int) -> UpdatesResponse:
+    """Changes to this device's records after cursor `since`, oldest first."""
+    rows = session.scalars(
+        sa.select(DeviceUpdate)
+        .where(DeviceUpdate.device_id == device_id, DeviceUpdate.cursor > since)
+        .order_by(DeviceUpdate.cursor)
+        .limit(limit + 1)
+    ).all()
+    page = rows[:limit]
+    return UpdatesResponse(
+        updates=[
+            ReviewUpdate(
+                cursor=row.cursor,
+                record_id=row.record_id,
+                state=row.state,
+                message=row.message,
+                changed_at=row.changed_at,
+            )
+            for row in page
+        ],
+        cursor=page[-1].cursor if page else since,
+        more=len(rows) > limit,
+    )
