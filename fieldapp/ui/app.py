@@ -1,0 +1,220 @@
+"""The app object: wires the session, the screens, auto-lock and background sync to a page.
+
+`main(page)` is what `ft.run` and `flet build` call; `make_main(data_dir, ...)` makes
+one bound to a data dir (the `fieldapp app` command and the tests use it).
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import flet as ft
+
+from fieldapp.ui.i18n import DEFAULT_LANGUAGE, Translator
+from fieldapp.ui.paths import ASSETS_DIR
+from fieldapp.ui.state.idle import IdleTimer
+from fieldapp.ui.state.session import DeviceSession
+from fieldapp.ui.theme import apply_theme
+
+log = logging.getLogger(__name__)
+
+IDLE_CHECK_SECONDS = 1.0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class FieldApp:
+    """One per page (browser tab or window). Holds what must outlive a screen: the
+    session, the translator, the idle timer, the sync controller, the GPS service."""
+
+    def __init__(
+        self,
+        page: ft.Page,
+        *,
+        data_dir: Path,
+        kdf: Any = None,
+        clock: Callable[[], datetime] = utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
+        assets_dir: Path = ASSETS_DIR,
+    ) -> None:
+        self.page = page
+        self.data_dir = Path(data_dir)
+        self.clock = clock
+        self.assets_dir = assets_dir
+        self.session = DeviceSession(self.data_dir, kdf=kdf, clock=clock)
+        self.idle = IdleTimer(0, clock=monotonic)
+        self.tr = Translator.load(DEFAULT_LANGUAGE, assets_dir)
+        self.screen: Any = None
+        self.sync: Any = None  # SyncController while unlocked
+        # Services must stay referenced or Flet drops them; made on first use.
+        self.geolocator: Any = None
+        self._idle_task: Any = None
+        self.session.on_lock.append(self._stop_sync)
+
+    # -- text ------------------------------------------------------------------------
+
+    def t(self, key: str, **values: object) -> str:
+        return self.tr.t(key, **values)
+
+    # -- start, screens --------------------------------------------------------------
+
+    def start(self) -> None:
+        page = self.page
+        page.title = "FieldApp"
+        page.padding = 0
+        page.spacing = 0
+        page.on_close = self._on_page_gone
+        page.on_disconnect = self._on_page_gone
+        language = DEFAULT_LANGUAGE
+        if self.session.exists():
+            language = self.session.clear_settings().language
+        self._use_language(language)
+        if self.session.exists():
+            self.show_unlock()
+        else:
+            self.show_setup()
+        self._idle_task = page.run_task(self._watch_idle)
+
+    def show(self, screen: Any) -> None:
+        """Replace the page's content with a screen object (anything with `build()`)."""
+        self.screen = screen
+        self.page.controls = [screen.build()]
+        self.page.update()
+
+    def rebuild(self) -> None:
+        if self.screen is not None:
+            self.show(self.screen)
+
+    def show_setup(self) -> None:
+        from fieldapp.ui.views.setup import SetupScreen
+
+        self.show(SetupScreen(self))
+
+    def show_unlock(self, notice_key: str | None = None) -> None:
+        from fieldapp.ui.views.unlock import UnlockScreen
+
+        self.show(UnlockScreen(self, notice_key=notice_key))
+
+    def show_enrol(self, *, after_setup: bool) -> None:
+        from fieldapp.ui.views.enrol import EnrolScreen
+
+        self.show(EnrolScreen(self, after_setup=after_setup))
+
+    def show_home(self, tab: str | None = None) -> None:
+        from fieldapp.ui.views.home import HomeScreen
+
+        self.show(HomeScreen(self, tab=tab))
+
+    def show_form(self, form: Any = None) -> None:
+        from fieldapp.ui.views.observation_form import ObservationFormScreen
+
+        self.show(ObservationFormScreen(self, form=form))
+
+    def show_detail(self, record_id: str) -> None:
+        from fieldapp.ui.views.detail import DetailScreen
+
+        self.show(DetailScreen(self, record_id))
+
+    def show_settings(self) -> None:
+        from fieldapp.ui.views.settings import SettingsScreen
+
+        self.show(SettingsScreen(self))
+
+    def toast(self, text: str) -> None:
+        self.page.show_dialog(ft.SnackBar(content=ft.Text(value=text)))
+
+    # -- language ---------------------------------------------------------------------
+
+    def _use_language(self, language: str) -> None:
+        self.tr = Translator.load(language, self.assets_dir)
+        apply_theme(self.page, rtl=self.tr.rtl)
+
+    def set_language(self, language: str) -> None:
+        """Saved before unlock too (the unlock screen is shown in it); redraws the screen."""
+        self.session.set_language(language)
+        if self.session.unlocked:
+            self.session.device.update_settings(language=language)
+        self._use_language(language)
+        self.rebuild()
+
+    # -- unlocked life ----------------------------------------------------------------
+
+    def touch(self) -> None:
+        """Any tap or keystroke the app handles counts as activity."""
+        self.idle.touch()
+
+    def unlocked(self, *, first_run: bool = False) -> None:
+        """After create/unlock: auto-lock minutes from settings, background sync, home."""
+        settings = self.session.clear_settings()
+        self.idle.set_minutes(settings.auto_lock_minutes)
+        self._start_sync()
+        if first_run:
+            self.show_enrol(after_setup=True)
+        else:
+            self.show_home()
+
+    def lock(self, notice_key: str | None = None) -> None:
+        self.session.lock()
+        self.show_unlock(notice_key)
+
+    def wiped(self) -> None:
+        self._use_language(DEFAULT_LANGUAGE)
+        self.show_setup()
+
+    def _start_sync(self) -> None:
+        from fieldapp.ui.state.sync_controller import SyncController
+
+        self.sync = SyncController(self.session.device, on_change=self._sync_changed)
+        self.sync.start()
+
+    def _stop_sync(self) -> None:
+        sync, self.sync = self.sync, None
+        if sync is not None:
+            sync.stop()
+
+    def _sync_changed(self) -> None:
+        """Called from the sync thread: hop onto the page's loop to redraw."""
+        with contextlib.suppress(RuntimeError):  # the page closed meanwhile
+            self.page.run_task(self._redraw_sync)
+
+    async def _redraw_sync(self) -> None:
+        screen = self.screen
+        if screen is not None and hasattr(screen, "sync_changed"):
+            screen.sync_changed()
+
+    async def _watch_idle(self) -> None:
+        while True:
+            await asyncio.sleep(IDLE_CHECK_SECONDS)
+            if self.session.unlocked and self.idle.due():
+                log.info("auto-lock after %s idle minutes", self.idle.minutes)
+                self.lock("unlock.auto_locked")
+
+    def _on_page_gone(self, _event: Any = None) -> None:
+        # A closed tab or window must not leave the keys in memory.
+        self.session.lock()
+        if self._idle_task is not None:
+            self._idle_task.cancel()
+
+
+def make_main(data_dir: Path | None = None, **options: Any) -> Callable[[ft.Page], None]:
+    def run(page: ft.Page) -> None:
+        from fieldapp.services.paths import resolve_data_dir
+
+        app = FieldApp(page, data_dir=data_dir or resolve_data_dir(None), **options)
+        page.data = app  # keeps the app (and the services it holds) referenced
+        app.start()
+
+    return run
+
+
+def main(page: ft.Page) -> None:
+    """Entry for `flet build` / `flet run`: the data dir comes from FIELDAPP_DATA_DIR or the
+    platform (FLET_APP_STORAGE_DATA on a phone)."""
+    make_main()(page)

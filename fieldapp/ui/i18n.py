@@ -1,0 +1,55 @@
+"""Translations: one JSON catalogue per language in assets/i18n/, keys shared by all.
+
+Every string the app shows goes through `Translator.t(key, **values)`; values are
+filled with `str.format`. A missing key shows the key itself (visible in review,
+and the completeness test catches it before that).
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from fieldapp.ui.paths import ASSETS_DIR
+
+# code -> (name shown in the picker, in its own script; right-to-left?)
+LANGUAGES: dict[str, tuple[str, bool]] = {"en": ("English", False), "ar": ("العربية", True)}
+DEFAULT_LANGUAGE = "en"
+
+
+def catalogue_path(language: str, assets_dir: Path = ASSETS_DIR) -> Path:
+    return assets_dir / "i18n" / f"{language}.json"
+
+
+def load_catalogue(language: str, assets_dir: Path = ASSETS_DIR) -> dict[str, str]:
+    with catalogue_path(language, assets_dir).open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@dataclass(frozen=True)
+class Translator:
+    """The strings of one language."""
+
+    language: str
+    strings: dict[str, str]
+
+    @classmethod
+    def load(cls, language: str, assets_dir: Path = ASSETS_DIR) -> "Translator":
+        if language not in LANGUAGES:
+            language = DEFAULT_LANGUAGE
+        return cls(language, load_catalogue(language, assets_dir))
+
+    @property
+    def rtl(self) -> bool:
+        return LANGUAGES[self.language][1]
+
+    def t(self, key: str, **values: object) -> str:
+        text = self.strings.get(key, key)
+        if values:
+            try:
+                return text.format(**values)
+            except (KeyError, IndexError, ValueError):
+                return text
+        return text
+
+    def has(self, key: str) -> bool:
+        return key in self.strings

@@ -1,0 +1,1 @@
+"""Plain-Python state behind the screens: testable without Flet or a browser."""

@@ -1,0 +1,61 @@
+"""The home list: tabs drafts / pending / sent / reviewed, newest first, paged."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Which device states each tab shows (ARCHITECTURE.md, "Device states").
+TAB_STATES: dict[str, tuple[str, ...]] = {
+    "drafts": ("draft",),
+    "pending": ("queued",),
+    "sent": ("sent", "received"),
+    "reviewed": ("needs_info", "verified", "unverifiable", "rejected"),
+}
+TABS: tuple[str, ...] = tuple(TAB_STATES)
+PAGE_SIZE = 20
+
+
+def tab_for_state(state: str) -> str:
+    for tab, states in TAB_STATES.items():
+        if state in states:
+            return tab
+    raise ValueError(f"unknown state {state!r}")
+
+
+@dataclass
+class HomeState:
+    """One tab's loaded rows plus the per-tab counts; `device` is `services.Unlocked`."""
+
+    device: Any
+    tab: str = "drafts"
+    page_size: int = PAGE_SIZE
+    items: list[Any] = field(default_factory=list)
+    next_cursor: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def select(self, tab: str) -> None:
+        if tab not in TAB_STATES:
+            raise ValueError(f"unknown tab {tab!r}")
+        self.tab = tab
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the first page of the current tab and the counts."""
+        page = self.device.list_page(TAB_STATES[self.tab], cursor=None, limit=self.page_size)
+        self.items = list(page.items)
+        self.next_cursor = page.next_cursor
+        self.counts = self.tab_counts(self.device.counts())
+
+    @property
+    def has_more(self) -> bool:
+        return self.next_cursor is not None
+
+    def load_more(self) -> None:
+        if self.next_cursor is None:
+            return
+        page = self.device.list_page(TAB_STATES[self.tab], cursor=self.next_cursor, limit=self.page_size)
+        self.items.extend(page.items)
+        self.next_cursor = page.next_cursor
+
+    @staticmethod
+    def tab_counts(state_counts: dict[str, int]) -> dict[str, int]:
+        return {tab: sum(state_counts.get(s, 0) for s in states) for tab, states in TAB_STATES.items()}

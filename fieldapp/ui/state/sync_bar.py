@@ -1,0 +1,56 @@
+"""What the sync bar says, from the sync loop's `SyncStatus` (docs/sync.md).
+
+Parts, in order: connectivity · N pending · syncing i of N · last synced at · last error.
+Offline is a normal state (shown plainly, not as an error). Returns (key, values)
+pairs so tests can check them without Flet and the view translates them.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class BarPart:
+    key: str
+    values: dict[str, Any]
+    is_error: bool = False
+
+
+def sync_bar_parts(status: Any, *, local_time=lambda when: when.astimezone()) -> list[BarPart]:
+    """The sync bar's pieces for a `SyncStatus` (None before the loop reported anything)."""
+    if status is None:
+        return [BarPart("sync.starting", {})]
+    parts: list[BarPart] = []
+    state = status.state
+    if state == "not_enrolled":
+        parts.append(BarPart("sync.not_enrolled", {}))
+    elif state == "offline":
+        parts.append(BarPart("sync.offline", {}))
+    elif state == "stopped":
+        parts.append(BarPart("sync.stopped", {}))
+    elif state == "syncing":
+        progress = status.progress
+        if progress is not None and progress.phase == "push" and progress.total:
+            parts.append(BarPart("sync.syncing_progress", {"done": progress.done, "total": progress.total}))
+        elif progress is not None and progress.phase == "pull":
+            parts.append(BarPart("sync.pulling", {}))
+        else:
+            parts.append(BarPart("sync.syncing", {}))
+    else:
+        parts.append(BarPart("sync.online", {}))
+    parts.append(BarPart("sync.pending", {"count": status.pending}))
+    if status.last_synced_at is not None:
+        when: datetime = local_time(status.last_synced_at)
+        parts.append(
+            BarPart("sync.last_synced", {"time": when.strftime("%H:%M"), "date": when.strftime("%d %b")})
+        )
+    else:
+        parts.append(BarPart("sync.never_synced", {}))
+    if status.last_error and state != "offline":
+        parts.append(BarPart("sync.last_error", {"error": status.last_error}, is_error=True))
+    return parts
+
+
+def sync_bar_text(status: Any, translate, **options: Any) -> str:
+    return " · ".join(translate(part.key, **part.values) for part in sync_bar_parts(status, **options))

@@ -1,0 +1,185 @@
+"""Detail: the record read-only (once finalized), its status history, the verifier's words, Amend."""
+
+import contextlib
+from typing import Any
+
+import flet as ft
+
+from fieldapp.ui.state.observation_form import ObservationForm
+from fieldapp.ui.views.common import confirm
+from fieldapp.ui.views.home import STATE_COLOURS, _short_time
+from fieldapp.ui.views.labels import choice_label, field_label, kind_label, state_label
+from fieldapp.ui.views.widgets import (
+    icon_button,
+    primary_button,
+    screen,
+    secondary_button,
+    section_title,
+    tagged,
+)
+
+
+class DetailScreen:
+    def __init__(self, app: Any, record_id: str) -> None:
+        self.app = app
+        self.record_id = record_id
+
+    def build(self) -> ft.Control:
+        t = self.app.t
+        view = self.app.session.device.get(self.record_id)
+        self.view = view
+        record = view.record
+        body: list[ft.Control] = []
+        chip = ft.Container(
+            content=ft.Text(value=state_label(self.app, view.state), color=ft.Colors.WHITE),
+            bgcolor=STATE_COLOURS.get(view.state, ft.Colors.GREY_700),
+            padding=ft.Padding.symmetric(horizontal=10, vertical=4),
+            border_radius=12,
+        )
+        body.append(
+            ft.Row(
+                controls=[
+                    ft.Text(
+                        value=kind_label(self.app, view.kind), size=18, weight=ft.FontWeight.BOLD, expand=True
+                    ),
+                    tagged(chip, "detail-state"),
+                ]
+            )
+        )
+        if view.message:
+            body.append(
+                tagged(
+                    ft.Container(
+                        content=ft.Column(
+                            controls=[
+                                ft.Text(value=t("detail.verifier_message"), weight=ft.FontWeight.BOLD),
+                                ft.Text(value=view.message),
+                            ],
+                            spacing=4,
+                        ),
+                        bgcolor=ft.Colors.ORANGE_50,
+                        padding=12,
+                        border_radius=8,
+                        border=ft.Border.all(width=1, color=ft.Colors.ORANGE_300),
+                    ),
+                    "detail-message",
+                )
+            )
+        if view.delivery_error:
+            body.append(
+                tagged(
+                    ft.Text(
+                        value=t("home.delivery_error", reason=view.delivery_error), color=ft.Colors.RED_800
+                    ),
+                    "detail-delivery-error",
+                )
+            )
+        if view.finalized:
+            body.append(ft.Text(value=t("detail.read_only"), size=12, color=ft.Colors.ON_SURFACE_VARIANT))
+        body += self._fields(record)
+        body += self._history(view)
+        actions: list[ft.Control] = []
+        if view.finalized:
+            actions.append(
+                primary_button(t("detail.amend"), "detail-amend", self._amend, icon=ft.Icons.EDIT_NOTE)
+            )
+        else:
+            actions.append(primary_button(t("detail.edit"), "detail-edit", self._edit, icon=ft.Icons.EDIT))
+            actions.append(
+                secondary_button(
+                    t("detail.delete"), "detail-delete", self._delete, icon=ft.Icons.DELETE_OUTLINE
+                )
+            )
+        back = icon_button(ft.Icons.ARROW_BACK, t("common.back"), "detail-back", self._back)
+        return screen(title=t("detail.title"), leading=back, body=body, actions=actions)
+
+    def _line(self, label: str, value: Any) -> ft.Control:
+        return ft.Column(
+            controls=[
+                ft.Text(value=label, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+                ft.Text(value=str(value), selectable=True),
+            ],
+            spacing=0,
+        )
+
+    def _fields(self, record: dict[str, Any]) -> list[ft.Control]:
+        from fieldapp.model import to_mgrs
+
+        t = self.app.t
+        lines: list[ft.Control] = []
+        lines.append(self._line(t("form.observed_at"), _short_time(record.get("observed_at"))))
+        location = record.get("location") or {}
+        if "lat" in location:
+            where = f"{location['lat']:.5f}, {location['lon']:.5f}"
+            with contextlib.suppress(Exception):  # outside MGRS's range: the coordinates say enough
+                where += f"\n{to_mgrs(location['lat'], location['lon'])}"
+            source = location.get("source")
+            if source:
+                where += f"\n{t('detail.source.' + source)}"
+            lines.append(self._line(t("form.location"), where))
+        for name in ("place", "observed_by", "certainty", "description", "controlling_side"):
+            value = record.get(name)
+            if value in (None, ""):
+                continue
+            shown = choice_label(self.app, name, value) if name in ("observed_by", "certainty") else value
+            lines.append(self._line(field_label(self.app, name), shown))
+        for name, value in (record.get("details") or {}).items():
+            if value in (None, "", {}):
+                continue
+            if isinstance(value, dict):
+                shown = ", ".join(
+                    f"{choice_label(self.app, name, k)}: {v}" for k, v in value.items() if v is not None
+                )
+            elif isinstance(value, bool):
+                shown = t("choice.yes_no.yes" if value else "choice.yes_no.no")
+            else:
+                shown = choice_label(self.app, name, value) if isinstance(value, str) else value
+            lines.append(self._line(field_label(self.app, name), shown))
+        if record.get("amends"):
+            lines.append(self._line(t("detail.amends"), record["amends"]))
+        return lines
+
+    def _history(self, view: Any) -> list[ft.Control]:
+        t = self.app.t
+        if not view.history:
+            return []
+        rows: list[ft.Control] = [section_title(t("detail.history"))]
+        for event in view.history:
+            text = f"{_short_time(event.at)} — {state_label(self.app, event.state)}"
+            if event.message:
+                text += f": {event.message}"
+            rows.append(ft.Text(value=text, size=13))
+        return [tagged(ft.Column(controls=rows, spacing=4), "detail-history")]
+
+    def _back(self, _event) -> None:
+        self.app.touch()
+        self.app.show_home()
+
+    def _amend(self, _event) -> None:
+        self.app.touch()
+        prefill = self.app.session.device.start_amendment(self.record_id)
+        form = ObservationForm.from_record(prefill, clock=self.app.clock)
+        self.app.show_form(form)
+
+    def _edit(self, _event) -> None:
+        self.app.touch()
+        form = ObservationForm.from_record(self.view.record, clock=self.app.clock, record_id=self.record_id)
+        self.app.show_form(form)
+
+    def _delete(self, _event) -> None:
+        self.app.touch()
+        t = self.app.t
+
+        def delete() -> None:
+            self.app.session.device.delete_draft(self.record_id)
+            self.app.show_home("drafts")
+
+        confirm(
+            self.app,
+            title=t("detail.delete_title"),
+            text=t("detail.delete_text"),
+            confirm_label=t("detail.delete"),
+            on_confirm=delete,
+            identifier="delete-confirm",
+            danger=True,
+        )

@@ -1,0 +1,267 @@
+"""Home: the sync bar, tabs drafts / pending / sent / reviewed, the list, "New observation"."""
+
+from datetime import datetime
+from typing import Any
+
+import flet as ft
+
+from fieldapp.ui.state.home import TABS, HomeState
+from fieldapp.ui.state.sync_bar import sync_bar_parts
+from fieldapp.ui.theme import TOUCH
+from fieldapp.ui.views.labels import kind_label, state_label
+from fieldapp.ui.views.widgets import icon_button, screen, secondary_button, tagged
+
+STATE_COLOURS = {
+    "draft": ft.Colors.GREY_700,
+    "queued": ft.Colors.AMBER_900,
+    "sent": ft.Colors.BLUE_700,
+    "received": ft.Colors.BLUE_700,
+    "needs_info": ft.Colors.DEEP_ORANGE_700,
+    "verified": ft.Colors.GREEN_800,
+    "unverifiable": ft.Colors.BLUE_GREY_700,
+    "rejected": ft.Colors.RED_800,
+}
+
+
+class HomeScreen:
+    def __init__(self, app: Any, *, tab: str | None = None) -> None:
+        self.app = app
+        self.state = HomeState(app.session.device, tab=tab or "drafts")
+        self.state.refresh()
+
+    # -- building ---------------------------------------------------------------------
+
+    def build(self) -> ft.Control:
+        t = self.app.t
+        self.sync_text = ft.Text(value="", size=13, max_lines=3, overflow=ft.TextOverflow.ELLIPSIS)
+        self.sync_error = ft.Text(
+            value="",
+            size=13,
+            color=ft.Colors.RED_800,
+            visible=False,
+            max_lines=2,
+            overflow=ft.TextOverflow.ELLIPSIS,
+        )
+        sync_button = tagged(
+            ft.TextButton(
+                content=t("home.sync_now"), icon=ft.Icons.SYNC, on_click=self._sync_now, height=TOUCH
+            ),
+            "sync-now",
+        )
+        sync_bar = ft.Container(
+            content=ft.Row(
+                controls=[
+                    ft.Column(
+                        controls=[tagged(self.sync_text, "sync-status"), self.sync_error],
+                        spacing=2,
+                        expand=True,
+                    ),
+                    sync_button,
+                ],
+                vertical_alignment=ft.CrossAxisAlignment.CENTER,
+            ),
+            padding=ft.Padding.symmetric(horizontal=12, vertical=4),
+            bgcolor=ft.Colors.SURFACE_CONTAINER,
+        )
+        self.tabs = ft.Row(controls=[], spacing=0)
+        self.list = ft.Column(controls=[], spacing=8)
+        self._fill_sync_bar()
+        self._fill_tabs()
+        self._fill_list()
+        frame = screen(
+            title=t("home.title"),
+            header_extra=[sync_bar, ft.Container(content=self.tabs, bgcolor=ft.Colors.SURFACE_CONTAINER_LOW)],
+            body=[self.list, ft.Container(height=72)],  # room so the button never hides the last row
+            trailing=[
+                icon_button(ft.Icons.LOCK, t("home.lock"), "lock-now", self._lock),
+                icon_button(ft.Icons.SETTINGS, t("home.settings"), "open-settings", self._settings),
+            ],
+        )
+        new_button = tagged(
+            ft.FloatingActionButton(
+                icon=ft.Icons.ADD, content=t("home.new_observation"), on_click=self._new, height=56
+            ),
+            "new-observation",
+        )
+        return ft.Stack(
+            controls=[frame, ft.Container(content=new_button, right=16, bottom=16)],
+            expand=True,
+        )
+
+    def _fill_sync_bar(self) -> None:
+        sync = self.app.sync
+        status = sync.status if sync is not None else None
+        normal, errors = [], []
+        for part in sync_bar_parts(status):
+            (errors if part.is_error else normal).append(self.app.t(part.key, **part.values))
+        self.sync_text.value = " · ".join(normal)
+        self.sync_error.value = " · ".join(errors)
+        self.sync_error.visible = bool(errors)
+
+    def _fill_tabs(self) -> None:
+        t = self.app.t
+        self.tabs.controls = []
+        for tab in TABS:
+            selected = tab == self.state.tab
+            count = self.state.counts.get(tab, 0)
+            label = ft.Column(
+                controls=[
+                    ft.Text(
+                        value=t(f"tab.{tab}"),
+                        size=13,
+                        weight=ft.FontWeight.BOLD if selected else None,
+                        max_lines=1,
+                        overflow=ft.TextOverflow.ELLIPSIS,
+                    ),
+                    ft.Text(value=str(count), size=12),
+                ],
+                spacing=0,
+                horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+            )
+            button = ft.Container(
+                content=label,
+                alignment=ft.Alignment.CENTER,
+                height=TOUCH + 8,
+                on_click=lambda _e, tab=tab: self._select(tab),
+                border=ft.Border.only(
+                    bottom=ft.BorderSide(
+                        width=3, color=ft.Colors.PRIMARY if selected else ft.Colors.TRANSPARENT
+                    )
+                ),
+                ink=True,
+            )
+            self.tabs.controls.append(ft.Container(content=tagged(button, f"tab-{tab}"), expand=True))
+
+    def _fill_list(self) -> None:
+        t = self.app.t
+        rows: list[ft.Control] = [self._row(item) for item in self.state.items]
+        if not rows:
+            rows.append(
+                tagged(
+                    ft.Text(value=t(f"home.empty.{self.state.tab}"), color=ft.Colors.ON_SURFACE_VARIANT),
+                    "list-empty",
+                )
+            )
+        if self.state.has_more:
+            rows.append(secondary_button(t("home.load_more"), "load-more", self._load_more))
+        self.list.controls = rows
+
+    def _row(self, item: Any) -> ft.Control:
+        record = item.record or {}
+        t = self.app.t
+        title = record.get("description") or record.get("place") or kind_label(self.app, item.kind)
+        when = _short_time(record.get("observed_at"))
+        subtitle = " · ".join(
+            part for part in (kind_label(self.app, item.kind), record.get("place"), when) if part
+        )
+        chip = ft.Container(
+            content=ft.Text(value=state_label(self.app, item.state), size=12, color=ft.Colors.WHITE),
+            bgcolor=STATE_COLOURS.get(item.state, ft.Colors.GREY_700),
+            padding=ft.Padding.symmetric(horizontal=8, vertical=2),
+            border_radius=10,
+        )
+        extra: list[ft.Control] = []
+        if item.message:
+            extra.append(
+                ft.Text(
+                    value=t("home.verifier_says", message=item.message),
+                    size=13,
+                    color=ft.Colors.DEEP_ORANGE_800,
+                    max_lines=2,
+                    overflow=ft.TextOverflow.ELLIPSIS,
+                )
+            )
+        if item.delivery_error:
+            extra.append(
+                ft.Text(
+                    value=t("home.delivery_error", reason=item.delivery_error),
+                    size=13,
+                    color=ft.Colors.RED_800,
+                    max_lines=2,
+                    overflow=ft.TextOverflow.ELLIPSIS,
+                )
+            )
+        card = ft.Container(
+            content=ft.Column(
+                controls=[
+                    ft.Row(
+                        controls=[
+                            ft.Text(
+                                value=title,
+                                weight=ft.FontWeight.W_600,
+                                expand=True,
+                                max_lines=1,
+                                overflow=ft.TextOverflow.ELLIPSIS,
+                            ),
+                            chip,
+                        ]
+                    ),
+                    ft.Text(
+                        value=subtitle,
+                        size=13,
+                        color=ft.Colors.ON_SURFACE_VARIANT,
+                        max_lines=1,
+                        overflow=ft.TextOverflow.ELLIPSIS,
+                    ),
+                    *extra,
+                ],
+                spacing=4,
+            ),
+            padding=12,
+            border_radius=8,
+            bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
+            on_click=lambda _e, record_id=item.id: self._open(record_id),
+            ink=True,
+        )
+        return tagged(card, f"record-{item.id}")
+
+    # -- actions ------------------------------------------------------------------------
+
+    def _select(self, tab: str) -> None:
+        self.app.touch()
+        self.state.select(tab)
+        self._fill_tabs()
+        self._fill_list()
+
+    def _load_more(self, _event) -> None:
+        self.app.touch()
+        self.state.load_more()
+        self._fill_list()
+
+    def _sync_now(self, _event) -> None:
+        self.app.touch()
+        if self.app.sync is not None:
+            self.app.sync.sync_now()
+
+    def _new(self, _event) -> None:
+        self.app.touch()
+        self.app.show_form()
+
+    def _open(self, record_id: str) -> None:
+        self.app.touch()
+        self.app.show_detail(record_id)
+
+    def _lock(self, _event) -> None:
+        self.app.lock()
+
+    def _settings(self, _event) -> None:
+        self.app.touch()
+        self.app.show_settings()
+
+    def sync_changed(self) -> None:
+        """The sync loop reported: redraw the bar, and the list (states may have moved)."""
+        self._fill_sync_bar()
+        if self.app.sync is None or not self.app.sync.running:
+            self.state.refresh()
+            self._fill_tabs()
+            self._fill_list()
+        self.app.page.update()
+
+
+def _short_time(text: str | None) -> str:
+    if not text:
+        return ""
+    try:
+        return datetime.fromisoformat(text).strftime("%d %b %H:%M")
+    except ValueError:
+        return text

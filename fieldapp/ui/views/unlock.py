@@ -1,0 +1,61 @@
+"""Unlock: the passphrase opens the vault; wrong tries are counted (and may wipe, if set)."""
+
+from typing import Any
+
+import flet as ft
+
+from fieldapp.ui.views.common import language_switch
+from fieldapp.ui.views.widgets import message, primary_button, say, screen, tagged
+
+
+class UnlockScreen:
+    def __init__(self, app: Any, *, notice_key: str | None = None) -> None:
+        self.app = app
+        self.notice_key = notice_key
+
+    def build(self) -> ft.Control:
+        t = self.app.t
+        self.passphrase = ft.TextField(
+            label=t("unlock.passphrase"),
+            password=True,
+            can_reveal_password=True,
+            on_submit=self._unlock,
+            autofocus=True,
+        )
+        self.error = message(error=True)
+        self.notice = message(t(self.notice_key) if self.notice_key else None)
+        failed = self.app.session.failed_unlocks()
+        self.failed = message(t("unlock.failed_count", count=failed) if failed else None)
+        body = [
+            ft.Icon(icon=ft.Icons.LOCK_OUTLINE, size=56, color=ft.Colors.PRIMARY),
+            tagged(self.notice, "unlock-notice"),
+            ft.Text(value=t("unlock.intro")),
+            tagged(self.passphrase, "unlock-passphrase"),
+            tagged(self.error, "unlock-error"),
+            tagged(self.failed, "unlock-failed-count"),
+        ]
+        return screen(
+            title=t("unlock.title"),
+            body=body,
+            trailing=[language_switch(self.app)],
+            actions=[
+                primary_button(t("unlock.submit"), "unlock-submit", self._unlock, icon=ft.Icons.LOCK_OPEN)
+            ],
+        )
+
+    def _unlock(self, _event) -> None:
+        self.app.touch()
+        result = self.app.session.unlock(self.passphrase.value or "")
+        if result.ok:
+            self.app.unlocked()
+            return
+        if result.wiped:
+            self.app.wiped()
+            self.app.toast(self.app.t("unlock.wiped"))
+            return
+        t = self.app.t
+        say(self.error, t(result.message_key, remaining=result.remaining))
+        say(self.notice, None)
+        failed = self.app.session.failed_unlocks()
+        say(self.failed, t("unlock.failed_count", count=failed) if failed else None)
+        self.passphrase.value = ""
