@@ -192,7 +192,10 @@ class ObservationStore:
     def counts(self) -> dict[str, int]:
         with self._engine.begin() as connection:
             found = dict(
-                connection.execute(select(OBS.c.state, func.count()).group_by(OBS.c.state)).tuples().all()
+                (row.state, row.count)
+                for row in connection.execute(
+                    select(OBS.c.state, func.count().label("count")).group_by(OBS.c.state)
+                )
             )
         return {state: found.get(state, 0) for state in STATES}
 
