@@ -1,0 +1,165 @@
+"""The console's client for the server's review API (httpx, async).
+
+The console is an API client like any other: it holds the signed-in user's bearer token for
+the life of its Flet session and nothing else, and never opens the database. The httpx
+client is passed in (in-process ASGI transport when mounted in `fieldapp serve`, a real
+loopback connection in tests), so every call here goes through the server's own
+authentication, validation and audit trail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from .errors import ApiError, ServerUnreachable, SessionExpired
+
+API = "/api/v1"
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who is signed in, and the bearer token the server gave them (kept in memory only)."""
+
+    username: str
+    role: str
+    token: str
+    expires_at: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class ConsoleApi:
+    """One verifier's view of the server API. Create one per console session."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+        self.user: SignedIn | None = None
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    async def _call(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> httpx.Response:
+        headers = kwargs.pop("headers", {})
+        if auth:
+            if self.user is None:
+                raise SessionExpired()
+            headers["Authorization"] = f"Bearer {self.user.token}"
+        try:
+            response = await self._client.request(method, f"{API}{path}", headers=headers, **kwargs)
+        except httpx.HTTPError as exc:
+            raise ServerUnreachable() from exc
+        if response.status_code == 401 and auth:
+            self.user = None  # the token expired or was revoked: back to the sign-in screen
+            raise SessionExpired()
+        if response.status_code >= 400:
+            raise ApiError(response.status_code, _detail(response))
+        return response
+
+    async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self._call(method, path, **kwargs)
+        return response.json() if response.content else None
+
+    # -- session --------------------------------------------------------------------------
+
+    async def login(self, username: str, password: str) -> SignedIn:
+        answer = await self._json(
+            "POST", "/auth/login", auth=False, json={"username": username, "password": password}
+        )
+        self.user = SignedIn(
+            username=answer.get("username", username),
+            role=answer["role"],
+            token=answer["token"],
+            expires_at=answer.get("expires_at"),
+        )
+        return self.user
+
+    async def logout(self) -> None:
+        if self.user is None:
+            return
+        # Signing out locally is what matters; the token also expires on its own.
+        with contextlib.suppress(ApiError, ServerUnreachable, SessionExpired):
+            await self._call("POST", "/auth/logout")
+        self.user = None
+
+    # -- review ---------------------------------------------------------------------------
+
+    async def queue(self, params: dict[str, Any]) -> dict[str, Any]:
+        """`{"items": [...], "total": n, "counts": {state: n}}`, oldest first."""
+        return await self._json("GET", "/reports", params=params)
+
+    async def counts(self, params: dict[str, Any] | None = None) -> dict[str, int]:
+        return await self._json("GET", "/reports/counts", params=params or {})
+
+    async def report(self, record_id: str) -> dict[str, Any]:
+        return await self._json("GET", f"/reports/{record_id}")
+
+    async def take_lock(self, record_id: str) -> dict[str, Any]:
+        return await self._json("POST", f"/reports/{record_id}/lock")
+
+    async def release_lock(self, record_id: str) -> None:
+        await self._call("DELETE", f"/reports/{record_id}/lock")
+
+    async def decide(self, record_id: str, state: str, reason: str | None) -> dict[str, Any]:
+        return await self._json(
+            "POST", f"/reports/{record_id}/decision", json={"state": state, "reason": reason}
+        )
+
+    async def audit(self, record_id: str) -> list[dict[str, Any]]:
+        return await self._json("GET", f"/reports/{record_id}/audit")
+
+    async def corroboration(self, record_id: str, *, km: float, hours: float) -> list[dict[str, Any]]:
+        answer = await self._json(
+            "GET", f"/reports/{record_id}/corroboration", params={"km": km, "hours": hours}
+        )
+        return answer["items"] if isinstance(answer, dict) else answer
+
+    # -- administration -------------------------------------------------------------------
+
+    async def devices(self) -> list[dict[str, Any]]:
+        return await self._json("GET", "/devices")
+
+    async def revoke_device(self, device_id: str) -> dict[str, Any]:
+        return await self._json("POST", f"/devices/{device_id}/revoke")
+
+    async def users(self) -> list[dict[str, Any]]:
+        return await self._json("GET", "/users")
+
+    async def create_user(self, username: str, password: str, role: str) -> dict[str, Any]:
+        return await self._json(
+            "POST", "/users", json={"username": username, "password": password, "role": role}
+        )
+
+    async def set_user_disabled(self, username: str, disabled: bool) -> dict[str, Any]:
+        return await self._json("PATCH", f"/users/{username}", json={"disabled": disabled})
+
+    async def create_enrollment_code(self, *, label: str | None, expires_hours: float) -> dict[str, Any]:
+        return await self._json(
+            "POST", "/enrollment-codes", json={"label": label, "expires_hours": expires_hours}
+        )
+
+    # -- exports --------------------------------------------------------------------------
+
+    async def export(self, fmt: str, params: dict[str, Any]) -> httpx.Response:
+        """The export file as the server sends it (used by the download-ticket route)."""
+        return await self._call("GET", f"/exports/{fmt}", params=params)
+
+
+def _detail(response: httpx.Response) -> str | None:
+    """The server's reason: FastAPI's `detail` (a string, or validation errors)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200] or None
+    detail = body.get("detail") if isinstance(body, dict) else None
+    if isinstance(detail, list):  # pydantic validation errors
+        parts = []
+        for item in detail[:3]:
+            where = ".".join(str(p) for p in item.get("loc", [])[1:])
+            parts.append(f"{where}: {item.get('msg')}" if where else str(item.get("msg")))
+        return "; ".join(parts)
+    return str(detail) if detail is not None else None

@@ -1,0 +1,1 @@
+"""One module per console screen; each draws a state object from `server.console.state`."""

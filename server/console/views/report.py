@@ -1,0 +1,421 @@
+"""One report: every field, signature and chain status, amendments, lock, decision, audit
+trail, and other devices' reports nearby in time and place on a map."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import flet as ft
+
+from ..errors import ApiError, InvalidInput
+from ..geo import mgrs_of
+from ..state import (
+    CHAIN_TEXT,
+    DECISIONS,
+    REASON_REQUIRED,
+    STATE_COLOURS,
+    ReportState,
+    label,
+    point_of,
+    short_time,
+)
+from .maps import Pin, report_map
+from .widgets import card, field_row, heading, state_chip, tagged
+
+if TYPE_CHECKING:
+    from ..app import ConsoleApp
+
+COMMON_FIELDS = ("observed_by", "certainty", "place", "controlling_side", "description")
+
+
+class ReportView:
+    def __init__(self, app: ConsoleApp, record_id: str) -> None:
+        self.app = app
+        self.state = ReportState(record_id=record_id)
+        self.reason = ft.TextField(
+            label="Reason, or question for the observer (required for rejected and needs info)",
+            multiline=True,
+            min_lines=2,
+            max_lines=5,
+            max_length=4000,
+        )
+        self.km = ft.TextField(label="Within km", value="10", width=110, dense=True)
+        self.hours = ft.TextField(label="Within hours", value="24", width=120, dense=True)
+        self.left = ft.Column(spacing=12, scroll=ft.ScrollMode.AUTO, expand=3)
+        self.right = ft.Column(spacing=12, scroll=ft.ScrollMode.AUTO, expand=2)
+        self.control = ft.Row(
+            [self.left, self.right],
+            expand=True,
+            spacing=16,
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        )
+        self.left.controls = [ft.Text("Loading report…")]
+
+    async def load(self) -> None:
+        await self.state.load(self.app.api)
+        self.render()
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def render(self) -> None:
+        d = self.state.detail
+        self.left.controls = [
+            self._header(d),
+            self._lock_card(),
+            self._decision_card(),
+            self._integrity_card(d),
+            self._fields_card(d),
+            self._amendments_card(d),
+            self._audit_card(),
+        ]
+        self.right.controls = [self._corroboration_card()]
+
+    def _header(self, d: dict[str, Any]) -> ft.Control:
+        return ft.Row(
+            [
+                tagged(
+                    ft.TextButton(content="Back to queue", icon=ft.Icons.ARROW_BACK, on_click=self.back),
+                    "back-to-queue",
+                ),
+                heading(label(d.get("kind")).capitalize() or "Report"),
+                state_chip(d.get("state"), identifier="report-state"),
+                ft.Text(d.get("record_id", ""), color=ft.Colors.BLUE_GREY_600, size=12, selectable=True),
+            ],
+            wrap=True,
+        )
+
+    def _lock_card(self) -> ft.Control:
+        lock = self.state.lock
+        me = self.app.api.user.username if self.app.api.user else ""
+        if not lock:
+            text = "Not locked. Take the lock while you work on this report, so nobody else decides it."
+        elif lock.get("username") == me:
+            text = f"Locked by you until {short_time(lock.get('expires_at'))}."
+        else:
+            text = (
+                f"Locked by {lock.get('username')} until {short_time(lock.get('expires_at'))}: "
+                "they are working on it; you can decide once they release it or the lock expires."
+            )
+        mine = self.state.lock_held_by(me)
+        buttons = [
+            tagged(
+                ft.OutlinedButton(
+                    content="Renew lock" if mine else "Take lock", icon=ft.Icons.LOCK, on_click=self.take_lock
+                ),
+                "lock-take",
+            ),
+        ]
+        if mine:
+            buttons.append(
+                tagged(
+                    ft.OutlinedButton(
+                        content="Release lock", icon=ft.Icons.LOCK_OPEN, on_click=self.release_lock
+                    ),
+                    "lock-release",
+                )
+            )
+        return card(
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.LOCK if lock else ft.Icons.LOCK_OPEN),
+                    tagged(ft.Text(text, expand=True), "lock-status"),
+                ]
+            ),
+            ft.Row(buttons),
+        )
+
+    def _decision_card(self) -> ft.Control:
+        buttons = []
+        for state in DECISIONS:
+            buttons.append(
+                tagged(
+                    ft.Button(
+                        content=label(state).capitalize(),
+                        bgcolor=STATE_COLOURS[state],
+                        color=ft.Colors.WHITE,
+                        on_click=self._decider(state),
+                        tooltip="needs a reason" if state in REASON_REQUIRED else None,
+                    ),
+                    f"decide-{state}",
+                )
+            )
+        return card(
+            ft.Text("Decision", weight=ft.FontWeight.BOLD),
+            tagged(self.reason, "decision-reason"),
+            ft.Row(buttons, wrap=True),
+            ft.Text(
+                "The decision and its reason (a needs-info question) reach the observer's device "
+                "at its next sync.",
+                size=12,
+                color=ft.Colors.BLUE_GREY_600,
+            ),
+        )
+
+    def _integrity_card(self, d: dict[str, Any]) -> ft.Control:
+        signature = d.get("signature") or {}
+        sig_ok = bool(signature.get("valid")) and signature.get("body_hash_matches", True)
+        chain = d.get("chain") or {}
+        chain_text = CHAIN_TEXT.get(chain.get("status", d.get("chain_status", "")), "unknown")
+        if chain.get("status") == "gap" and chain.get("missing_before"):
+            chain_text += f" ({chain['missing_before']} missing)"
+        skew = d.get("clock_skew") or {}
+        rows = [
+            tagged(
+                _status_row(
+                    "Signature",
+                    "valid" if sig_ok else "INVALID: the bytes or the signature do not match",
+                    sig_ok,
+                ),
+                "signature-status",
+            ),
+            tagged(_status_row("Chain", chain_text, chain_text == "valid"), "chain-status"),
+            field_row("Device", f"{d.get('device_label') or ''} {d.get('device_id', '')}".strip()),
+            field_row("Device revoked", bool(d.get("device_revoked"))),
+            field_row("Sequence", d.get("seq")),
+            field_row("Previous hash", (d.get("record") or {}).get("prev_hash")),
+            field_row("Body hash", d.get("body_hash")),
+            field_row("Received", short_time(d.get("received_at"))),
+        ]
+        if skew.get("flagged"):
+            rows.append(
+                _status_row(
+                    "Device clock",
+                    f"off by {abs(skew.get('seconds') or 0) / 60:.0f} min vs. the server",
+                    False,
+                )
+            )
+        return card(ft.Text("Signature and chain", weight=ft.FontWeight.BOLD), *rows)
+
+    def _fields_card(self, d: dict[str, Any]) -> ft.Control:
+        record = d.get("record") or {}
+        location = record.get("location") or {}
+        rows: list[ft.Control] = [
+            field_row("Kind", label(record.get("kind"))),
+            field_row(
+                "Observed at", f"{record.get('observed_at')}  ({short_time(record.get('observed_at'))})"
+            ),
+            field_row("Recorded at", record.get("recorded_at")),
+        ]
+        lat, lon = location.get("lat"), location.get("lon")
+        if lat is not None and lon is not None:
+            rows.append(field_row("Location", f"{lat:.5f}, {lon:.5f}"))
+            rows.append(field_row("MGRS", mgrs_of(lat, lon)))
+        rows.append(
+            field_row("Accuracy", f"{location.get('accuracy_m')} m" if location.get("accuracy_m") else None)
+        )
+        rows.append(field_row("Location source", location.get("source")))
+        for name in COMMON_FIELDS:
+            rows.append(field_row(label(name).capitalize(), record.get(name), identifier=f"field-{name}"))
+        for name, value in (record.get("details") or {}).items():
+            rows.append(field_row(label(name).capitalize(), value, identifier=f"detail-{name}"))
+        if record.get("attachments"):
+            rows.append(field_row("Attachments", [a.get("sha256", a) for a in record["attachments"]]))
+        known = {"id", "kind", "observed_at", "recorded_at", "location", "details", "attachments", "amends"}
+        known |= set(COMMON_FIELDS) | {"device_id", "seq", "prev_hash", "signature", "state"}
+        for name, value in record.items():
+            if name not in known:
+                rows.append(field_row(label(name).capitalize(), value))
+        return card(ft.Text("Report", weight=ft.FontWeight.BOLD), *rows)
+
+    def _amendments_card(self, d: dict[str, Any]) -> ft.Control:
+        rows: list[ft.Control] = []
+        if d.get("amends"):
+            rows.append(
+                ft.Row(
+                    [
+                        ft.Text("This report corrects"),
+                        tagged(
+                            ft.TextButton(content=d["amends"], on_click=self._opener(d["amends"])),
+                            "amends-link",
+                        ),
+                    ]
+                )
+            )
+        for later in d.get("amended_by") or []:
+            rows.append(
+                ft.Row(
+                    [
+                        ft.Text("Corrected by"),
+                        tagged(
+                            ft.TextButton(content=later, on_click=self._opener(later)), f"amended-by-{later}"
+                        ),
+                    ]
+                )
+            )
+        if not rows:
+            rows.append(ft.Text("No amendments: this report corrects nothing and nothing corrects it."))
+        return card(ft.Text("Amendments", weight=ft.FontWeight.BOLD), *rows)
+
+    def _audit_card(self) -> ft.Control:
+        rows: list[ft.Control] = []
+        for event in self.state.audit:
+            rows.append(
+                ft.Row(
+                    [
+                        ft.Text(short_time(event.get("at")), width=150, size=13),
+                        ft.Text(event.get("actor", ""), width=100, size=13),
+                        ft.Text(
+                            f"{label(event.get('from_state'))} → {label(event.get('to_state'))}",
+                            width=200,
+                            size=13,
+                        ),
+                        ft.Text(event.get("reason") or "", expand=True, size=13, selectable=True),
+                    ],
+                    vertical_alignment=ft.CrossAxisAlignment.START,
+                )
+            )
+        if not rows:
+            rows.append(ft.Text("No decisions yet."))
+        return tagged(card(ft.Text("Audit trail", weight=ft.FontWeight.BOLD), *rows), "audit-trail")
+
+    def _corroboration_card(self) -> ft.Control:
+        here = point_of(self.state.detail)
+        pins: list[Pin] = []
+        if here:
+            pins.append(
+                Pin(lat=here[0], lon=here[1], colour="black", text="★", tooltip="this report", size=24)
+            )
+        rows: list[ft.Control] = []
+        for number, other in enumerate(self.state.candidates, start=1):
+            where = point_of(other)
+            other_id = other.get("record_id", "")
+            if where:
+                pins.append(
+                    Pin(
+                        lat=where[0],
+                        lon=where[1],
+                        colour=STATE_COLOURS.get(other.get("state", ""), "blue"),
+                        text=str(number),
+                        tooltip=f"{label(other.get('kind'))}, {other.get('distance_km', 0):.1f} km",
+                        on_click=self._opener(other_id),
+                    )
+                )
+            hours = other.get("hours_apart") or 0.0
+            rows.append(
+                tagged(
+                    ft.Row(
+                        [
+                            ft.Text(f"{number}.", width=24, weight=ft.FontWeight.BOLD),
+                            ft.Text(label(other.get("kind")), width=120, size=13),
+                            ft.Text(f"{other.get('distance_km', 0):.1f} km", width=70, size=13),
+                            ft.Text(_hours_text(hours), width=90, size=13),
+                            state_chip(other.get("state")),
+                            tagged(
+                                ft.TextButton(content="Open", on_click=self._opener(other_id)),
+                                f"open-{other_id}",
+                            ),
+                        ],
+                        spacing=6,
+                    ),
+                    f"candidate-{other_id}",
+                )
+            )
+        if not rows:
+            rows.append(ft.Text("No other device reported nearby in this window."))
+        summary = (
+            f"{len(self.state.candidates)} report(s) from other devices within "
+            f"{self.state.radius_km:g} km and {self.state.window_hours:g} h"
+        )
+        return card(
+            ft.Text("Corroboration", weight=ft.FontWeight.BOLD),
+            ft.Row(
+                [
+                    tagged(self.km, "corroboration-km"),
+                    tagged(self.hours, "corroboration-hours"),
+                    tagged(ft.Button(content="Search", on_click=self.search), "corroboration-search"),
+                ]
+            ),
+            tagged(ft.Text(summary, color=ft.Colors.BLUE_GREY_700), "corroboration-summary"),
+            tagged(
+                report_map(pins, radius_km=self.state.radius_km, centre=here, height=400), "corroboration-map"
+            ),
+            ft.Text("★ this report; numbers match the list; colours are review states.", size=12),
+            *rows,
+        )
+
+    # -- actions --------------------------------------------------------------------------
+
+    def _opener(self, record_id: str):
+        async def handler(_event: ft.Event) -> None:
+            await self.app.open("report", record_id=record_id)
+
+        return handler
+
+    async def back(self, _event: ft.Event | None = None) -> None:
+        await self.app.open("queue")
+
+    async def take_lock(self, _event: ft.Event | None = None) -> None:
+        async def run() -> None:
+            await self.state.take_lock(self.app.api)
+            self.render()
+            self.app.flash("You hold the lock on this report.")
+
+        await self.app.guard(run)
+
+    async def release_lock(self, _event: ft.Event | None = None) -> None:
+        async def run() -> None:
+            await self.state.release_lock(self.app.api)
+            self.render()
+            self.app.flash("Lock released.")
+
+        await self.app.guard(run)
+
+    def _decider(self, decision: str):
+        async def decide() -> None:
+            self.reason.error = None
+            try:
+                await self.state.decide(self.app.api, decision, self.reason.value)
+            except InvalidInput as exc:
+                self.reason.error = str(exc)  # shown beside the field
+                return
+            except ApiError as exc:
+                if exc.status_code == 422:  # the server's own check of the reason
+                    self.reason.error = str(exc)
+                    return
+                await self.state.load(self.app.api)  # the lock or the state may have changed meanwhile
+                self.render()
+                raise
+            self.reason.value = ""
+            self.render()
+            self.app.flash(f"Decision recorded: {label(decision)}.")
+
+        async def handler(_event: ft.Event) -> None:
+            await self.app.guard(decide)
+
+        return handler
+
+    async def search(self, _event: ft.Event | None = None) -> None:
+        async def run() -> None:
+            self.km.error = self.hours.error = None
+            try:
+                await self.state.set_window(self.app.api, self.km.value, self.hours.value)
+            except InvalidInput as exc:
+                {"km": self.km, "hours": self.hours}[exc.field].error = str(exc)
+                return
+            self.render()
+
+        await self.app.guard(run)
+
+
+def _status_row(name: str, text: str, good: bool) -> ft.Control:
+    return ft.Row(
+        [
+            ft.Container(ft.Text(name, color=ft.Colors.BLUE_GREY_700, size=13), width=170),
+            ft.Icon(
+                ft.Icons.CHECK_CIRCLE if good else ft.Icons.WARNING,
+                color=ft.Colors.GREEN_700 if good else ft.Colors.RED_700,
+                size=18,
+            ),
+            ft.Text(
+                text, color=ft.Colors.GREEN_800 if good else ft.Colors.RED_800, weight=ft.FontWeight.BOLD
+            ),
+        ]
+    )
+
+
+def _hours_text(hours: float) -> str:
+    sign = "+" if hours >= 0 else "−"
+    hours = abs(hours)
+    if hours < 1:
+        return f"{sign}{hours * 60:.0f} min"
+    return f"{sign}{hours:.1f} h"

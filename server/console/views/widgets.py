@@ -1,0 +1,79 @@
+"""Small controls the console's screens share: test handles, headings, state chips, field rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from ..state import STATE_COLOURS, label
+
+
+def tagged(control: ft.Control, identifier: str) -> ft.Semantics:
+    """A control with a stable identifier that reaches the DOM (tests select on it)."""
+    return ft.Semantics(content=control, identifier=identifier)
+
+
+def heading(text: str, *, size: int = 20) -> ft.Text:
+    return ft.Text(text, size=size, weight=ft.FontWeight.BOLD)
+
+
+def state_chip(state: str | None, *, identifier: str | None = None) -> ft.Control:
+    colour = STATE_COLOURS.get(state or "", "blueGrey")
+    chip = ft.Container(
+        content=ft.Text(label(state) or "—", color=ft.Colors.WHITE, size=12, weight=ft.FontWeight.BOLD),
+        bgcolor=colour,
+        padding=ft.Padding.symmetric(horizontal=8, vertical=2),
+        border_radius=10,
+    )
+    return tagged(chip, identifier) if identifier else chip
+
+
+def field_row(name: str, value: Any, *, identifier: str | None = None) -> ft.Control:
+    """`name   value` in two columns; lists and dicts are written out readably."""
+    text = ft.Text(describe(value), selectable=True, expand=True)
+    row = ft.Row(
+        [ft.Container(ft.Text(name, color=ft.Colors.BLUE_GREY_700, size=13), width=170), text],
+        vertical_alignment=ft.CrossAxisAlignment.START,
+    )
+    return tagged(row, identifier) if identifier else row
+
+
+def describe(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return ", ".join(f"{label(str(k))}: {describe(v)}" for k, v in value.items()) or "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(describe(v) for v in value) or "—"
+    return str(value)
+
+
+def card(*controls: ft.Control, padding: int = 14, expand: bool | int | None = None) -> ft.Container:
+    return ft.Container(
+        content=ft.Column(list(controls), spacing=8, tight=True),
+        padding=padding,
+        border=ft.Border.all(1, ft.Colors.BLUE_GREY_100),
+        border_radius=8,
+        bgcolor=ft.Colors.WHITE,
+        expand=expand,
+    )
+
+
+def dropdown(
+    label_text: str,
+    values: list[tuple[str, str]],
+    value: str | None,
+    *,
+    width: int = 190,
+) -> ft.Dropdown:
+    """A dropdown of (key, text) pairs; the key "" means "any"."""
+    return ft.Dropdown(
+        label=label_text,
+        value=value or "",
+        options=[ft.DropdownOption(key=key, text=text) for key, text in values],
+        width=width,
+        dense=True,
+    )
