@@ -1,0 +1,63 @@
+"""The console is served by the server's own app, at /console, with nothing from a CDN."""
+
+import re
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from server.main import create_app
+from server.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    settings = Settings.resolve(data_dir=tmp_path_factory.mktemp("srv"), environ={}, password_scrypt_n=2**12)
+    app = create_app(settings)
+    with TestClient(app) as test_client:
+        yield test_client
+    app.state.engine.dispose()
+
+
+def test_console_page_is_served_without_cdn(client):
+    answer = client.get("/console/")
+    assert answer.status_code == 200
+    page = answer.text
+    assert '<base href="/console/">' in page
+    assert "flet.noCdn=true" in page
+    assert 'flet.webSocketEndpoint="/console/ws"' in page
+    assert 'flet.canvasKitBaseUrl="/console/canvaskit/"' in page
+    # Every absolute URL in the page is a namespace or documentation link, never a resource.
+    for url in re.findall(r"""(?:src|href)=["'](https?://[^"']+)""", page):
+        pytest.fail(f"page loads {url} from outside")
+
+
+def test_console_client_files_come_from_the_server(client):
+    for path in ("/console/flutter_bootstrap.js", "/console/main.dart.js", "/console/canvaskit/skwasm.js"):
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+
+
+def test_api_still_answers_beside_the_console(client):
+    assert client.get("/api/v1/health").json()["status"] == "ok"
+    assert client.get("/openapi.json").status_code == 200
+
+
+def test_unknown_download_ticket_is_gone_not_a_page(client):
+    answer = client.get("/console/download/not-a-ticket")
+    assert answer.status_code == 410
+    assert "expired or was already used" in answer.text
+    assert client.get("/console/download/" + "x" * 100).status_code == 410
+
+
+def test_console_reaches_the_api_in_process(client):
+    """The mount's own httpx client (ASGI transport) gets API answers without a socket."""
+    import asyncio
+
+    async def probe():
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=client.app), base_url="http://console.internal"
+        ) as inner:
+            return (await inner.get("/api/v1/health")).status_code
+
+    assert asyncio.run(probe()) == 200
