@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, create_m
 from . import enums
 from .errors import FieldError, InvalidObservation
 from .fields import FieldSpec
-from .limits import CALIBRE_MM_MAX, COUNT_MAX, METRE_DECIMALS, NAME_MAX, NOTE_MAX
+from .limits import CALIBRE_DECIMALS, CALIBRE_MM_MAX, COUNT_MAX, NAME_MAX, NOTE_MAX
 from .types import Count, StrictFloat, choice, invalid, optional_text, rounded
 
 
@@ -121,10 +121,9 @@ def _annotation(spec: FieldSpec) -> Any:
     if spec.type == "int":
         return Count | None
     if spec.type == "float":
-        return (
-            Annotated[StrictFloat, AfterValidator(_positive_calibre), AfterValidator(rounded(METRE_DECIMALS))]
-            | None
-        )
+        # Rounded before the check, so a value that passes still passes when read back.
+        rounded_first = AfterValidator(rounded(CALIBRE_DECIMALS))
+        return Annotated[StrictFloat, rounded_first, AfterValidator(_positive_calibre)] | None
     if spec.type == "bool":
         return StrictBool | None
     if spec.type == "choice":

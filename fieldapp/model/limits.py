@@ -20,3 +20,4 @@ EARLIEST_OBSERVATION = datetime(2000, 1, 1, tzinfo=UTC)
 # Decimal places kept, so canonical encoding of a record is stable (6 places ≈ 0.1 m).
 LATLON_DECIMALS = 6
 METRE_DECIMALS = 1
+CALIBRE_DECIMALS = 2  # 7.62 mm, 14.5 mm, 152.4 mm

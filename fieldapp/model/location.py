@@ -11,12 +11,13 @@ from .limits import ACCURACY_M_MAX, LATLON_DECIMALS, METRE_DECIMALS
 from .mgrs import MGRS_FIELD, from_mgrs, to_mgrs
 from .types import StrictFloat, at_least, between, choice, rounded
 
-Latitude = Annotated[StrictFloat, AfterValidator(between(-90, 90)), AfterValidator(rounded(LATLON_DECIMALS))]
+# Rounded before the range check, so a value that passes still passes when read back.
+Latitude = Annotated[StrictFloat, AfterValidator(rounded(LATLON_DECIMALS)), AfterValidator(between(-90, 90))]
 Longitude = Annotated[
-    StrictFloat, AfterValidator(between(-180, 180)), AfterValidator(rounded(LATLON_DECIMALS))
+    StrictFloat, AfterValidator(rounded(LATLON_DECIMALS)), AfterValidator(between(-180, 180))
 ]
 AccuracyMetres = Annotated[
-    StrictFloat, AfterValidator(at_least(0, ACCURACY_M_MAX)), AfterValidator(rounded(METRE_DECIMALS))
+    StrictFloat, AfterValidator(rounded(METRE_DECIMALS)), AfterValidator(at_least(0, ACCURACY_M_MAX))
 ]
 
 

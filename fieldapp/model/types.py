@@ -82,9 +82,20 @@ def at_most_chars(limit: int) -> Callable[[str], str]:
     def check(value: str) -> str:
         if len(value) > limit:
             raise invalid(f"must be at most {limit} characters")
-        return value
+        return check_characters(value)
 
     return check
+
+
+# Lone surrogates can't be encoded as UTF-8 (canonical JSON refuses them at finalize time), and
+# control characters other than tab and newlines have no place in a report: refuse both up front.
+_BAD_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def check_characters(value: str) -> str:
+    if _BAD_CHARACTERS.search(value):
+        raise invalid("must not contain control characters or broken Unicode")
+    return value
 
 
 def _strip(value: Any) -> Any:

@@ -122,6 +122,12 @@ def test_output_only_keys_are_ignored_so_list_output_can_be_fed_back() -> None:
     assert parse_observation(listed, now=NOW) == parse_observation(record(), now=NOW)
 
 
+def test_tabs_and_newlines_are_fine_in_text() -> None:
+    out = parse_observation(record(description="line one\n\tline two\r\nthree"), now=NOW).to_record()
+    assert out["description"] == "line one\n\tline two\r\nthree"
+    canonical_bytes(out)
+
+
 def test_text_is_trimmed_and_blank_names_mean_unknown() -> None:
     out = parse_observation(
         record(description="  boom  \n", place="   ", controlling_side=" LNA "), now=NOW
@@ -175,6 +181,15 @@ RULES = [
     ("description", "x" * 4001, "description", "must be at most 4000 characters"),
     ("description", DELETE, "description", "is required"),
     ("description", 12, "description", "must be text"),
+    (
+        "description",
+        "bad \ud800 half",
+        "description",
+        "must not contain control characters or broken Unicode",
+    ),
+    ("description", "nul \x00 byte", "description", "must not contain control characters or broken Unicode"),
+    ("place", "Sirte\x1b[31m", "place", "must not contain control characters or broken Unicode"),
+    ("attachments.0.name", "a\udc80.jpg", "attachments.0.name", "must not contain control characters"),
     ("place", "x" * 201, "place", "must be at most 200 characters"),
     ("controlling_side", "x" * 201, "controlling_side", "must be at most 200 characters"),
     ("amends", "not-a-uuid", "amends", "must be a UUID"),
@@ -377,3 +392,11 @@ class TestDescribeKind:
         with pytest.raises(InvalidObservation) as caught:
             describe_kind("picnic")
         assert caught.value.errors[0].field == "kind"
+
+
+def test_calibre_keeps_two_decimals_and_tiny_values_fail_before_rounding_hides_them() -> None:
+    data = record("heavy_weapons")
+    data["details"]["calibre_mm"] = 7.62
+    assert parse_observation(data, now=NOW).to_record()["details"]["calibre_mm"] == 7.62
+    data["details"]["calibre_mm"] = 0.004  # would round to 0 and fail when read back
+    assert errors_of(data) == [FieldError("details.calibre_mm", "must be more than 0 and at most 1000")]

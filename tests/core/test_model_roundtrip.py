@@ -27,6 +27,12 @@ observed_times = st.datetimes(
     min_value=datetime(2000, 1, 2), max_value=datetime(2024, 4, 30), timezones=offsets
 ).map(lambda moment: moment.isoformat())
 uuids = st.uuids().map(str)
+# Text a person can type: no lone surrogates, no control characters except tab and newlines.
+clean_text_characters = st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\t\n\r")
+
+
+def clean_text(max_size: int) -> st.SearchStrategy:
+    return st.text(clean_text_characters, max_size=max_size)
 
 
 def optional(strategy: st.SearchStrategy) -> st.SearchStrategy:
@@ -35,7 +41,7 @@ def optional(strategy: st.SearchStrategy) -> st.SearchStrategy:
 
 def detail_value(spec: FieldSpec) -> st.SearchStrategy:
     if spec.type == "text":
-        return optional(st.text(max_size=spec.max_length or 200))
+        return optional(clean_text(spec.max_length or 200))
     if spec.type == "int":
         return optional(st.integers(0, 1_000_000))
     if spec.type == "float":
@@ -62,7 +68,7 @@ def details_for(kind: str) -> st.SearchStrategy:
 
 
 file_names = st.text(
-    st.characters(blacklist_characters="/\\", min_codepoint=32), min_size=1, max_size=200
+    st.characters(blacklist_characters="/\\", blacklist_categories=("Cs", "Cc")), min_size=1, max_size=200
 ).filter(lambda name: name.strip() != "")
 attachments = st.lists(
     st.fixed_dictionaries(
@@ -93,12 +99,12 @@ def valid_records(draw: st.DrawFn) -> dict[str, Any]:
         "location": draw(locations),
         "observed_by": draw(st.sampled_from(OBSERVED_BY)),
         "certainty": draw(st.sampled_from(CERTAINTIES)),
-        "description": draw(st.text(max_size=300)),
+        "description": draw(clean_text(300)),
         "details": draw(details_for(kind)),
     }
     optional_keys = {
-        "place": optional(st.text(max_size=200)),
-        "controlling_side": optional(st.text(max_size=200)),
+        "place": optional(clean_text(200)),
+        "controlling_side": optional(clean_text(200)),
         "amends": optional(uuids.filter(lambda other: other != record_id)),
         "attachments": attachments,
     }
