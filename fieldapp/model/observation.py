@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Any
 
 from pydantic import (
@@ -52,7 +52,7 @@ _DATETIME_EXAMPLE = "2024-05-01T14:30:00+02:00"
 def _parse_datetime(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value
-    if isinstance(value, str) and not isinstance(value, date):
+    if isinstance(value, str):
         try:
             return datetime.fromisoformat(value.strip())
         except ValueError:
@@ -64,6 +64,8 @@ def _with_fixed_offset(value: datetime) -> datetime:
     offset = value.utcoffset()
     if offset is None:
         raise invalid("must include a UTC offset, like +02:00 or Z")
+    if not timedelta(hours=-12) <= offset <= timedelta(hours=14):
+        raise invalid("must have a UTC offset between -12:00 and +14:00")
     if value < EARLIEST_OBSERVATION:
         raise invalid("must not be before the year 2000")
     # A fixed offset (not a named zone) is what the record keeps: the device's offset at the time.

@@ -200,6 +200,12 @@ RULES = [
     ("observed_at", "yesterday", "observed_at", "must be a date and time like 2024-05-01T14:30:00+02:00"),
     ("observed_at", 1714567890, "observed_at", "must be a date and time"),
     ("observed_at", "1999-12-31T23:59:59Z", "observed_at", "must not be before the year 2000"),
+    (
+        "observed_at",
+        "2024-05-01T10:00:00+23:00",
+        "observed_at",
+        "must have a UTC offset between -12:00 and +14:00",
+    ),
     ("weather", "hot", "weather", "is not a known field"),
     ("details", [], "details", "must be an object"),
     ("details.colour", "green", "details.colour", "is not a known field"),

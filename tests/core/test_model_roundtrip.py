@@ -22,7 +22,7 @@ from fieldapp.model import (
 )
 from sync.canonical import canonical_bytes
 
-offsets = st.integers(-14 * 60, 14 * 60).map(lambda minutes: timezone(timedelta(minutes=minutes)))
+offsets = st.integers(-12 * 60, 14 * 60).map(lambda minutes: timezone(timedelta(minutes=minutes)))
 observed_times = st.datetimes(
     min_value=datetime(2000, 1, 2), max_value=datetime(2024, 4, 30), timezones=offsets
 ).map(lambda moment: moment.isoformat())
