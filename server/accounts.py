@@ -79,7 +79,7 @@ def login(
         token_hash=token_hash(token), username=username, created_at=now, expires_at=now + settings.token_ttl
     )
     session.add(row)
-    session.execute(sa.delete(UserSession).where(UserSession.expires_at < now.replace(tzinfo=None)))
+    session.execute(sa.delete(UserSession).where(UserSession.expires_at < now))
     session.flush()
     log.info("accounts.login", extra={"fields": {"username": username}})
     return user, token, row

@@ -58,7 +58,7 @@ def enroll_device(
         .where(
             EnrollmentCode.code_hash == enrollment_code_hash(code),
             EnrollmentCode.used_at.is_(None),
-            EnrollmentCode.expires_at > now.replace(tzinfo=None),
+            EnrollmentCode.expires_at > now,
         )
         .values(used_at=now, used_by_device=device_id)
     )

@@ -190,7 +190,7 @@ def _store(
         for candidate in repeats:
             first = first_by_id[candidate.row["record_id"]]
             answers[candidate.index] = _existing(candidate, first.row["body_hash"])
-        accepted = [first_by_id[rid].row for rid in inserted]
+        accepted = [c.row for c in firsts if c.row["record_id"] in inserted]  # request order
         if accepted:
             _after_accept(session, accepted, now)
     return answers

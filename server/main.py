@@ -1,6 +1,7 @@
 """The FastAPI application: `create_app(settings)` wires everything; nothing happens at import."""
 
 import logging
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -19,7 +20,14 @@ log = logging.getLogger("fieldapp.server")
 def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = True) -> FastAPI:
     """The server app: the schema upgraded (unless `migrate=False`), keys loaded or made."""
     engine, context = build_context(settings, clock=clock, migrate=migrate)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        engine.dispose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="FieldApp verification server",
         version=device_routes.SERVER_VERSION,
         openapi_url="/openapi.json",
@@ -42,10 +50,6 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, limit_for_path=limit_for)
     _mount_console(app, settings)
-
-    @app.on_event("shutdown")
-    def _dispose() -> None:
-        engine.dispose()
 
     return app
 

@@ -59,7 +59,7 @@ def queue(session: Session, filters: ReportFilters, *, limit: int, offset: int) 
     rows = session.scalars(
         sa.select(Report)
         .where(*conditions)
-        .order_by(Report.received_at, Report.record_id)
+        .order_by(Report.received_at, Report.device_id, Report.seq, Report.record_id)
         .limit(limit)
         .offset(offset)
     ).all()

@@ -1,0 +1,79 @@
+"""Exports: GeoJSON that GIS tools read, CSV that spreadsheets read; the CLI gives the same."""
+
+import csv
+import io
+import json
+
+from server import admin
+from tests.server.conftest import API
+
+
+def _fill(harness, admin_headers, verifier_headers):
+    device = harness.device(admin_headers, seed=1)
+    records = [
+        device.record(description='=HYPERLINK("x")', place="قرية"),
+        device.record(
+            kind="violation", details={"type": "shelling", "casualties": {"killed": 1, "injured": 2}}
+        ),
+    ]
+    harness.submit(device, [device.seal(*device.sign_next(r)) for r in records])
+    harness.client.post(
+        f"{API}/reports/{records[1]['id']}/decision",
+        json={"state": "verified", "reason": "seen"},
+        headers=verifier_headers,
+    )
+    return records
+
+
+def test_geojson_is_an_rfc7946_feature_collection(harness, admin_headers, verifier_headers):
+    records = _fill(harness, admin_headers, verifier_headers)
+    answer = harness.client.get(f"{API}/exports/geojson", headers=verifier_headers)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/geo+json")
+    collection = json.loads(answer.content)
+    assert collection["type"] == "FeatureCollection" and len(collection["features"]) == 2
+    feature = collection["features"][0]
+    location = records[0]["location"]
+    assert feature["type"] == "Feature" and feature["id"] == records[0]["id"]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [location["lon"], location["lat"]]}
+    props = feature["properties"]
+    assert props["kind"] == "unit_movement" and props["state"] == "received" and props["place"] == "قرية"
+    assert props["device_id"] and props["observed_at"] and props["details_vehicles_truck"] == 6
+    assert all(
+        not isinstance(v, dict | list) for f in collection["features"] for v in f["properties"].values()
+    )
+    verified = harness.client.get(
+        f"{API}/exports/geojson", params={"state": "verified"}, headers=verifier_headers
+    )
+    features = json.loads(verified.content)["features"]
+    assert [f["id"] for f in features] == [records[1]["id"]]
+    assert features[0]["properties"]["details_casualties_killed"] == 1
+    assert features[0]["properties"]["review_reason"] == "seen"
+
+
+def test_csv_has_a_header_row_and_one_row_per_report(harness, admin_headers, verifier_headers):
+    records = _fill(harness, admin_headers, verifier_headers)
+    answer = harness.client.get(f"{API}/exports/csv", headers=verifier_headers)
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert answer.content.startswith(b"\xef\xbb\xbf")
+    text = answer.content.decode("utf-8-sig")
+    assert "\r\n" in text
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert len(rows) == 2
+    assert {"record_id", "kind", "state", "observed_at", "lat", "lon", "device_id", "details_type"} <= set(
+        rows[0]
+    )
+    assert rows[0]["record_id"] == records[0]["id"]
+    assert rows[0]["description"].startswith("'=")  # not run as a formula
+    assert rows[0]["place"] == "قرية"
+    assert float(rows[0]["lat"]) == records[0]["location"]["lat"]
+    assert rows[1]["details_casualties_injured"] == "2"
+
+
+def test_the_admin_command_exports_the_same(harness, admin_headers, verifier_headers):
+    _fill(harness, admin_headers, verifier_headers)
+    for fmt in ("geojson", "csv"):
+        api = harness.client.get(
+            f"{API}/exports/{fmt}", params={"state": "verified"}, headers=verifier_headers
+        )
+        cli = admin.export(harness.settings, fmt=fmt, state="verified", clock=harness.clock)
+        assert cli.encode("utf-8") == api.content
