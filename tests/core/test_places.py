@@ -33,7 +33,7 @@ EXPECTED = [
     "Zawiya", "Zuwara", "Gharyan", "Tarhuna", "Bani Walid", "Hun", "Waddan", "Sokna", "Ubari", "Ghat",
     "Murzuq", "Brak", "Tamanhint air base", "Gardabiya air base", "Qasr Bin Ghashir",
     "Emsaed border crossing", "Tummo border crossing", "Sharara oil field", "Zillah", "Marada", "Jalu",
-    "Awjila", "Tazirbu", "Ben Jawad", "Nofaliya",
+    "Awjila", "Tazirbu", "Ben Jawad", "Nofaliya", "Al Washka", "Buwairat al-Hassoun", "Harawa",
 ]  # fmt: skip
 
 
@@ -86,6 +86,9 @@ def test_places_are_where_they_should_be(places: list[Place]) -> None:
     assert 15 < distance_km(*_at(by_id["hun"]), *_at(by_id["waddan"])) < 25
     assert by_id["ras-ajdir"].lon < by_id["zuwara"].lon < by_id["tripoli"].lon  # west to east along the coast
     assert by_id["es-sider"].lon < by_id["ras-lanuf"].lon < by_id["brega"].lon
+    # The 2020 front line on the coastal road, west to east.
+    front = ["abu-qurain", "al-washka", "buwairat-al-hassoun", "sirte"]
+    assert [by_id[name].lon for name in front] == sorted(by_id[name].lon for name in front)
 
 
 def _at(place: Place) -> tuple[float, float]:
