@@ -61,6 +61,7 @@ def serve_web(data_dir, *, host: str, port: int, announce=print) -> None:
     from fieldapp.ui.app import make_main
     from fieldapp.ui.paths import ASSETS_DIR
 
+    _check_port_free(host, port)
     os.environ.setdefault("FLET_WEB_NO_CDN", "1")
     announce(f"FieldApp is at http://{host}:{port}/  (Ctrl-C stops it)")
     sys.stdout.flush()
@@ -72,6 +73,19 @@ def serve_web(data_dir, *, host: str, port: int, announce=print) -> None:
         no_cdn=True,
         assets_dir=str(ASSETS_DIR),
     )
+
+
+def _check_port_free(host: str, port: int) -> None:
+    import socket
+
+    from fieldapp.errors import FieldAppError
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            reason = f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port"
+            raise FieldAppError(reason) from None
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -47,7 +47,7 @@ def sync_bar_parts(status: Any, *, local_time=lambda when: when.astimezone()) ->
         )
     else:
         parts.append(BarPart("sync.never_synced", {}))
-    if status.last_error and state != "offline":
+    if status.last_error and state not in ("offline", "not_enrolled"):
         parts.append(BarPart("sync.last_error", {"error": status.last_error}, is_error=True))
     return parts
 

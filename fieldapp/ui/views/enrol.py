@@ -36,16 +36,16 @@ class EnrolScreen:
         self.code = ft.TextField(
             label=t("enrol.code"), capitalization=ft.TextCapitalization.CHARACTERS, on_submit=self._enrol
         )
-        self.result = message()
-        self.error = message(error=True)
+        self.result = message("enrol-result")
+        self.error = message("enrol-error", error=True)
         body: list[ft.Control] = [ft.Text(value=t("enrol.intro"))]
         if current:
             body.append(tagged(ft.Text(value=t("enrol.current", server=current)), "enrol-current"))
         body += [
             tagged(self.server, "enrol-server"),
             tagged(self.code, "enrol-code"),
-            tagged(self.result, "enrol-result"),
-            tagged(self.error, "enrol-error"),
+            self.result,
+            self.error,
         ]
         actions = [primary_button(t("enrol.submit"), "enrol-submit", self._enrol, icon=ft.Icons.LINK)]
         leading = None

@@ -36,14 +36,14 @@ class ObservationFormScreen:
         if not self.form.kind:
             return screen(title=title, leading=back, body=self._kind_picker())
         self.inputs = {}
-        self.error = message(error=True)
+        self.error = message("form-error", error=True)
         body: list[ft.Control] = [
             self._kind_row(),
             *self._when(),
             *self._location(),
             *self._common(),
             *self._details(),
-            tagged(self.error, "form-error"),
+            self.error,
         ]
         actions = [
             ft.Row(
@@ -134,7 +134,7 @@ class ObservationFormScreen:
         now = tagged(ft.TextButton(content=t("form.now"), on_click=self._now, height=TOUCH), "form-now")
         return [
             ft.Row(
-                controls=[tagged(field, "form-observed-at"), now],
+                controls=[ft.Container(content=tagged(field, "form-observed-at"), expand=True), now],
                 vertical_alignment=ft.CrossAxisAlignment.START,
             )
         ]
@@ -156,7 +156,7 @@ class ObservationFormScreen:
             modes.controls.append(tagged(chip, f"loc-{mode}"))
         parts: list[ft.Control] = [section_title(t("form.location")), modes]
         if form.location_mode == "gps":
-            self.gps_status = message()
+            self.gps_status = message("gps-status")
             parts += [
                 tagged(
                     ft.FilledTonalButton(
@@ -164,7 +164,7 @@ class ObservationFormScreen:
                     ),
                     "gps-fix",
                 ),
-                tagged(self.gps_status, "gps-status"),
+                self.gps_status,
             ]
         if form.location_mode == "place":
             parts += self._place_picker()

@@ -104,13 +104,13 @@ class SettingsScreen:
         )
         self.new = ft.TextField(label=t("settings.new_passphrase"), password=True, can_reveal_password=True)
         self.again = ft.TextField(label=t("setup.confirm"), password=True, can_reveal_password=True)
-        self.passphrase_result = message()
+        self.passphrase_result = message("settings-passphrase-result")
         body += [
             section_title(t("settings.change_passphrase")),
             tagged(self.old, "settings-old-passphrase"),
             tagged(self.new, "settings-new-passphrase"),
             tagged(self.again, "settings-confirm-passphrase"),
-            tagged(self.passphrase_result, "settings-passphrase-result"),
+            self.passphrase_result,
             secondary_button(
                 t("settings.change_passphrase"),
                 "settings-change-passphrase",
@@ -120,12 +120,12 @@ class SettingsScreen:
         ]
 
         # export offline bundle
-        self.export_result = message()
+        self.export_result = message("settings-export-result")
         body += [
             section_title(t("settings.export")),
             ft.Text(value=t("settings.export_help"), size=13, color=ft.Colors.ON_SURFACE_VARIANT),
             secondary_button(t("settings.export"), "settings-export", self._export, icon=ft.Icons.DOWNLOAD),
-            tagged(self.export_result, "settings-export-result"),
+            self.export_result,
         ]
 
         # about
@@ -189,8 +189,8 @@ class SettingsScreen:
         reason = self.app.session.change_passphrase(
             self.old.value or "", self.new.value or "", self.again.value or ""
         )
-        self.passphrase_result.color = ft.Colors.RED_800 if reason else ft.Colors.GREEN_800
-        say(self.passphrase_result, t(reason) if reason else t("settings.passphrase_changed"))
+        colour = ft.Colors.RED_800 if reason else ft.Colors.GREEN_800
+        say(self.passphrase_result, t(reason) if reason else t("settings.passphrase_changed"), colour=colour)
         if not reason:
             self.old.value = self.new.value = self.again.value = ""
 

@@ -35,14 +35,14 @@ class SetupScreen:
             value=0, color=ft.Colors.RED_700, bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST
         )
         self.hint = ft.Text(value=t("setup.policy"), size=13, color=ft.Colors.ON_SURFACE_VARIANT)
-        self.error = message(error=True)
+        self.error = message("setup-error", error=True)
         body = [
             ft.Text(value=t("setup.intro")),
             tagged(self.passphrase, "setup-passphrase"),
             self.meter,
             tagged(self.hint, "setup-strength"),
             tagged(self.confirm, "setup-confirm"),
-            tagged(self.error, "setup-error"),
+            self.error,
         ]
         return screen(
             title=t("setup.title"),

@@ -22,17 +22,19 @@ class UnlockScreen:
             on_submit=self._unlock,
             autofocus=True,
         )
-        self.error = message(error=True)
-        self.notice = message(t(self.notice_key) if self.notice_key else None)
+        self.error = message("unlock-error", error=True)
+        self.notice = message("unlock-notice", t(self.notice_key) if self.notice_key else None)
         failed = self.app.session.failed_unlocks()
-        self.failed = message(t("unlock.failed_count", count=failed) if failed else None)
+        self.failed = message(
+            "unlock-failed-count", t("unlock.failed_count", count=failed) if failed else None
+        )
         body = [
             ft.Icon(icon=ft.Icons.LOCK_OUTLINE, size=56, color=ft.Colors.PRIMARY),
-            tagged(self.notice, "unlock-notice"),
+            self.notice,
             ft.Text(value=t("unlock.intro")),
             tagged(self.passphrase, "unlock-passphrase"),
-            tagged(self.error, "unlock-error"),
-            tagged(self.failed, "unlock-failed-count"),
+            self.error,
+            self.failed,
         ]
         return screen(
             title=t("unlock.title"),

@@ -41,15 +41,20 @@ def section_title(text: str) -> ft.Text:
     return ft.Text(value=text, size=16, weight=ft.FontWeight.BOLD)
 
 
-def message(text: str | None = None, *, error: bool = False) -> ft.Text:
-    """A line of feedback, hidden while empty (set it with `say`)."""
+def message(identifier: str, text: str | None = None, *, error: bool = False) -> ft.Semantics:
+    """A line of feedback with a test handle, hidden while empty (set it with `say`).
+    The wrapper hides, not the text: Flet refuses a Semantics around an invisible control."""
     colour = ft.Colors.RED_800 if error else ft.Colors.ON_SURFACE_VARIANT
-    return ft.Text(value=text or "", color=colour, visible=bool(text))
+    return ft.Semantics(
+        content=ft.Text(value=text or "", color=colour), identifier=identifier, visible=bool(text)
+    )
 
 
-def say(label: ft.Text, text: str | None) -> None:
-    label.value = text or ""
-    label.visible = bool(text)
+def say(line: ft.Semantics, text: str | None, *, colour=None) -> None:
+    line.content.value = text or ""
+    if colour is not None:
+        line.content.color = colour
+    line.visible = bool(text)
 
 
 def screen(
@@ -87,6 +92,7 @@ def screen(
     content = ft.Column(
         controls=body,
         spacing=12,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         scroll=ft.ScrollMode.AUTO if scroll_body else None,
         expand=True,
     )
