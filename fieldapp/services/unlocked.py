@@ -16,12 +16,12 @@ from sqlalchemy import Engine
 
 from fieldapp.model import FieldError, InvalidObservation, parse_observation
 from fieldapp.store import (
+    DuplicateRecord,
     ObservationStore,
     Page,
     RecordView,
     SecretSettings,
     SqlOutbox,
-    UnknownRecord,
     open_database,
     seal_queued,
 )
@@ -30,6 +30,8 @@ from sync.canonical import sha256_hex
 
 from .clear_settings import USER_SETTINGS, ClearSettings, read_clear_settings, write_clear_settings
 from .errors import CannotAmend, InvalidItem, InvalidSetting
+
+KNOWN_ID = "an observation with this id is already on this device"
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,10 @@ class Unlocked:
         """Validate and store one observation (and finalize it), in one transaction."""
         self._check()
         record = parse_observation(data, now=self._clock()).to_record()
-        self._refuse_known_ids([record])
-        return self._store.add([record], finalize=finalize)[0]
+        try:
+            return self._store.add([record], finalize=finalize)[0]
+        except DuplicateRecord:
+            raise InvalidObservation([FieldError("id", KNOWN_ID)]) from None
 
     def record_many(
         self, items: Sequence[Any], *, kind: str | None = None, finalize: bool = False
@@ -135,11 +139,17 @@ class Unlocked:
                             [FieldError("kind", f"is {item.get('kind')!r}, but --kind says {kind!r}")]
                         )
                     item = {**item, "kind": kind}
-                records.append(parse_observation(item, now=now).to_record())
-                self._refuse_known_ids(records)
+                record = parse_observation(item, now=now).to_record()
+                if any(other["id"] == record["id"] for other in records):
+                    raise InvalidObservation([FieldError("id", "appears twice in this input")])
+                records.append(record)
             except InvalidObservation as exc:
                 raise InvalidItem(index, len(items), exc.errors) from None
-        return self._store.add(records, finalize=finalize)
+        try:
+            return self._store.add(records, finalize=finalize)
+        except DuplicateRecord as exc:
+            index = next(i for i, record in enumerate(records) if record["id"] == exc.record_id)
+            raise InvalidItem(index, len(items), [FieldError("id", KNOWN_ID)]) from None
 
     def get(self, record_id: str) -> RecordView:
         self._check()
@@ -163,16 +173,6 @@ class Unlocked:
         prefill = {key: value for key, value in source.record.items() if key != "id"}
         prefill["amends"] = record_id
         return prefill
-
-    def _refuse_known_ids(self, records: list[dict[str, Any]]) -> None:
-        record_id = records[-1]["id"]
-        if any(other["id"] == record_id for other in records[:-1]):
-            raise InvalidObservation([FieldError("id", "appears twice in this input")])
-        try:
-            self._store.get(record_id)
-        except UnknownRecord:
-            return
-        raise InvalidObservation([FieldError("id", "an observation with this id is already on this device")])
 
     # --- device and settings -------------------------------------------------------------
 

@@ -1,7 +1,15 @@
 """The observer's local store: one encrypted SQLite file (SQLModel), its outbox and settings."""
 
 from .database import DATABASE_FILE, SCHEMA_VERSION, database_path, open_database
-from .errors import DamagedRecord, DatabaseTooNew, NotADraft, NotEditable, StoreError, UnknownRecord
+from .errors import (
+    DamagedRecord,
+    DatabaseTooNew,
+    DuplicateRecord,
+    NotADraft,
+    NotEditable,
+    StoreError,
+    UnknownRecord,
+)
 from .observations import ObservationStore
 from .outbox import SqlOutbox, seal_queued
 from .secret_settings import SecretSettings
@@ -19,6 +27,7 @@ __all__ = [
     "STATES",
     "DamagedRecord",
     "DatabaseTooNew",
+    "DuplicateRecord",
     "NotADraft",
     "NotEditable",
     "ObservationStore",

@@ -25,3 +25,11 @@ class DatabaseTooNew(StoreError):
 
 class DamagedRecord(StoreError):
     """A stored observation can't be decrypted: it was changed or moved outside the app."""
+
+
+class DuplicateRecord(StoreError):
+    """An observation with this id is already on this device."""
+
+    def __init__(self, record_id: str) -> None:
+        self.record_id = record_id
+        super().__init__(f"an observation with id {record_id} is already on this device")

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, tuple_, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, tuple_, update
 
 from fieldapp.vault import DeviceKeys
 from sync.canonical import sha256_hex
@@ -18,7 +18,7 @@ from sync.records import envelope_header, seal_record, sign_record
 
 from .clock import stamp
 from .codec import observation_aad, open_json, seal_json, status_message_aad
-from .errors import NotADraft, NotEditable, UnknownRecord
+from .errors import DuplicateRecord, NotADraft, NotEditable, UnknownRecord
 from .secret_settings import read_setting
 from .states import DRAFT, QUEUED, STATES
 from .tables import ObservationRow, StatusEventRow
@@ -29,6 +29,30 @@ EVENTS = StatusEventRow.__table__
 # Keys the store sets itself; never taken from the caller's record.
 STORE_KEYS = ("state", "recorded_at", "seq", "prev_hash", "signature", "device_id")
 MAX_PAGE = 500
+
+# Statements of the save path, built once: building them per call (SQLAlchemy's generative
+# API and cache keys) cost more than the SQLite work itself.
+INSERT_OBSERVATION = insert(OBS)
+INSERT_EVENT = insert(EVENTS)
+SELECT_BY_ID = select(OBS).where(OBS.c.id == bindparam("record_id"))
+SELECT_EXISTING_IDS = select(OBS.c.id).where(OBS.c.id.in_(bindparam("ids", expanding=True)))
+SELECT_CHAIN_HEAD = (
+    select(OBS.c.id, OBS.c.seq, OBS.c.content)
+    .where(OBS.c.seq.is_not(None))
+    .order_by(OBS.c.seq.desc())
+    .limit(1)
+)
+UPDATE_FINALIZED = (
+    update(OBS)
+    .where(OBS.c.id == bindparam("record_id"))
+    .values(
+        state=bindparam("state"),
+        seq=bindparam("seq"),
+        updated_at=bindparam("updated_at"),
+        envelope=bindparam("envelope"),
+        content=bindparam("content"),
+    )
+)
 
 
 class ObservationStore:
@@ -45,23 +69,28 @@ class ObservationStore:
         """Store new drafts (and finalize them) all in one transaction: all or nothing."""
         moment = self._clock()
         with self._engine.begin() as connection:
+            known = (
+                connection.execute(SELECT_EXISTING_IDS, {"ids": [r["id"] for r in records]}).scalars().all()
+            )
+            if known:
+                raise DuplicateRecord(known[0])
             for position, record in enumerate(records):
                 record = _without_store_keys(record)
                 # A microsecond apart, so a batch lists newest-first in its input order.
                 now = stamp(moment + timedelta(microseconds=position))
-                connection.execute(
-                    insert(OBS).values(
-                        id=record["id"],
-                        kind=record["kind"],
+                row = {"id": record["id"], "kind": record["kind"], "created_at": now}
+                if finalize:  # saved and finalized at once: one insert, straight into the chain
+                    row.update(self._next_link(connection, record["id"], record, now))
+                else:
+                    row.update(
                         state=DRAFT,
-                        created_at=now,
+                        seq=None,
                         updated_at=now,
+                        envelope=None,
                         content=self._seal_content(record["id"], {"record": record}),
                     )
-                )
-                add_status_event(connection, self._keys, record["id"], DRAFT, now)
-                if finalize:
-                    self._finalize_in(connection, record["id"], record, now)
+                connection.execute(INSERT_OBSERVATION, row)
+                add_status_event(connection, self._keys, record["id"], row["state"], now)
         return [record["id"] for record in records]
 
     def update_draft(self, record: dict[str, Any]) -> None:
@@ -93,18 +122,18 @@ class ObservationStore:
         with self._engine.begin() as connection:
             row = self._require_draft(connection, record_id, NotADraft)
             record = self._open_content(row)["record"]
-            self._finalize_in(connection, record_id, record, now)
+            values = self._next_link(connection, record_id, record, now)
+            connection.execute(UPDATE_FINALIZED, {"record_id": record_id, **values})
+            add_status_event(connection, self._keys, record_id, QUEUED, now)
         return self.get(record_id)
 
-    def _finalize_in(self, connection: Connection, record_id: str, record: dict[str, Any], now: str) -> None:
+    def _next_link(
+        self, connection: Connection, record_id: str, record: dict[str, Any], now: str
+    ) -> dict[str, Any]:
+        """The column values of `record` signed as the chain's next link (and sealed if we can)."""
         # BEGIN IMMEDIATE (see database.py) holds the write lock from the transaction's start,
         # so reading the chain head and writing the next link can't interleave with another.
-        head = connection.execute(
-            select(OBS.c.id, OBS.c.seq, OBS.c.state, OBS.c.created_at, OBS.c.updated_at, OBS.c.content)
-            .where(OBS.c.seq.is_not(None))
-            .order_by(OBS.c.seq.desc())
-            .limit(1)
-        ).first()
+        head = connection.execute(SELECT_CHAIN_HEAD).first()
         if head is None:
             seq, prev_hash = 1, None
         else:
@@ -128,18 +157,13 @@ class ObservationStore:
                 separators=(",", ":"),
             )
         content = {"body": b64encode(signed.body), "signature": b64encode(signed.signature)}
-        connection.execute(
-            update(OBS)
-            .where(OBS.c.id == record_id)
-            .values(
-                state=QUEUED,
-                seq=seq,
-                updated_at=now,
-                envelope=envelope,
-                content=self._seal_content(record_id, content),
-            )
-        )
-        add_status_event(connection, self._keys, record_id, QUEUED, now)
+        return {
+            "state": QUEUED,
+            "seq": seq,
+            "updated_at": now,
+            "envelope": envelope,
+            "content": self._seal_content(record_id, content),
+        }
 
     # --- reading ------------------------------------------------------------------------
 
@@ -238,7 +262,7 @@ class ObservationStore:
 
 
 def _row(connection: Connection, record_id: str) -> Any:
-    return connection.execute(select(OBS).where(OBS.c.id == record_id)).first()
+    return connection.execute(SELECT_BY_ID, {"record_id": record_id}).first()
 
 
 def add_status_event(
@@ -253,7 +277,7 @@ def add_status_event(
     blob = None
     if message is not None:
         blob = seal_json(keys, message, status_message_aad(record_id, at))
-    connection.execute(insert(EVENTS).values(record_id=record_id, state=state, at=at, message=blob))
+    connection.execute(INSERT_EVENT, {"record_id": record_id, "state": state, "at": at, "message": blob})
 
 
 def _without_store_keys(record: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from sync.wire import ItemResult, ReviewUpdate
 
 from .clock import stamp
 from .codec import observation_aad, open_json
+from .database import make_durable
 from .observations import OBS, add_status_event
 from .secret_settings import read_setting, write_setting
 from .states import DRAFT, QUEUED, REVIEW_STATES, SENT
@@ -43,6 +44,10 @@ class SqlOutbox:
 
     def queued(self, *, after: str | None, limit: int) -> list[OutboxItem]:
         query = select(OBS.c.id, OBS.c.envelope).where(self._sendable()).order_by(OBS.c.seq).limit(limit)
+        if after is None:
+            # Records about to leave the device must survive a power cut first (see database.py):
+            # a record the server has but the device lost would fork the device's chain.
+            make_durable(self._engine)
         with self._engine.begin() as connection:
             if after is not None:
                 after_seq = connection.execute(

@@ -7,7 +7,7 @@ its name in the associated data.
 
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, select
 
 from fieldapp.vault import DeviceKeys
 
@@ -16,12 +16,11 @@ from .tables import MetaRow
 
 META = MetaRow.__table__
 SETTING_PREFIX = "setting:"
+SELECT_VALUE = select(META.c.value).where(META.c.name == bindparam("name"))
 
 
 def read_setting(connection: Connection, keys: DeviceKeys, name: str, default: Any = None) -> Any:
-    blob = connection.execute(
-        select(META.c.value).where(META.c.name == SETTING_PREFIX + name)
-    ).scalar_one_or_none()
+    blob = connection.execute(SELECT_VALUE, {"name": SETTING_PREFIX + name}).scalar_one_or_none()
     return default if blob is None else open_json(keys, blob, setting_aad(name))
 
 

@@ -179,7 +179,7 @@ def test_outbox_seals_results_and_review_updates(device):
     )
     view = device.get(early)
     assert (view.state, view.message, outbox.update_cursor()) == ("needs_info", "Which direction?", 5)
-    assert [e.state for e in view.history] == ["draft", "queued", "sent", "needs_info"]
+    assert [e.state for e in view.history] == ["queued", "sent", "needs_info"]
     # a late "accepted" for an already reviewed record does not move it backwards
     outbox.mark_results([ItemResult(record_id=early, status="accepted")])
     assert device.get(early).state == "needs_info"
