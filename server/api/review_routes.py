@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
-from fastapi.responses import JSONResponse
 
 from .. import corroboration, exports, locks, review
 from ..clock import as_utc
@@ -173,15 +172,14 @@ def corroborating(
         return corroboration.candidates(session, record_id, km=km, hours=hours)
 
 
-class GeoJSONResponse(JSONResponse):
-    media_type = "application/geo+json"
-
-
-class CSVResponse(Response):
-    media_type = "text/csv; charset=utf-8"
-
-
-@router.get("/exports/geojson", response_class=GeoJSONResponse, tags=["exports"])
+@router.get(
+    "/exports/geojson",
+    tags=["exports"],
+    response_class=Response,
+    responses={
+        200: {"content": {"application/geo+json": {"schema": {"type": "object"}}}, "description": "GeoJSON"}
+    },
+)
 def export_geojson(
     filters: Filters,
     _: Verifier,
@@ -197,7 +195,12 @@ def export_geojson(
     )
 
 
-@router.get("/exports/csv", response_class=CSVResponse, tags=["exports"])
+@router.get(
+    "/exports/csv",
+    tags=["exports"],
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"}},
+)
 def export_csv(
     filters: Filters,
     _: Verifier,
@@ -206,6 +209,8 @@ def export_csv(
     """CSV (UTF-8 with BOM, CRLF, header row) of the reports matching the filters."""
     with ctx.transaction() as session:
         text = exports.csv_text(session, filters)
-    return CSVResponse(
-        text.encode("utf-8"), headers={"Content-Disposition": 'attachment; filename="fieldapp-reports.csv"'}
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="fieldapp-reports.csv"'},
     )

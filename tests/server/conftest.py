@@ -5,6 +5,7 @@ In CI (CI=true) the PostgreSQL URL must be set and reachable: otherwise these te
 fail rather than skip.
 """
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -98,8 +99,9 @@ def database_url(request, tmp_path: Path) -> Iterator[str]:
             yield url
 
 
-@pytest.fixture
-def harness(database_url: str, tmp_path: Path) -> Iterator[Harness]:
+@contextlib.contextmanager
+def running_harness(database_url: str, tmp_path: Path) -> Iterator[Harness]:
+    """An app on this database, with a fake clock, behind a TestClient."""
     settings = Settings.resolve(
         data_dir=tmp_path / "data", database_url=database_url, environ={}, password_scrypt_n=2**12
     )
@@ -108,6 +110,12 @@ def harness(database_url: str, tmp_path: Path) -> Iterator[Harness]:
     with TestClient(app, raise_server_exceptions=False) as client:
         yield Harness(client=client, settings=settings, clock=clock, app=app)
     app.state.engine.dispose()
+
+
+@pytest.fixture
+def harness(database_url: str, tmp_path: Path) -> Iterator[Harness]:
+    with running_harness(database_url, tmp_path) as running:
+        yield running
 
 
 @pytest.fixture
