@@ -14,9 +14,9 @@ MIN_DISTINCT = 5
 
 # Runs people type when asked for something long; checked on the lower-cased text.
 _RUNS = (
-    "abcdefghijklmnopqrstuvwxyz",
-    "0123456789",
-    "9876543210",
+    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+    "01234567890123456789",
+    "98765432109876543210",
     "qwertyuiopasdfghjklzxcvbnm",
     "azertyuiopqsdfghjklmwxcvbn",
 )
