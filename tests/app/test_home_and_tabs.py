@@ -5,7 +5,7 @@ from fieldapp.ui.state.home import TAB_STATES, HomeState, tab_for_state
 
 
 def test_tabs_match_the_services_mapping_and_cover_every_state_once():
-    assert TAB_STATES == {tab: tuple(states) for tab, states in TABS.items()}
+    assert {tab: tuple(states) for tab, states in TABS.items()} == TAB_STATES
     covered = [state for states in TAB_STATES.values() for state in states]
     assert sorted(covered) == sorted(STATES)
 

@@ -45,7 +45,8 @@ def test_arabic_is_really_translated():
 
 def literal_keys_in_code():
     """Quoted strings in fieldapp/ui that look like catalogue keys (prefix.rest)."""
-    pattern = re.compile(r'"((?:%s)\.[a-z0-9_.]+)"' % "|".join(map(re.escape, PREFIXES)))
+    prefixes = "|".join(map(re.escape, PREFIXES))
+    pattern = re.compile(rf'"((?:{prefixes})\.[a-z0-9_.]+)"')
     found = set()
     for path in UI_DIR.rglob("*.py"):
         found |= set(pattern.findall(path.read_text(encoding="utf-8")))

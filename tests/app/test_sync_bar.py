@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timezone, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 from fieldapp.services.syncing import SyncStatus
 from fieldapp.ui.i18n import Translator
