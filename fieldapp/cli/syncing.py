@@ -39,6 +39,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "sync", parents=[common], help="send queued records and fetch review updates (exit 3: retry later)"
     )
     sync.add_argument("--json", action="store_true", help="print the counts as one JSON object")
+    sync.add_argument(
+        "--batch-kib",
+        type=_positive_int,
+        metavar="N",
+        help="largest compressed batch to send, in KiB (default 256; smaller helps on a very poor link)",
+    )
     sync.set_defaults(handler=run_sync_verb)
 
     bundle = subparsers.add_parser(
@@ -62,10 +68,12 @@ def run_enroll(args: argparse.Namespace) -> int:
 
 def run_sync_verb(args: argparse.Namespace) -> int:
     from fieldapp.services.syncing import run_sync
+    from sync.engine import SyncOptions
 
+    options = SyncOptions(max_batch_bytes=args.batch_kib * 1024) if args.batch_kib else None
     on_progress = _print_progress if sys.stderr.isatty() and not args.json else None
     with unlock_from(args) as device:
-        report = run_sync(device, on_progress=on_progress)
+        report = run_sync(device, on_progress=on_progress, options=options)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:
@@ -89,6 +97,16 @@ def run_export_bundle(args: argparse.Namespace) -> int:
         count = export_bundle(device, args.out)
     print(f"wrote {count} record(s) to {args.out}; they stay queued until the server confirms them")
     return EXIT_DONE
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 64 * 1024:
+        raise argparse.ArgumentTypeError(f"expected a whole number of KiB from 1 to 65536, not {text!r}")
+    return value
 
 
 def _print_progress(progress) -> None:

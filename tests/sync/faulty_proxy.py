@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 SUBMISSIONS = b"POST /api/v1/submissions"
-FaultKind = Literal["cut_request", "cut_response", "busy", "hold_request", "hold_response"]
+# "pass" lets one matching request through untouched (to aim a later fault at the 2nd one).
+FaultKind = Literal["pass", "cut_request", "cut_response", "busy", "hold_request", "hold_response"]
 
 
 @dataclass
@@ -47,6 +48,7 @@ class FaultyProxy:
         self._listener: socket.socket | None = None
         self.port = port
         self._threads: list[threading.Thread] = []
+        self._accept_thread: threading.Thread | None = None
         self.go_online()
 
     # -- control ---------------------------------------------------------------------------
@@ -64,7 +66,13 @@ class FaultyProxy:
         """Refuse new connections and drop the open ones, as when the network goes away."""
         listener, self._listener = self._listener, None
         if listener is not None:
+            # shutdown wakes a blocked accept(); joining the loop makes sure the kernel has
+            # stopped listening before we return (else a connect could still land in the backlog).
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
             listener.close()
+            if self._accept_thread is not None:
+                self._accept_thread.join(timeout=5)
         self._drop_connections()
 
     def go_online(self) -> None:
@@ -75,7 +83,7 @@ class FaultyProxy:
         listener.settimeout(0.2)
         self.port = listener.getsockname()[1]
         self._listener = listener
-        self._spawn(self._accept_loop, listener)
+        self._accept_thread = self._spawn(self._accept_loop, listener)
 
     def close(self) -> None:
         self._closing.set()
@@ -96,10 +104,11 @@ class FaultyProxy:
 
     # -- plumbing ----------------------------------------------------------------------------
 
-    def _spawn(self, target, *args) -> None:
+    def _spawn(self, target, *args) -> threading.Thread:
         thread = threading.Thread(target=target, args=args, daemon=True)
         self._threads.append(thread)
         thread.start()
+        return thread
 
     def _drop_connections(self) -> None:
         with self._lock:
@@ -154,6 +163,9 @@ class FaultyProxy:
                 if _starts_request(data):
                     self.requests_seen.append(data.split(b"\r\n", 1)[0])
                     fault, passed = self._take_fault(data), 0
+                    if fault is not None and fault.kind == "pass":
+                        fault.fired.set()
+                        fault = None
                     state["response_fault"] = (
                         fault if fault and fault.kind in ("cut_response", "hold_response") else None
                     )

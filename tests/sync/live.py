@@ -111,3 +111,29 @@ def run_fieldapp(*args: str, data_dir: Path | None, timeout: float = 60) -> subp
         timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
+
+
+def start_server_process(data_dir: Path, port: int, *, timeout: float = 30.0) -> subprocess.Popen:
+    """`fieldapp serve` as a bare process the test may kill -9 (live_server always stops politely)."""
+    import time
+
+    import httpx
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k != "FIELDAPP_DATABASE_URL"}
+    command = [sys.executable, "-m", "fieldapp", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with open(data_dir / "server.log", "ab") as log:
+        process = subprocess.Popen(
+            [*command, "--data-dir", str(data_dir)], cwd=REPO_ROOT, env=env, stdout=log, stderr=log
+        )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1.0).status_code == 200:
+                return process
+        time.sleep(0.1)
+    process.kill()
+    process.wait(10)
+    raise RuntimeError("server did not start")
