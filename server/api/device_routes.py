@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from sync.wire import (
     EnrollRequest,
@@ -53,7 +53,7 @@ def submit(
     batch: SubmissionBatch,
     device: DeviceCaller,
     ctx: Ctx,
-) -> SubmissionResponse:
+) -> Response:
     """One result per envelope, in order; the receipt is signed by the server."""
     results = ingest.ingest_envelopes(
         batch.envelopes,
@@ -62,7 +62,12 @@ def submit(
         clock=ctx.clock,
         only_device=device.device_id,
     )
-    return SubmissionResponse(results=results, receipt_signature=ingest.receipt_signature(results, ctx.keys))
+    # Returned as a ready response: the results are already validated models, and skipping
+    # FastAPI's second validation of up to 1,000 items is measurable at large batches.
+    answer = SubmissionResponse(
+        results=results, receipt_signature=ingest.receipt_signature(results, ctx.keys)
+    )
+    return Response(answer.model_dump_json().encode(), media_type="application/json")
 
 
 @router.get("/devices/me/updates", response_model=UpdatesResponse, tags=["device"])
