@@ -52,6 +52,10 @@ class ConsoleApp:
         self.screen = "login"
         self.body = ft.Container(expand=True, padding=ft.Padding.all(16))
         self.message = ft.Text("", selectable=True)
+        # The Text stays visible inside its Semantics (Flet requires it); the box hides instead.
+        self.message_box = ft.Container(
+            content=tagged(self.message, "message"), padding=ft.Padding.only(left=16, top=8), visible=False
+        )
         self.nav = ft.Column(spacing=4, width=190)
         self.who = ft.Text("")
 
@@ -99,7 +103,7 @@ class ConsoleApp:
                         "FieldApp verifier console", color=ft.Colors.WHITE, size=18, weight=ft.FontWeight.BOLD
                     ),
                     ft.Container(expand=True),
-                    tagged(ft.Text(self.who.value, color=ft.Colors.WHITE70), "signed-in-as"),
+                    tagged(ft.Text(self.who.value, color=ft.Colors.WHITE_70), "signed-in-as"),
                     tagged(
                         ft.TextButton(
                             content=ft.Text("Sign out", color=ft.Colors.WHITE), on_click=self.sign_out
@@ -110,7 +114,7 @@ class ConsoleApp:
             ),
         )
         side = ft.Container(content=self.nav, padding=ft.Padding.all(10), bgcolor=ft.Colors.WHITE)
-        main = ft.Column([tagged(self.message, "message"), self.body], expand=True, spacing=0)
+        main = ft.Column([self.message_box, self.body], expand=True, spacing=0)
         return ft.Column(
             [top, ft.Row([side, ft.VerticalDivider(width=1), main], expand=True, spacing=0)],
             expand=True,
@@ -161,7 +165,7 @@ class ConsoleApp:
     def flash(self, text: str, *, error: bool = False) -> None:
         self.message.value = text
         self.message.color = ft.Colors.RED_700 if error else ft.Colors.GREEN_800
-        self.message.visible = bool(text)
+        self.message_box.visible = bool(text)
 
     async def guard(self, action: Callable[[], Awaitable[Any]]) -> bool:
         """Run an action; an expired session goes back to sign-in, other errors are shown."""

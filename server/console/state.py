@@ -28,11 +28,11 @@ KINDS = (
 )
 # Colour of each state on the maps and in the queue (Flet colour names).
 STATE_COLOURS = {
-    "received": "blue",
-    "needs_info": "orange",
-    "verified": "green",
-    "unverifiable": "grey",
-    "rejected": "red",
+    "received": "blue700",
+    "needs_info": "orange800",
+    "verified": "green700",
+    "unverifiable": "grey600",
+    "rejected": "red700",
 }
 CHAIN_TEXT = {
     "ok": "valid",

@@ -214,7 +214,7 @@ class AdminView:
                 [
                     username,
                     u.get("role", ""),
-                    short_time(u.get("created_at")),
+                    (u.get("created_at") or "")[:10],
                     ft.Text(
                         "disabled" if disabled else "active",
                         color=ft.Colors.RED_700 if disabled else ft.Colors.GREEN_800,
@@ -324,8 +324,8 @@ class AdminView:
         await self.app.guard(run)
 
 
-DEVICE_WIDTHS = (150, 120, 140, 140, 70, 70, 80, 170, 110)
-USER_WIDTHS = (120, 80, 140, 80, 90)
+DEVICE_WIDTHS = (150, 110, 135, 135, 60, 60, 70, 130, 100)
+USER_WIDTHS = (110, 70, 90, 70, 90)
 
 
 def _row(cells: list[Any], *, bold: bool = False, widths: tuple[int, ...] = DEVICE_WIDTHS) -> ft.Control:

@@ -28,6 +28,7 @@ class Pin:
     lon: float
     colour: str
     text: str = ""  # short label drawn inside the pin
+    icon: ft.IconData | None = None  # drawn instead of the text
     tooltip: str = ""
     on_click: Callable | None = None
     identifier: str | None = None
@@ -57,6 +58,7 @@ def report_map(
     centre: tuple[float, float] | None = None,
     height: float | None = 380,
     expand: bool | int | None = None,
+    max_fit_zoom: float = 13,
 ) -> ft.Control:
     """The outline, an optional search circle around `centre`, and the pins, fitted to view."""
     layers: list[fm.MapLayer] = [base_layer()]
@@ -88,7 +90,7 @@ def report_map(
                 corner_1=fm.MapLatitudeLongitude(south, west), corner_2=fm.MapLatitudeLongitude(north, east)
             ),
             padding=ft.Padding.all(30),
-            max_zoom=13,
+            max_zoom=max_fit_zoom,
         )
     the_map = fm.Map(
         layers=layers,
@@ -113,10 +115,13 @@ def report_map(
 
 
 def _marker(pin: Pin) -> fm.Marker:
+    inner: ft.Control | None = None
+    if pin.icon:
+        inner = ft.Icon(pin.icon, size=pin.size * 0.62, color=ft.Colors.WHITE)
+    elif pin.text:
+        inner = ft.Text(pin.text, size=10, color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD)
     dot = ft.Container(
-        content=ft.Text(pin.text, size=10, color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD)
-        if pin.text
-        else None,
+        content=inner,
         alignment=ft.Alignment.CENTER,
         width=pin.size,
         height=pin.size,

@@ -65,6 +65,7 @@ class OverviewView:
                     ft.Text(f"{label(s)}: {counts.get(s, 0)}"),
                 ],
                 spacing=4,
+                tight=True,
             )
             for s in REVIEW_STATES
         ] + [ft.Text(f"{len(self.state.items)} report(s) on the map", color=ft.Colors.BLUE_GREY_700)]
@@ -75,7 +76,7 @@ class OverviewView:
                 Pin(
                     lat=lat,
                     lon=lon,
-                    colour=STATE_COLOURS.get(item.get("state", ""), "blue"),
+                    colour=STATE_COLOURS.get(item.get("state", ""), "bluegrey"),
                     tooltip=" · ".join(
                         (
                             label(item.get("kind")),
@@ -87,7 +88,9 @@ class OverviewView:
                     size=14,
                 )
             )
-        self.map_holder.content = tagged(report_map(pins, height=None, expand=True), "overview-map")
+        self.map_holder.content = tagged(
+            report_map(pins, height=None, expand=True, max_fit_zoom=8), "overview-map"
+        )
 
     def _opener(self, record_id: str):
         async def handler(_event: ft.Event) -> None:

@@ -39,7 +39,7 @@ class QueueView:
             "since": self.since_field,
             "until": self.until_field,
         }
-        self.counts = ft.Row(spacing=8, wrap=True)
+        self.counts = ft.Row(spacing=8)
         self.range_text = ft.Text("Loading…", color=ft.Colors.BLUE_GREY_700)
         self.table = ft.Column(spacing=0)
         self.control = ft.Column(
@@ -107,12 +107,18 @@ class QueueView:
             tagged(
                 ft.Container(
                     content=ft.Row(
-                        [state_chip(s), ft.Text(str(self.state.counts.get(s, 0)), weight=ft.FontWeight.BOLD)]
+                        [
+                            state_chip(s),
+                            ft.Text(str(self.state.counts.get(s, 0)), weight=ft.FontWeight.BOLD),
+                        ],
+                        tight=True,
                     ),
-                    padding=ft.Padding.symmetric(horizontal=6, vertical=4),
-                    border=ft.Border.all(1, ft.Colors.BLUE_GREY_100),
+                    padding=ft.Padding.symmetric(horizontal=8, vertical=6),
+                    border=ft.Border.all(2 if s == self.state.filters.state else 1, ft.Colors.BLUE_GREY_200),
                     border_radius=8,
                     bgcolor=ft.Colors.WHITE,
+                    on_click=self._show_state(s),
+                    tooltip=f"show {label(s)} reports",
                 ),
                 f"count-{s}",
             )
@@ -154,7 +160,16 @@ class QueueView:
                 spacing=2,
             ),
         ]
-        return tagged(_row(cells), f"queue-row-{record_id}")
+        row = _row(cells)
+        row.on_click = self._opener(record_id)
+        return tagged(row, f"queue-row-{record_id}")
+
+    def _show_state(self, state: str):
+        async def handler(_event: ft.Event) -> None:
+            self.state_field.value = state
+            await self.apply()
+
+        return handler
 
     def _opener(self, record_id: str):
         async def handler(_event: ft.Event) -> None:
@@ -227,14 +242,14 @@ class QueueView:
         return handler
 
 
-WIDTHS = (150, 150, 140, 150, 130, 150, 110, 110)
+WIDTHS = (140, 140, 130, 130, 120, 120, 110, 90)
 
 
 def _row(cells: list[Any], *, bold: bool = False) -> ft.Control:
     controls = []
     for cell, width in zip(cells, WIDTHS, strict=True):
         content = (
-            cell
+            ft.Row([cell], tight=True)  # loose width: a chip keeps its own size
             if isinstance(cell, ft.Control)
             else ft.Text(
                 str(cell),

@@ -41,8 +41,9 @@ class ReportView:
         )
         self.km = ft.TextField(label="Within km", value="10", width=110, dense=True)
         self.hours = ft.TextField(label="Within hours", value="24", width=120, dense=True)
-        self.left = ft.Column(spacing=12, scroll=ft.ScrollMode.AUTO, expand=3)
-        self.right = ft.Column(spacing=12, scroll=ft.ScrollMode.AUTO, expand=2)
+        stretch = ft.CrossAxisAlignment.STRETCH  # cards as wide as their column
+        self.left = ft.Column(spacing=12, scroll=ft.ScrollMode.AUTO, expand=3, horizontal_alignment=stretch)
+        self.right = ft.Column(spacing=12, scroll=ft.ScrollMode.AUTO, expand=2, horizontal_alignment=stretch)
         self.control = ft.Row(
             [self.left, self.right],
             expand=True,
@@ -177,13 +178,13 @@ class ReportView:
             field_row("Received", short_time(d.get("received_at"))),
         ]
         if skew.get("flagged"):
-            rows.append(
-                _status_row(
-                    "Device clock",
-                    f"off by {abs(skew.get('seconds') or 0) / 60:.0f} min vs. the server",
-                    False,
-                )
+            seconds = skew.get("seconds") or 0
+            text = (
+                f"received {_duration(seconds)} after it was recorded (long offline, or the clock is behind)"
+                if seconds >= 0
+                else f"the device clock was {_duration(seconds)} ahead of the server's"
             )
+            rows.append(_status_row("Timing", text, False))
         return card(ft.Text("Signature and chain", weight=ft.FontWeight.BOLD), *rows)
 
     def _fields_card(self, d: dict[str, Any]) -> ft.Control:
@@ -273,7 +274,14 @@ class ReportView:
         pins: list[Pin] = []
         if here:
             pins.append(
-                Pin(lat=here[0], lon=here[1], colour="black", text="★", tooltip="this report", size=24)
+                Pin(
+                    lat=here[0],
+                    lon=here[1],
+                    colour="black",
+                    icon=ft.Icons.STAR,
+                    tooltip="this report",
+                    size=24,
+                )
             )
         rows: list[ft.Control] = []
         for number, other in enumerate(self.state.candidates, start=1):
@@ -284,7 +292,7 @@ class ReportView:
                     Pin(
                         lat=where[0],
                         lon=where[1],
-                        colour=STATE_COLOURS.get(other.get("state", ""), "blue"),
+                        colour=STATE_COLOURS.get(other.get("state", ""), "bluegrey"),
                         text=str(number),
                         tooltip=f"{label(other.get('kind'))}, {other.get('distance_km', 0):.1f} km",
                         on_click=self._opener(other_id),
@@ -296,10 +304,24 @@ class ReportView:
                     ft.Row(
                         [
                             ft.Text(f"{number}.", width=24, weight=ft.FontWeight.BOLD),
-                            ft.Text(label(other.get("kind")), width=120, size=13),
-                            ft.Text(f"{other.get('distance_km', 0):.1f} km", width=70, size=13),
-                            ft.Text(_hours_text(hours), width=90, size=13),
-                            state_chip(other.get("state")),
+                            ft.Column(
+                                [
+                                    ft.Row(
+                                        [
+                                            ft.Text(label(other.get("kind")), size=13),
+                                            state_chip(other.get("state")),
+                                        ]
+                                    ),
+                                    ft.Text(
+                                        f"{other.get('distance_km', 0):.1f} km · {_hours_text(hours)} · "
+                                        f"device {other.get('device_id', '')[:8]}",
+                                        size=12,
+                                        color=ft.Colors.BLUE_GREY_700,
+                                    ),
+                                ],
+                                spacing=2,
+                                expand=True,
+                            ),
                             tagged(
                                 ft.TextButton(content="Open", on_click=self._opener(other_id)),
                                 f"open-{other_id}",
@@ -329,7 +351,13 @@ class ReportView:
             tagged(
                 report_map(pins, radius_km=self.state.radius_km, centre=here, height=400), "corroboration-map"
             ),
-            ft.Text("★ this report; numbers match the list; colours are review states.", size=12),
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.STAR, size=14),
+                    ft.Text("this report; numbers match the list; colours are review states.", size=12),
+                ],
+                spacing=4,
+            ),
             *rows,
         )
 
@@ -407,10 +435,23 @@ def _status_row(name: str, text: str, good: bool) -> ft.Control:
                 size=18,
             ),
             ft.Text(
-                text, color=ft.Colors.GREEN_800 if good else ft.Colors.RED_800, weight=ft.FontWeight.BOLD
+                text,
+                color=ft.Colors.GREEN_800 if good else ft.Colors.RED_800,
+                weight=ft.FontWeight.BOLD,
+                expand=True,
             ),
-        ]
+        ],
+        vertical_alignment=ft.CrossAxisAlignment.START,
     )
+
+
+def _duration(seconds: float) -> str:
+    seconds = abs(seconds)
+    if seconds >= 2 * 86400:
+        return f"{seconds / 86400:.0f} days"
+    if seconds >= 2 * 3600:
+        return f"{seconds / 3600:.0f} h"
+    return f"{seconds / 60:.0f} min"
 
 
 def _hours_text(hours: float) -> str:

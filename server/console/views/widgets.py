@@ -19,7 +19,7 @@ def heading(text: str, *, size: int = 20) -> ft.Text:
 
 
 def state_chip(state: str | None, *, identifier: str | None = None) -> ft.Control:
-    colour = STATE_COLOURS.get(state or "", "blueGrey")
+    colour = STATE_COLOURS.get(state or "", "bluegrey")
     chip = ft.Container(
         content=ft.Text(label(state) or "—", color=ft.Colors.WHITE, size=12, weight=ft.FontWeight.BOLD),
         bgcolor=colour,
@@ -53,7 +53,9 @@ def describe(value: Any) -> str:
 
 def card(*controls: ft.Control, padding: int = 14, expand: bool | int | None = None) -> ft.Container:
     return ft.Container(
-        content=ft.Column(list(controls), spacing=8, tight=True),
+        content=ft.Column(
+            list(controls), spacing=8, tight=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH
+        ),
         padding=padding,
         border=ft.Border.all(1, ft.Colors.BLUE_GREY_100),
         border_radius=8,
