@@ -58,6 +58,7 @@ def mount_console(
         )
     tickets = TicketStore()
     config = ConsoleConfig(client=client, tickets=tickets, mount_path=path, public_url=public_url)
+    app.state.console = config  # for tests and diagnostics: what the console's sessions share
 
     # Before the mount: the mount would otherwise answer every path under `path`.
     app.include_router(download_router(mount_path=path, tickets=tickets, client=client))
