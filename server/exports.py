@@ -51,7 +51,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def report_rows(session: Session, filters: ReportFilters) -> list[dict[str, Any]]:
     """One flat dict per report (oldest received first)."""
     reports = session.scalars(
-        sa.select(Report).where(*filters.conditions()).order_by(Report.received_at, Report.device_id, Report.seq, Report.record_id)
+        sa.select(Report)
+        .where(*filters.conditions())
+        .order_by(Report.received_at, Report.device_id, Report.seq, Report.record_id)
     ).all()
     last_decision = _last_decisions(session, [r.record_id for r in reports])
     return [_flatten(report, last_decision.get(report.record_id)) for report in reports]

@@ -55,9 +55,12 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
 
 
 def _mount_console(app: FastAPI, settings: Settings) -> None:
-    """The verifiers' console (server/console, a Flet web app) when it is built and installed."""
-    try:
-        from .console import mount  # type: ignore[attr-defined]
-    except ImportError:
+    """The verifiers' console (server/console, a Flet web app) at /console, when enabled."""
+    if not settings.console:
         return
-    mount(app, settings)
+    try:
+        from .console import mount
+
+        mount(app, settings)
+    except ImportError as exc:  # flet-web missing: the API still serves
+        log.warning("console not available", extra={"fields": {"missing": exc.name}})

@@ -24,6 +24,7 @@ class Settings:
     clock_skew_flag: timedelta = timedelta(minutes=10)  # recorded_at vs received_at
     enrollment_code_ttl: timedelta = timedelta(hours=24)
     password_scrypt_n: int = 2**15
+    console: bool = True  # mount the verifiers' console (server/console) at /console
 
     @classmethod
     def resolve(

@@ -103,7 +103,11 @@ def database_url(request, tmp_path: Path) -> Iterator[str]:
 def running_harness(database_url: str, tmp_path: Path) -> Iterator[Harness]:
     """An app on this database, with a fake clock, behind a TestClient."""
     settings = Settings.resolve(
-        data_dir=tmp_path / "data", database_url=database_url, environ={}, password_scrypt_n=2**12
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        environ={},
+        password_scrypt_n=2**12,
+        console=False,
     )
     clock = FakeClock()
     app = create_app(settings, clock=clock)

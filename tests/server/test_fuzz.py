@@ -6,15 +6,15 @@ response body matches the schema. (Hypothesis is driven directly, one operation 
 schemathesis' lazy pytest fixture loader does not run under pytest 9.)
 """
 
-from hypothesis import HealthCheck, given, settings
-
 import schemathesis
+from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
+
 from server.settings import sqlite_url
 from tests.server.conftest import API, PASSWORD, running_harness
 

@@ -15,12 +15,13 @@ def _received(harness, admin_headers, count=3, seed=1, **overrides):
 def test_queue_filters_paging_and_counts(harness, admin_headers, verifier_headers):
     device, ids = _received(harness, admin_headers, count=4, seed=1)
     harness.clock.advance(minutes=1)
-    other, other_ids = _received(
+    _other, other_ids = _received(
         harness, admin_headers, count=2, seed=2, kind="violation", details={"type": "shelling"}
     )
-    get = lambda **params: harness.client.get(
-        f"{API}/reports", params=params, headers=verifier_headers
-    ).json()  # noqa: E731
+
+    def get(**params):
+        return harness.client.get(f"{API}/reports", params=params, headers=verifier_headers).json()
+
     page = get(limit=3)
     assert page["total"] == 6 and len(page["items"]) == 3
     assert [i["record_id"] for i in page["items"]] == ids[:3]  # oldest received first
