@@ -19,10 +19,11 @@ from .crypto import b64decode, verify
 from .errors import ProtocolError, SyncError
 from .failures import BatchTooLargeError, OfflineError, ReceiptError, TransportError
 from .outbox import Outbox
+from .pipeline import InOrderWorker
 from .report import RecordOutcome, SyncProgress, SyncReport
 from .retry import RetryPolicy, Stopped, with_retries
 from .transport import SyncClient
-from .wire import MAX_BATCH_ITEMS, SubmissionResponse
+from .wire import MAX_BATCH_ITEMS, ItemResult, SubmissionResponse, UpdatesResponse
 
 ProgressCallback = Callable[[SyncProgress], None]
 
@@ -36,6 +37,7 @@ class SyncOptions:
     updates_page: int = 500
     max_update_pages: int = 10_000  # a bound, so a broken server cannot keep us paging forever
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    pipeline: bool = True  # store batch k while batch k+1 is on the wire (sync.pipeline)
 
 
 def verify_receipt(response: SubmissionResponse, record_ids: list[str], server_sign_key: bytes) -> None:
@@ -104,28 +106,48 @@ class SyncEngine:
     # -- push ------------------------------------------------------------------
 
     def push(self, report: SyncReport) -> None:
-        """Send every queued record in batches; results are stored batch by batch.
+        """Send every queued record in batches; each batch's results are stored in one transaction.
 
-        On a failure the error propagates after the records not answered are
-        listed as `deferred` in the report; they stay queued.
+        Storing batch k overlaps with sending batch k+1 (see sync.pipeline) unless
+        `options.pipeline` is off. On a failure, whatever was answered is stored first,
+        then the records without an answer are listed as `deferred` (they stay queued)
+        and the error propagates.
         """
         opts = self.options
         total = self.outbox.count_queued()
         batcher = Batcher(max_bytes=opts.max_batch_bytes, max_items=opts.max_batch_items)
+        worker = InOrderWorker(threaded=opts.pipeline)
+        unstored: dict[int, list[str]] = {}  # answered batches not yet stored, by submission number
+        progress = {"done": 0}
         after: str | None = None
         exhausted = False
-        done = 0
+        page_size = max(batcher.max_items, 100)
         wire_start = self.client.wire.sent
         self._emit("push", 0, total, report)
         batch: Batch | None = None
+
+        def store(number: int, results: list[ItemResult]) -> None:
+            self.outbox.mark_results(results)
+            for result in results:
+                outcome = "sent" if result.status == "accepted" else result.status
+                report.outcomes.append(RecordOutcome(result.record_id, outcome, result.reason))
+            del unstored[number]
+            progress["done"] += len(results)
+            self._emit("push", progress["done"], total, report)
+
+        def defer(record_id: str, reason: str) -> None:
+            report.outcomes.append(RecordOutcome(record_id, "deferred", reason))
+            progress["done"] += 1
+
         try:
+            number = 0
             while True:
                 if not exhausted and len(batcher.pending) < batcher.max_items:
-                    page = self.outbox.queued(after=after, limit=max(batcher.max_items, 100))
+                    page = self.outbox.queued(after=after, limit=page_size)
                     if page:
                         after = page[-1].record_id
                         batcher.pending.extend(EncodedItem.of(item) for item in page)
-                    exhausted = len(page) < max(batcher.max_items, 100)
+                    exhausted = len(page) < page_size
                 if self.stop_requested():
                     raise Stopped()
                 batch = batcher.next_batch()
@@ -135,26 +157,28 @@ class SyncEngine:
                     response = self._send(batch)
                 except BatchTooLargeError as exc:
                     if len(batch.items) == 1:
-                        report.outcomes.append(RecordOutcome(batch.record_ids[0], "deferred", str(exc)))
-                        done += 1
-                        batch = None
-                        continue
-                    batcher.put_back(batch)
-                    batcher.max_bytes = max(1024, len(batch.body) // 2)
+                        worker.submit(lambda rid=batch.record_ids[0], why=str(exc): defer(rid, why))
+                    else:
+                        batcher.put_back(batch)
+                        batcher.max_bytes = max(1024, len(batch.body) // 2)
                     batch = None
                     continue
-                self.outbox.mark_results(response.results)
-                for result in response.results:
-                    outcome = "sent" if result.status == "accepted" else result.status
-                    report.outcomes.append(RecordOutcome(result.record_id, outcome, result.reason))
-                done += len(batch.items)
+                number += 1
+                unstored[number] = batch.record_ids
                 batch = None
                 report.bytes_sent = self.client.wire.sent - wire_start
-                self._emit("push", done, total, report)
+                worker.submit(lambda n=number, results=response.results: store(n, results))
+            worker.drain()
         except BaseException:
+            with contextlib.suppress(Exception):
+                worker.drain()  # keep what was answered; the error that stopped us is the one to report
             report.bytes_sent = self.client.wire.sent - wire_start
-            self._defer_rest(report, batch, batcher, after, exhausted)
+            in_flight = [rid for ids in unstored.values() for rid in ids] + (
+                batch.record_ids if batch else []
+            )
+            self._defer_rest(report, in_flight, batcher, after, exhausted)
             raise
+        report.bytes_sent = self.client.wire.sent - wire_start
 
     def _send(self, batch: Batch) -> SubmissionResponse:
         def attempt() -> SubmissionResponse:
@@ -165,11 +189,11 @@ class SyncEngine:
         return with_retries(attempt, policy=self.options.retry, sleep=self._sleep, rng=self.rng)
 
     def _defer_rest(
-        self, report: SyncReport, batch: Batch | None, batcher: Batcher, after: str | None, exhausted: bool
+        self, report: SyncReport, in_flight: list[str], batcher: Batcher, after: str | None, exhausted: bool
     ) -> None:
-        """List every record this run did not get an answer for as deferred (a result per record)."""
+        """List every record this run did not store an answer for as deferred (a result per record)."""
         answered = {o.record_id for o in report.outcomes}
-        ids = (batch.record_ids if batch else []) + [e.item.record_id for e in batcher.pending]
+        ids = in_flight + [e.item.record_id for e in batcher.pending]
         # Listing is a courtesy: the records stay queued whatever happens here, and the
         # error that stopped the run is the one worth reporting.
         with contextlib.suppress(Exception):
@@ -183,27 +207,40 @@ class SyncEngine:
     # -- pull ------------------------------------------------------------------
 
     def pull(self, report: SyncReport) -> None:
-        """Fetch review updates page by page; each page and its cursor are stored together."""
+        """Fetch review updates page by page; each page is stored with its cursor in one transaction.
+
+        Page k is stored while page k+1 is fetched (in order, on one thread). A crash
+        between the two leaves the cursor of the last stored page: the next run asks
+        again from there, and applying an update twice changes nothing.
+        """
         cursor = self.outbox.update_cursor()
-        for _ in range(self.options.max_update_pages):
-            if self.stop_requested():
-                raise Stopped()
-            since = cursor
-            page = with_retries(
-                lambda since=since: self.client.updates(since=since, limit=self.options.updates_page),
-                policy=self.options.retry,
-                sleep=self._sleep,
-                rng=self.rng,
-            )
-            if page.updates or page.cursor != cursor:
+        worker = InOrderWorker(threaded=self.options.pipeline)
+
+        def store(page: UpdatesResponse, previous: int) -> None:
+            if page.updates or page.cursor != previous:
                 self.outbox.apply_updates(page.updates, page.cursor)
             report.updates_pulled += len(page.updates)
             self._emit("pull", report.updates_pulled, report.updates_pulled, report)
-            if not page.more:
-                return
-            if page.cursor <= cursor:
-                raise ProtocolError("the server's update cursor did not advance")
-            cursor = page.cursor
+
+        try:
+            for _ in range(self.options.max_update_pages):
+                if self.stop_requested():
+                    raise Stopped()
+                since = cursor
+                page = with_retries(
+                    lambda since=since: self.client.updates(since=since, limit=self.options.updates_page),
+                    policy=self.options.retry,
+                    sleep=self._sleep,
+                    rng=self.rng,
+                )
+                worker.submit(lambda page=page, since=since: store(page, since))
+                if not page.more:
+                    break
+                if page.cursor <= cursor:
+                    raise ProtocolError("the server's update cursor did not advance")
+                cursor = page.cursor
+        finally:
+            worker.drain()
 
     # -- helpers -----------------------------------------------------------------
 

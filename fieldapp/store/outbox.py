@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, bindparam, func, select, update
 
 from fieldapp.vault import DeviceKeys
 from sync.crypto import b64decode
@@ -17,9 +17,9 @@ from sync.records import SignedRecord, envelope_header, seal_record
 from sync.wire import ItemResult, ReviewUpdate
 
 from .clock import stamp
-from .codec import observation_aad, open_json
+from .codec import observation_aad, open_json, seal_json, status_message_aad
 from .database import make_durable
-from .observations import OBS, add_status_event
+from .observations import INSERT_EVENT, OBS
 from .secret_settings import read_setting, write_setting
 from .states import DRAFT, QUEUED, REVIEW_STATES, SENT
 
@@ -62,23 +62,27 @@ class SqlOutbox:
         ]
 
     def mark_results(self, results: list[ItemResult]) -> None:
+        # Set-based (one SELECT, then executemany) so a batch of hundreds costs a few statements.
         now = stamp(self._clock())
+        delivered = [r.record_id for r in results if r.status in DELIVERED]
+        refused = [
+            {"rid": r.record_id, "why": r.reason or "rejected by the server", "now": now}
+            for r in results
+            if r.status not in DELIVERED
+        ]
         with self._engine.begin() as connection:
-            for result in results:
-                if result.status in DELIVERED:
-                    moved = connection.execute(
-                        update(OBS)
-                        .where(OBS.c.id == result.record_id, OBS.c.state == QUEUED)
-                        .values(state=SENT, delivery_error=None, updated_at=now)
-                    ).rowcount
-                    if moved:
-                        add_status_event(connection, self._keys, result.record_id, SENT, now)
-                else:
-                    connection.execute(
-                        update(OBS)
-                        .where(OBS.c.id == result.record_id, OBS.c.state == QUEUED)
-                        .values(delivery_error=result.reason or "rejected by the server", updated_at=now)
-                    )
+            moving = set()
+            if delivered:
+                moving = set(connection.execute(_SELECT_QUEUED_IDS, {"ids": delivered}).scalars())
+            if moving:
+                ordered = [rid for rid in dict.fromkeys(delivered) if rid in moving]
+                connection.execute(_MARK_SENT, [{"rid": rid, "now": now} for rid in ordered])
+                connection.execute(
+                    INSERT_EVENT,
+                    [{"record_id": rid, "state": SENT, "at": now, "message": None} for rid in ordered],
+                )
+            if refused:
+                connection.execute(_MARK_REFUSED, refused)
 
     def update_cursor(self) -> int:
         with self._engine.begin() as connection:
@@ -86,21 +90,53 @@ class SqlOutbox:
 
     def apply_updates(self, updates: list[ReviewUpdate], cursor: int) -> None:
         now = stamp(self._clock())
+        # Review states come from the server in cursor order; the last one wins (executemany
+        # keeps the order). A queued record the server has reviewed was evidently delivered.
+        wanted = [item for item in updates if item.state in REVIEW_STATES]
         with self._engine.begin() as connection:
-            for item in updates:
-                if item.state not in REVIEW_STATES:
-                    continue
-                # Review states come from the server in cursor order; the last one wins. A
-                # queued record the server has reviewed was evidently delivered.
-                moved = connection.execute(
-                    update(OBS)
-                    .where(OBS.c.id == item.record_id, OBS.c.state != DRAFT)
-                    .values(state=item.state, delivery_error=None, updated_at=now)
-                ).rowcount
-                if moved:
-                    at = stamp(item.changed_at) if item.changed_at.tzinfo else now
-                    add_status_event(connection, self._keys, item.record_id, item.state, at, item.message)
+            known = set()
+            if wanted:
+                ids = list({item.record_id for item in wanted})
+                known = set(connection.execute(_SELECT_FINALIZED_IDS, {"ids": ids}).scalars())
+            applied = [item for item in wanted if item.record_id in known]
+            if applied:
+                connection.execute(
+                    _SET_REVIEW_STATE,
+                    [{"rid": i.record_id, "new_state": i.state, "now": now} for i in applied],
+                )
+                connection.execute(INSERT_EVENT, [self._event(item, now) for item in applied])
             write_setting(connection, self._keys, "update_cursor", int(cursor))
+
+    def _event(self, item: ReviewUpdate, now: str) -> dict:
+        """A status-history row for a review update (the verifier's message encrypted)."""
+        at = stamp(item.changed_at) if item.changed_at.tzinfo else now
+        message = None
+        if item.message is not None:
+            message = seal_json(self._keys, item.message, status_message_aad(item.record_id, at))
+        return {"record_id": item.record_id, "state": item.state, "at": at, "message": message}
+
+
+_SELECT_QUEUED_IDS = select(OBS.c.id).where(
+    OBS.c.id.in_(bindparam("ids", expanding=True)), OBS.c.state == QUEUED
+)
+_SELECT_FINALIZED_IDS = select(OBS.c.id).where(
+    OBS.c.id.in_(bindparam("ids", expanding=True)), OBS.c.state != DRAFT
+)
+_MARK_SENT = (
+    update(OBS)
+    .where(OBS.c.id == bindparam("rid"), OBS.c.state == QUEUED)
+    .values(state=SENT, delivery_error=None, updated_at=bindparam("now"))
+)
+_MARK_REFUSED = (
+    update(OBS)
+    .where(OBS.c.id == bindparam("rid"), OBS.c.state == QUEUED)
+    .values(delivery_error=bindparam("why"), updated_at=bindparam("now"))
+)
+_SET_REVIEW_STATE = (
+    update(OBS)
+    .where(OBS.c.id == bindparam("rid"), OBS.c.state != DRAFT)
+    .values(state=bindparam("new_state"), delivery_error=None, updated_at=bindparam("now"))
+)
 
 
 def seal_queued(engine: Engine, keys: DeviceKeys, server_seal_key: bytes | None = None) -> int:

@@ -65,10 +65,14 @@ def test_network_vanishes_after_the_first_batch(tmp_path, server, proxy):
     first = run_sync(device, options=quick, on_progress=drop_after_first_batch)
     assert first.status in ("offline", "retry_later")
     assert 0 < first.sent < RECORDS and first.deferred == RECORDS - first.sent
-    assert len(server_reports(server.data_dir, device.device_id)) == first.sent
+    # The next batch may already have reached the server while the first one's results were
+    # stored (pipelining): the server then holds (or is still committing) records the device
+    # has not marked; the next run gets `duplicate` for those.
+    assert len(server_reports(server.data_dir, device.device_id)) >= first.sent
     proxy.go_online()
     second = run_sync(device, options=OPTIONS)
-    assert (second.status, second.sent, second.duplicate) == ("done", RECORDS - first.sent, 0)
+    assert second.status == "done"
+    assert second.sent + second.duplicate == RECORDS - first.sent
     assert_exactly_once(device, server.data_dir, expect=RECORDS)
     device.lock()
 
@@ -164,10 +168,12 @@ def test_kill_9_of_the_syncing_process_then_restart(tmp_path, server, proxy, fau
     marked = RECORDS - device.outbox.count_queued()
     if fault.match.startswith(b"POST"):
         assert 0 < on_server < RECORDS
+        # The first batch was answered; whether its results were stored before the kill depends
+        # on timing (they are stored while the next batch goes out). The held batch is never marked.
         if after_server_commit:  # the server stored a batch the device never heard about
-            assert 0 < marked < on_server
-        else:  # the cut upload stored nothing; the first batch is both stored and marked
-            assert 0 < marked == on_server
+            assert marked < on_server
+        else:  # the cut upload stored nothing on the server
+            assert marked <= on_server
     else:
         assert on_server == RECORDS
     device.lock()
