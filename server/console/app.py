@@ -51,7 +51,7 @@ class ConsoleApp:
         self.launcher = ft.UrlLauncher()  # kept referenced: an unreferenced service is dropped
         self.screen = "login"
         self.body = ft.Container(expand=True, padding=ft.Padding.all(16))
-        self.message = ft.Text("", selectable=True)
+        self.message = ft.Text("")
         # The Text stays visible inside its Semantics (Flet requires it); the box hides instead.
         self.message_box = ft.Container(
             content=tagged(self.message, "message"), padding=ft.Padding.only(left=16, top=8), visible=False
@@ -114,7 +114,11 @@ class ConsoleApp:
             ),
         )
         side = ft.Container(content=self.nav, padding=ft.Padding.all(10), bgcolor=ft.Colors.WHITE)
-        main = ft.Column([self.message_box, self.body], expand=True, spacing=0)
+        # SelectionArea: verifiers can select and copy any text (ids, hashes, descriptions) while
+        # each Text stays a plain text node in the accessibility tree.
+        main = ft.Column(
+            [self.message_box, ft.SelectionArea(content=self.body, expand=True)], expand=True, spacing=0
+        )
         return ft.Column(
             [top, ft.Row([side, ft.VerticalDivider(width=1), main], expand=True, spacing=0)],
             expand=True,

@@ -265,16 +265,16 @@ def validate_decision(state: str | None, reason: str | None) -> tuple[str, str |
 def with_separation(report: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
     """A candidate with its distance (km) and time difference (hours) from the report in view.
 
-    The server's figures are kept when it sends them; otherwise they are computed here.
+    The server's distance is kept when it sends one. The time difference is signed here
+    (negative: observed before the report in view), which the server's figure is not.
     """
     result = dict(other)
     here, there = point_of(report), point_of(other)
     if result.get("distance_km") is None and here and there:
         result["distance_km"] = distance_km(here, there)
-    if result.get("hours_apart") is None:
-        a, b = parse_when(observed_of(report)), parse_when(observed_of(other))
-        if a and b:
-            result["hours_apart"] = (b - a).total_seconds() / 3600.0
+    a, b = parse_when(observed_of(report)), parse_when(observed_of(other))
+    if a and b:
+        result["hours_apart"] = (b - a).total_seconds() / 3600.0
     return result
 
 

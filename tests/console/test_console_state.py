@@ -104,7 +104,9 @@ def test_separation_is_computed_when_the_server_leaves_it_out():
     found = with_separation(here, there)
     assert found["distance_km"] == pytest.approx(11.09, abs=0.05)  # 0.1° of latitude
     assert found["hours_apart"] == pytest.approx(-2.5)
-    assert with_separation(here, {**there, "distance_km": 3.0})["distance_km"] == 3.0
+    from_server = with_separation(here, {**there, "distance_km": 3.0, "hours_apart": 2.5})
+    assert from_server["distance_km"] == 3.0
+    assert from_server["hours_apart"] == pytest.approx(-2.5)  # signed: observed before this report
 
 
 def test_queue_keeps_its_filters_when_the_server_refuses():

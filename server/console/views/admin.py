@@ -136,7 +136,7 @@ class AdminView:
                         [
                             ft.Text("Code", color=ft.Colors.BLUE_GREY_700),
                             tagged(
-                                ft.Text(issued.code, size=22, weight=ft.FontWeight.BOLD, selectable=True),
+                                ft.Text(issued.code, size=22, weight=ft.FontWeight.BOLD),
                                 "code-text",
                             ),
                             ft.Text(f"Expires {short_time(issued.expires_at)}"),
@@ -145,7 +145,6 @@ class AdminView:
                                 "Scan with the phone, or on a laptop:\n"
                                 f"fieldapp enroll --server {self.app.server_url()} --code {issued.code}",
                                 size=12,
-                                selectable=True,
                             ),
                         ],
                         spacing=4,

@@ -77,4 +77,6 @@ class LoginView:
             await self.app.signed_in()
             return
         finally:
+            # An explicit update() during a handler turns off Flet's update after it: send this one.
             self.button.disabled = False
+            self.app.page.update()

@@ -80,7 +80,7 @@ class ReportView:
                 ),
                 heading(label(d.get("kind")).capitalize() or "Report"),
                 state_chip(d.get("state"), identifier="report-state"),
-                ft.Text(d.get("record_id", ""), color=ft.Colors.BLUE_GREY_600, size=12, selectable=True),
+                ft.Text(d.get("record_id", ""), color=ft.Colors.BLUE_GREY_600, size=12),
             ],
             wrap=True,
         )
@@ -260,7 +260,7 @@ class ReportView:
                             width=200,
                             size=13,
                         ),
-                        ft.Text(event.get("reason") or "", expand=True, size=13, selectable=True),
+                        ft.Text(event.get("reason") or "", expand=True, size=13),
                     ],
                     vertical_alignment=ft.CrossAxisAlignment.START,
                 )

@@ -31,7 +31,7 @@ def state_chip(state: str | None, *, identifier: str | None = None) -> ft.Contro
 
 def field_row(name: str, value: Any, *, identifier: str | None = None) -> ft.Control:
     """`name   value` in two columns; lists and dicts are written out readably."""
-    text = ft.Text(describe(value), selectable=True, expand=True)
+    text = ft.Text(describe(value), expand=True)
     row = ft.Row(
         [ft.Container(ft.Text(name, color=ft.Colors.BLUE_GREY_700, size=13), width=170), text],
         vertical_alignment=ft.CrossAxisAlignment.START,

@@ -1,0 +1,414 @@
+"""The console in a real browser: Debian Chromium driven by Playwright, against a real
+`fieldapp serve` on loopback (console mounted at /console), with an observer device driven
+through the command line.
+
+Covers sign-in, deciding a report, that decision reaching the observer's device through
+sync, revoking a device, and an export download; it also writes the screenshots in
+docs/screenshots/console-*.png.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sync.crypto import b64decode
+from tests.console.conftest import HERE, PASSWORD, T0, report_at
+from tests.support.devices import TestDevice, make_device
+from tests.support.live_server import REPO_ROOT, create_enrollment_code, create_user, live_server
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+PASSPHRASE = "observer passphrase for tests"
+SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(
+            "/usr/bin/chromium is missing: the browser suite must run in CI (apt-get install chromium)"
+        )
+    pytest.skip(
+        "/usr/bin/chromium is missing (apt-get install chromium); browser tests need Debian's Chromium"
+    )
+
+
+# -- the server, the observer device and the browser ----------------------------------------
+
+
+@dataclass
+class Stage:
+    url: str
+    data_dir: Path
+    observer_dir: Path
+    observer_record: str
+    neighbours: list[str] = field(default_factory=list)
+    spare: TestDevice | None = None
+
+
+def fieldapp(*args: str, data_dir: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+    """The observer's command line, passphrase from the environment (never an argument)."""
+    return subprocess.run(
+        [sys.executable, "-m", "fieldapp", *args, "--data-dir", str(data_dir)],
+        cwd=REPO_ROOT,
+        env={**os.environ, "FIELDAPP_PASSPHRASE": PASSPHRASE, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def fieldapp_with_input(*args: str, data_dir: Path, text: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "fieldapp", *args, "--data-dir", str(data_dir)],
+        cwd=REPO_ROOT,
+        env={**os.environ, "FIELDAPP_PASSPHRASE": PASSPHRASE, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        input=text,
+    )
+
+
+def ok(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 0, f"exit {result.returncode}: {result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def stage(tmp_path_factory) -> Iterator[Stage]:
+    _require_chromium()
+    data_dir = tmp_path_factory.mktemp("server")
+    create_user(data_dir, "vera", PASSWORD, "verifier")
+    create_user(data_dir, "ada", PASSWORD, "admin")
+    with live_server(data_dir) as url:
+        # The observer: a device driven through the command line, one finalized report.
+        observer_dir = tmp_path_factory.mktemp("observer")
+        ok(fieldapp("init", data_dir=observer_dir))
+        observation = {
+            "kind": "unit_movement",
+            "observed_at": T0.isoformat(),
+            "location": {"lat": HERE[0], "lon": HERE[1], "accuracy_m": 12, "source": "gps"},
+            "place": "Misrata, coastal road",
+            "observed_by": "saw",
+            "certainty": "confirmed",
+            "description": "Column of 12 vehicles heading west on the coastal road",
+            "controlling_side": None,
+            "amends": None,
+            "details": {
+                "unit": "166th battalion",
+                "personnel": 60,
+                "vehicles": {"technical": 6, "apc": 2, "tank": 0, "artillery": 0, "mlrs": 0, "truck": 4},
+                "heading": "W",
+                "from_place": "Misrata",
+                "to_place": "Zliten",
+                "destination_camp": None,
+            },
+        }
+        printed = ok(
+            fieldapp_with_input(
+                "record", "--json", "-", "--finalize", data_dir=observer_dir, text=json.dumps(observation)
+            )
+        )
+        record_id = printed.split()[0]
+        ok(
+            fieldapp(
+                "enroll", "--server", url, "--code", create_enrollment_code(data_dir), data_dir=observer_dir
+            )
+        )
+        ok(fieldapp("sync", data_dir=observer_dir))
+
+        # Other devices' reports close in place and time: corroboration candidates.
+        with httpx.Client(base_url=url, timeout=10) as client:
+            neighbours = []
+            for seed, (minutes, north_km, kind) in enumerate(
+                [(40, 2.5, "withdrawal"), (-75, -4.0, "unit_movement"), (150, 6.5, "heavy_weapons")], start=21
+            ):
+                device = _enrolled(client, data_dir, seed, f"team {seed - 19} phone")
+                record = report_at(device, minutes=minutes, north_km=north_km, kind=kind)
+                record["place"] = "Misrata"
+                if kind == "withdrawal":
+                    record["details"] = {
+                        "unit": "166th battalion",
+                        "camp": "Camp 7",
+                        "completeness": "partial",
+                    }
+                if kind == "heavy_weapons":
+                    record["details"] = {
+                        "system": "BM-21",
+                        "calibre_mm": 122,
+                        "count": 2,
+                        "firing_position": False,
+                    }
+                _send(client, device, [record])
+                neighbours.append(record["id"])
+            spare = _enrolled(client, data_dir, 30, "spare phone")
+            _send(client, spare, [report_at(spare, minutes=60 * 24 * 3, north_km=80)])
+            _elsewhere(client, data_dir)
+        yield Stage(url, data_dir, observer_dir, record_id, neighbours, spare)
+
+
+def _enrolled(client: httpx.Client, data_dir: Path, seed: int, label: str) -> TestDevice:
+    device = make_device(seed)
+    answer = client.post(
+        "/api/v1/enroll", json=device.enroll_request(create_enrollment_code(data_dir), label)
+    )
+    assert answer.status_code == 200, answer.text
+    device.credential = answer.json()["credential"]
+    device.server_seal_key = b64decode(answer.json()["server_seal_key"])
+    return device
+
+
+def _elsewhere(client: httpx.Client, data_dir: Path) -> None:
+    """Reports far from Misrata (never corroboration candidates there), two of them decided,
+    and one device with a gap in its chain: so the queue, counts and admin page look lived-in."""
+    places = {"Sirte": (31.2089, 16.5887), "Tripoli": (32.8872, 13.1913), "Sabha": (27.0377, 14.4283)}
+    sirte, tripoli = (
+        _enrolled(client, data_dir, 40, "team 9 phone"),
+        _enrolled(client, data_dir, 41, "team 11 phone"),
+    )
+    made = []
+    for device, place, minutes, kind, details in (
+        (sirte, "Sirte", 200, "violation", {"type": "shelling", "count": 4, "direction": "S"}),
+        (sirte, "Sirte", 260, "heavy_weapons", {"system": "T-72", "count": 3, "firing_position": True}),
+        (
+            tripoli,
+            "Tripoli",
+            320,
+            "movement_restriction",
+            {"restriction": "denial", "by_whom": "checkpoint 27"},
+        ),
+        (
+            tripoli,
+            "Sabha",
+            900,
+            "foreign_fighters",
+            {"activity": "departure", "estimated_number": 40, "means": "air"},
+        ),
+    ):
+        lat, lon = places[place]
+        record = report_at(device, minutes=minutes, kind=kind, place=place)
+        record["location"] = {"lat": lat, "lon": lon, "accuracy_m": 25, "source": "gps"}
+        record["details"] = details
+        if device is sirte and kind == "heavy_weapons":
+            device.seq += 1  # one record lost on the way: the server shows a gap before this one
+        _send(client, device, [record])
+        made.append(record["id"])
+    token = client.post("/api/v1/auth/login", json={"username": "vera", "password": PASSWORD}).json()["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    for record_id, state, reason in (
+        (made[0], "verified", "Matches two other teams' reports"),
+        (made[3], "rejected", "Second-hand account, no date"),
+    ):
+        answer = client.post(
+            f"/api/v1/reports/{record_id}/decision", json={"state": state, "reason": reason}, headers=auth
+        )
+        assert answer.status_code == 200, answer.text
+
+
+def _send(client: httpx.Client, device: TestDevice, records: list[dict]) -> None:
+    envelopes = [device.seal(*device.sign_next(record)) for record in records]
+    answer = client.post("/api/v1/submissions", json={"envelopes": envelopes}, headers=device.auth)
+    assert answer.status_code == 200 and {r["status"] for r in answer.json()["results"]} == {"accepted"}, (
+        answer.text
+    )
+
+
+@pytest.fixture(scope="module")
+def browser(stage):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+
+    def only_loopback(route):
+        if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", only_loopback)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def ui(page, identifier: str):
+    return page.locator(f'[flt-semantics-identifier="{identifier}"]')
+
+
+def type_into(page, identifier: str, text: str) -> None:
+    ui(page, identifier).locator("input, textarea").first.click()
+    page.keyboard.type(text)
+
+
+def replace_text(page, identifier: str, text: str) -> None:
+    ui(page, identifier).locator("input, textarea").first.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(text)
+
+
+def sign_in(page, url: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{url}/console")
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30_000)
+    page.locator("flt-semantics-placeholder").dispatch_event("click")  # Flutter's accessibility tree
+    type_into(page, "login-username", username)
+    type_into(page, "login-password", password)
+    ui(page, "login-submit").click()
+
+
+def settle(page, *, seconds: float = 8.0) -> bytes:
+    """A screenshot once two in a row are identical (skwasm can show a stale frame)."""
+    previous = page.screenshot()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.6)
+        current = page.screenshot()
+        if current == previous:
+            return current
+        previous = current
+    return previous
+
+
+def save_screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / name).write_bytes(settle(page))
+
+
+# -- the tests -------------------------------------------------------------------------------
+
+
+def test_sign_in_refuses_a_wrong_password_then_shows_the_queue(stage, page):
+    sign_in(page, stage.url, "vera", "wrong password")
+    error = ui(page, "login-error")
+    error.get_by_text("Wrong user name or password").wait_for()
+    replace_text(page, "login-password", PASSWORD)
+    ui(page, "login-submit").click()
+    ui(page, "queue-range").get_by_text("oldest first").wait_for()
+    assert "vera (verifier)" in ui(page, "signed-in-as").inner_text()
+    ui(page, f"queue-row-{stage.observer_record}").wait_for()
+    assert ui(page, "nav-admin").count() == 0  # a verifier has no administration screen
+    save_screenshot(page, "console-queue.png")
+
+
+def test_decision_reaches_the_observer_device_through_sync(stage, page):
+    sign_in(page, stage.url, "vera")
+    ui(page, f"open-{stage.observer_record}").click()
+    ui(page, "report-state").get_by_text("received").wait_for()
+    ui(page, "field-description").get_by_text("Column of 12 vehicles").wait_for()
+    ui(page, "signature-status").get_by_text("valid").wait_for()
+    ui(page, "chain-status").get_by_text("valid").wait_for()
+    for neighbour in stage.neighbours:  # the other devices' reports nearby, listed beside the map
+        ui(page, f"candidate-{neighbour}").wait_for()
+    ui(page, f"candidate-{stage.neighbours[1]}").get_by_text("4.0 km · −1.2 h").wait_for()  # 75 min before
+    save_screenshot(page, "console-report.png")
+
+    ui(page, "lock-take").click()
+    ui(page, "lock-status").get_by_text("Locked by you").wait_for()
+    ui(page, "decide-needs_info").click()  # no question typed: refused beside the field
+    page.get_by_text("A question for the observer is required").wait_for()
+    assert ui(page, "report-state").get_by_text("received").count() == 1
+
+    question = "Which direction exactly, and were the technicals armed?"
+    type_into(page, "decision-reason", question)
+    ui(page, "decide-needs_info").click()
+    ui(page, "message").get_by_text("Decision recorded: needs info").wait_for()
+    ui(page, "report-state").get_by_text("needs info").wait_for()
+    ui(page, "audit-trail").get_by_text(question).wait_for()
+
+    # The observer's device learns it at its next sync.
+    ok(fieldapp("sync", data_dir=stage.observer_dir))
+    shown = json.loads(ok(fieldapp("show", stage.observer_record, "--json", data_dir=stage.observer_dir)))
+    assert shown["state"] == "needs_info"
+    assert question in json.dumps(shown)
+
+
+def test_admin_revokes_a_device_and_its_next_submission_is_refused(stage, page):
+    spare = stage.spare
+    assert spare is not None
+    sign_in(page, stage.url, "ada")
+    ui(page, "nav-admin").click()
+    ui(page, "code-create").click()
+    code = ui(page, "code-text").inner_text().strip()
+    assert len(code) >= 8
+    ui(page, "code-qr").wait_for()
+    ui(page, f"device-status-{spare.device_id}").get_by_text("active").wait_for()
+    save_screenshot(page, "console-admin.png")
+
+    ui(page, f"revoke-{spare.device_id}").click()
+    ui(page, "revoke-confirm").click()
+    ui(page, f"device-status-{spare.device_id}").get_by_text("revoked").wait_for()
+    ui(page, "message").get_by_text("revoked").wait_for()
+
+    with httpx.Client(base_url=stage.url, timeout=10) as client:
+        envelope = spare.seal(*spare.sign_next(report_at(spare, minutes=60 * 24 * 3 + 5)))
+        answer = client.post("/api/v1/submissions", json={"envelopes": [envelope]}, headers=spare.auth)
+        assert answer.status_code in (401, 403)
+        # The code shown on screen enrols a new device, once.
+        newcomer = make_device(31)
+        newcomer.enroll(client, code)
+
+
+def test_export_downloads_csv_filtered_as_the_queue(stage, page):
+    sign_in(page, stage.url, "vera")
+    ui(page, "queue-range").get_by_text("oldest first").wait_for()
+    with page.expect_download() as download_info:
+        ui(page, "export-csv").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
+    assert rows and {row["state"] for row in rows} == {"received"}  # the queue's filter: received
+    ui(page, "queue-range").wait_for()  # still on the console: the download did not navigate away
+    assert "/console" in page.url
+    assert "download" not in page.url
+    # The ticket in the link worked once; the token never appeared in it.
+    assert download.url.count("/console/download/") == 1
+    assert httpx.get(download.url, timeout=10).status_code == 410
+
+
+def test_corroboration_window_is_adjustable(stage, page):
+    """Narrowing the distance drops the farther reports from the list."""
+    near_observer = stage.neighbours[0]  # 2.5 km and 40 min from the observer's report
+    sign_in(page, stage.url, "vera")
+    ui(page, f"open-{near_observer}").click()
+    ui(page, "corroboration-summary").get_by_text("3 report(s)").wait_for()
+    replace_text(page, "corroboration-km", "3")
+    ui(page, "corroboration-search").click()
+    ui(page, "corroboration-summary").get_by_text("1 report(s)").wait_for()
+    ui(page, f"candidate-{stage.observer_record}").wait_for()
+    assert ui(page, f"candidate-{stage.neighbours[1]}").count() == 0
