@@ -25,13 +25,18 @@ from fieldapp.store import (
     open_database,
     seal_queued,
 )
+from fieldapp.store.attachments import PhotoAlreadyAttached, PhotoStore, StoredPhoto, TooManyPhotos
 from fieldapp.vault import DeviceKeys, Locked
+from sync.attachment_protocol import PHOTOS_PER_RECORD_MAX
 from sync.canonical import sha256_hex
 
+from . import photos as photo_cases
 from .clear_settings import USER_SETTINGS, ClearSettings, read_clear_settings, write_clear_settings
 from .errors import CannotAmend, InvalidItem, InvalidSetting
 
 KNOWN_ID = "an observation with this id is already on this device"
+# A record may only list photos this device holds: they are added with attach_photo / --attach.
+PHOTOS_NOT_IN_JSON = "photos are attached with --attach (or the app's photo button), not listed in the input"
 
 
 @dataclass(frozen=True)
@@ -66,10 +71,13 @@ class Unlocked:
         self._store = ObservationStore(engine, keys, clock=clock)
         self._outbox = SqlOutbox(engine, keys, clock=clock)
         self._secret = SecretSettings(engine, keys)
+        self._photos = PhotoStore(engine, keys, self.data_dir, clock=clock)
 
     @classmethod
     def open(cls, data_dir: Path, keys: DeviceKeys, *, clock: Callable[[], datetime]) -> "Unlocked":
-        return cls(data_dir, keys, open_database(data_dir), clock=clock)
+        device = cls(data_dir, keys, open_database(data_dir), clock=clock)
+        device._photos.sweep()  # sealed files a crash left without a row
+        return device
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -99,13 +107,18 @@ class Unlocked:
         self._check()
         if record_id is None:
             return self.record(data)
-        record = parse_observation({**data, "id": record_id}, now=self._clock()).to_record()
+        # The photos stay as attached: they change only through attach_photo / remove_photo.
+        data = {**data, "id": record_id, "attachments": self._photos.listed(record_id)}
+        record = parse_observation(data, now=self._clock()).to_record()
         self._store.update_draft(record)
         return record_id
 
     def delete_draft(self, record_id: str) -> None:
+        """Delete a draft and its photos' sealed files."""
         self._check()
-        self._store.delete_draft(record_id)
+        file_ids = self._photos.file_ids(record_id)
+        self._store.delete_draft(record_id)  # the photos' rows go with it (ON DELETE CASCADE)
+        self._photos.delete_files(file_ids)
 
     def finalize(self, record_id: str) -> RecordView:
         """Sign the draft into the device's chain; immutable from then on."""
@@ -116,6 +129,8 @@ class Unlocked:
         """Validate and store one observation (and finalize it), in one transaction."""
         self._check()
         record = parse_observation(data, now=self._clock()).to_record()
+        if record["attachments"]:
+            raise InvalidObservation([FieldError("attachments", PHOTOS_NOT_IN_JSON)])
         try:
             return self._store.add([record], finalize=finalize)[0]
         except DuplicateRecord:
@@ -140,6 +155,8 @@ class Unlocked:
                         )
                     item = {**item, "kind": kind}
                 record = parse_observation(item, now=now).to_record()
+                if record["attachments"]:
+                    raise InvalidObservation([FieldError("attachments", PHOTOS_NOT_IN_JSON)])
                 if any(other["id"] == record["id"] for other in records):
                     raise InvalidObservation([FieldError("id", "appears twice in this input")])
                 records.append(record)
@@ -172,7 +189,112 @@ class Unlocked:
             raise CannotAmend()
         prefill = {key: value for key, value in source.record.items() if key != "id"}
         prefill["amends"] = record_id
+        prefill["attachments"] = []  # the photos stay with the original; attach new ones if needed
         return prefill
+
+    # --- photos (docs/photos.md) ------------------------------------------------------------
+
+    def record_with_photos(
+        self,
+        data: dict[str, Any],
+        sources: Sequence[photo_cases.PhotoInput],
+        *,
+        kind: str | None = None,
+        finalize: bool = False,
+    ) -> str:
+        """One observation with its photos, in one transaction (nothing stored if any is refused).
+
+        Each source is a path (or the bytes) of a JPEG/PNG; it is checked, hashed and sealed
+        first, so a refused photo leaves nothing behind.
+        """
+        self._check()
+        if kind is not None and isinstance(data, dict):
+            if data.get("kind") not in (None, kind):
+                raise InvalidObservation(
+                    [FieldError("kind", f"is {data.get('kind')!r}, but --kind says {kind!r}")]
+                )
+            data = {**data, "kind": kind}
+        record = parse_observation(data, now=self._clock()).to_record()
+        if record["attachments"]:
+            raise InvalidObservation([FieldError("attachments", PHOTOS_NOT_IN_JSON)])
+        if len(sources) > PHOTOS_PER_RECORD_MAX:
+            raise TooManyPhotos()
+        prepared = [photo_cases.prepare_photo(source) for source in sources]
+        if len({photo.sha256 for photo in prepared}) != len(prepared):
+            raise PhotoAlreadyAttached("the same photo is given twice; nothing was stored")
+        sealed: list[Any] = []
+        try:
+            for photo in prepared:
+                sealed.append(
+                    self._photos.seal(
+                        record["id"],
+                        photo.pieces(),
+                        sha256=photo.sha256,
+                        size=photo.size,
+                        name=photo.name,
+                        mime=photo.mime,
+                    )
+                )
+            record["attachments"] = [item.to_record() for item in sealed]
+            try:
+                return self._store.add(
+                    [record],
+                    finalize=finalize,
+                    also=lambda connection: self._photos.insert_rows(connection, record["id"], sealed),
+                )[0]
+            except DuplicateRecord:
+                raise InvalidObservation([FieldError("id", KNOWN_ID)]) from None
+        except BaseException:
+            self._photos.discard(sealed)
+            raise
+
+    def attach_photo(
+        self, record_id: str, source: photo_cases.PhotoInput, *, name: str | None = None
+    ) -> StoredPhoto:
+        """Add a photo to a saved draft (path or bytes of a JPEG/PNG). Refusals change nothing."""
+        self._check()
+        return photo_cases.attach_photo(self._photos, record_id, source, name=name)
+
+    def remove_photo(self, record_id: str, sha256: str) -> None:
+        """Take a photo off a draft and delete its sealed file."""
+        self._check()
+        self._photos.remove_from_draft(record_id, sha256)
+
+    def photos(self, record_id: str) -> list[StoredPhoto]:
+        """The record's photos in order, with their upload states (pending / uploading / done)."""
+        self._check()
+        return self._photos.photos_of(record_id)
+
+    def read_photo(self, record_id: str, sha256: str) -> bytes:
+        """The original photo bytes, in memory (its SHA-256 checked); never written out."""
+        self._check()
+        return self._photos.read_bytes(record_id, sha256)
+
+    def photo_thumbnail(
+        self, record_id: str, sha256: str, *, max_px: int = photo_cases.THUMBNAIL_PX
+    ) -> bytes:
+        """A small JPEG of the photo, made in memory, for the form and the detail screen."""
+        return photo_cases.thumbnail(self.read_photo(record_id, sha256), max_px=max_px)
+
+    def photo_hints(self, record_id: str, sha256: str) -> photo_cases.PhotoHints:
+        """The photo's EXIF time and GPS position, to offer as the observation's."""
+        return photo_cases.photo_hints(self.read_photo(record_id, sha256))
+
+    def photos_pending(self, record_id: str) -> int:
+        """Photos of this record not yet on the server (the list shows "sent, photos pending")."""
+        self._check()
+        return self._photos.pending_counts([record_id]).get(record_id, 0)
+
+    def photos_pending_counts(self, record_ids: Sequence[str] | None = None) -> dict[str, int]:
+        """The same for many records at once (one query per list page); records with none are left out."""
+        self._check()
+        return self._photos.pending_counts(record_ids)
+
+    @property
+    def photo_uploads(self) -> PhotoStore:
+        """The photo store as the uploader's PhotoSource (sync.attachments)."""
+        self._check()
+        return self._photos
 
     # --- device and settings -------------------------------------------------------------
 

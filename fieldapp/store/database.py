@@ -10,11 +10,12 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import SQLModel
 
+from .attachments.table import AttachmentRow
 from .errors import DatabaseTooNew
 from .tables import MetaRow, ObservationRow, StatusEventRow
 
 DATABASE_FILE = "fieldapp.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the attachment table (photos)
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -75,7 +76,10 @@ def _prepare_schema(engine: Engine) -> None:
             raise DatabaseTooNew()
         if version == 0:
             # Only our tables: other packages' models may share SQLModel.metadata in one process.
-            tables = [model.__table__ for model in (ObservationRow, StatusEventRow, MetaRow)]
+            tables = [model.__table__ for model in (ObservationRow, StatusEventRow, MetaRow, AttachmentRow)]
             SQLModel.metadata.create_all(connection, tables=tables)
-            connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        elif version == 1:  # a release without photos: add their table
+            SQLModel.metadata.create_all(connection, tables=[AttachmentRow.__table__])
         # Later releases: migrate step by step from `version` to SCHEMA_VERSION here.
+        if version < SCHEMA_VERSION:
+            connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -65,8 +65,17 @@ class ObservationStore:
 
     # --- drafts -------------------------------------------------------------------------
 
-    def add(self, records: Sequence[dict[str, Any]], *, finalize: bool = False) -> list[str]:
-        """Store new drafts (and finalize them) all in one transaction: all or nothing."""
+    def add(
+        self,
+        records: Sequence[dict[str, Any]],
+        *,
+        finalize: bool = False,
+        also: Callable[[Connection], None] | None = None,
+    ) -> list[str]:
+        """Store new drafts (and finalize them) all in one transaction: all or nothing.
+
+        `also` runs inside that transaction after the inserts (the photos' rows use it).
+        """
         moment = self._clock()
         with self._engine.begin() as connection:
             known = (
@@ -91,6 +100,8 @@ class ObservationStore:
                     )
                 connection.execute(INSERT_OBSERVATION, row)
                 add_status_event(connection, self._keys, record["id"], row["state"], now)
+            if also is not None:
+                also(connection)
         return [record["id"] for record in records]
 
     def update_draft(self, record: dict[str, Any]) -> None:
