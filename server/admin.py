@@ -69,3 +69,23 @@ def export(settings: Settings, *, fmt: str, state: str | None = None, clock: Clo
         if fmt == "csv":
             return exports.csv_text(session, filters)
     raise InvalidInput("format must be geojson or csv")
+
+
+def export_zip(settings: Settings, out: Path, *, state: str | None = None, clock: Clock = utc_now) -> int:
+    """The GeoJSON and every arrived photo (under its SHA-256) in one zip, written atomically.
+
+    Returns the number of photos written.
+    """
+    import os
+
+    from .storage import attachment_store_for
+
+    filters = ReportFilters(state=state)
+    temp = out.with_name(f".{out.name}.tmp")
+    try:
+        with opened(settings, clock=clock) as ctx, ctx.transaction() as session, open(temp, "wb") as handle:
+            count = exports.write_zip(session, filters, attachment_store_for(settings), handle)
+        os.replace(temp, out)  # never a half-written export
+    finally:
+        temp.unlink(missing_ok=True)
+    return count

@@ -43,8 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_location_options(bundle)
     bundle.set_defaults(handler=_guarded(_import_bundle))
 
-    export = verbs.add_parser("export", help="export reports as GeoJSON or CSV")
-    export.add_argument("--format", required=True, choices=("geojson", "csv"), dest="fmt")
+    export = verbs.add_parser("export", help="export reports as GeoJSON, CSV, or a zip of GeoJSON + photos")
+    export.add_argument("--format", required=True, choices=("geojson", "csv", "zip"), dest="fmt")
     export.add_argument("--state", choices=STATES, default=None)
     export.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
     _add_location_options(export)
@@ -158,6 +158,14 @@ def _import_bundle(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from server import admin
 
+    if args.fmt == "zip":
+        if args.out is None:
+            from server.errors import InvalidInput
+
+            raise InvalidInput("a zip export needs --out FILE")
+        photos = admin.export_zip(_settings(args), args.out, state=args.state)
+        print(f"wrote {args.out} ({photos} photos)", file=sys.stderr)
+        return 0
     text = admin.export(_settings(args), fmt=args.fmt, state=args.state)
     if args.out is None:
         sys.stdout.write(text)

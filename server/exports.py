@@ -154,3 +154,59 @@ def _scalar(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+# --- zip: the GeoJSON plus the photos ------------------------------------------------------
+
+ZIP_GEOJSON = "reports.geojson"
+ZIP_MANIFEST = "photos.csv"
+MANIFEST_COLUMNS = ("record_id", "sha256", "file", "name", "mime", "size", "status")
+
+
+def write_zip(session: Session, filters: ReportFilters, store: Any, out: Any) -> int:
+    """`reports.geojson`, each fully arrived photo as `photos/<sha256>.jpg|.png`, and
+    `photos.csv` (which report lists which photo; photos still on their way are listed as
+    `pending`, without a file). Returns the number of photo files written.
+
+    Each feature gets a `photos` property: its photo files, separated by `;`.
+    """
+    import zipfile
+
+    from .attachments import photos_of_report
+
+    collection = geojson(session, filters)
+    manifest = io.StringIO()
+    manifest.write("\ufeff")
+    writer = csv.writer(manifest, lineterminator="\r\n")
+    writer.writerow(MANIFEST_COLUMNS)
+    written: set[str] = set()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for feature in collection["features"]:
+            files = []
+            for photo in photos_of_report(session, feature["id"]):
+                extension = ".png" if photo["mime"] == "image/png" else ".jpg"
+                name = f"photos/{photo['sha256']}{extension}"
+                status = "complete" if photo["complete"] else "pending"
+                if photo["complete"]:
+                    files.append(name)
+                    if name not in written:
+                        # Already compressed images: stored as they are, byte for byte.
+                        with archive.open(zipfile.ZipInfo(name), "w", force_zip64=True) as entry:
+                            for piece in store.iter_photo(photo["sha256"]):
+                                entry.write(piece)
+                        written.add(name)
+                writer.writerow(
+                    [
+                        _cell(feature["id"]),
+                        photo["sha256"],
+                        name if photo["complete"] else "",
+                        _cell(photo["name"]),
+                        photo["mime"],
+                        photo["size"],
+                        status,
+                    ]
+                )
+            feature["properties"]["photos"] = ";".join(files) or None
+        archive.writestr(ZIP_GEOJSON, json.dumps(collection, ensure_ascii=False))
+        archive.writestr(ZIP_MANIFEST, manifest.getvalue())
+    return len(written)

@@ -5,12 +5,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from .api import account_routes, admin_routes, device_routes, review_routes
+from .api import account_routes, admin_routes, attachment_routes, device_routes, review_routes
 from .api.body_limit import BodyLimitMiddleware
 from .api.errors import install_error_handlers
 from .clock import Clock, utc_now
 from .runtime import build_context
 from .settings import MIB, Settings
+from .storage import attachment_store_for
 
 API_PREFIX = "/api/v1"
 BUNDLE_LIMIT_BYTES = 64 * MIB
@@ -37,8 +38,10 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
     app.state.engine = engine
     app.state.context = context
     app.state.settings = settings
-    for router in (device_routes.router, account_routes.router, review_routes.router, admin_routes.router):
-        app.include_router(router, prefix=API_PREFIX)
+    app.state.attachment_store = attachment_store_for(settings)
+    routers = (device_routes, account_routes, review_routes, admin_routes, attachment_routes)
+    for module in routers:
+        app.include_router(module.router, prefix=API_PREFIX)
     install_error_handlers(app)
 
     def limit_for(path: str) -> int:

@@ -131,3 +131,17 @@ class ReviewLock(SQLModel, table=True):
     username: str = Field(max_length=64)
     taken_at: datetime = _when()
     expires_at: datetime = _when()
+
+
+# A photo a report lists (by the SHA-256 signed in it) and how much of it has arrived.
+class ReportAttachment(SQLModel, table=True):
+    __tablename__ = "attachments"
+    record_id: str = Field(primary_key=True, max_length=36)
+    sha256: str = Field(primary_key=True, max_length=64)
+    device_id: str = Field(max_length=32, index=True)
+    size: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))  # as signed
+    mime: str = Field(max_length=40)
+    received: int = Field(default=0, sa_column=sa.Column(sa.BigInteger(), nullable=False))
+    complete: bool = Field(default=False)
+    started_at: datetime = _when()
+    completed_at: datetime | None = _when(nullable=True)

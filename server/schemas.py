@@ -193,3 +193,15 @@ class DevicePublic(BaseModel):
     last_seq: int
     reports: int
     gaps: int = Field(description="reports received with records missing before them")
+
+
+class ReportPhoto(BaseModel):
+    """A photo a report's signed record lists, and how much of it has arrived."""
+
+    sha256: str
+    name: str
+    size: int = Field(description="bytes, as signed")
+    mime: str
+    received: int = Field(description="bytes the server holds")
+    complete: bool = Field(description="arrived whole and matched its signed SHA-256")
+    completed_at: datetime | None

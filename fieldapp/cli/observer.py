@@ -46,6 +46,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="one JSON object, a JSON array, or JSON lines; - reads stdin",
     )
     record.add_argument("--finalize", action="store_true", help="sign them at once (they become read-only)")
+    record.add_argument(
+        "--attach",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="a JPEG or PNG photo for the (one) observation; repeat for more",
+    )
+    record.add_argument(
+        "--from-photo",
+        action="store_true",
+        help="take observed_at and location from the first photo's EXIF when the JSON leaves them out",
+    )
     record.set_defaults(handler=run_record)
 
     listing = subparsers.add_parser("list", parents=[common], help="list observations, newest first")
@@ -139,11 +151,13 @@ def run_record(args: argparse.Namespace) -> int:
         device = unlock_from(args)  # the first stdin line may be the passphrase
         try:
             items = parse_json_input(sys.stdin.read(), source="standard input")
+            items = _check_photo_options(items, args)
             ids = _record_items(device, items, args)
         finally:
             device.lock()
     else:
         items = parse_json_input(_read_file(args.json_source), source=args.json_source)
+        items = _check_photo_options(items, args)
         with unlock_from(args) as device:
             ids = _record_items(device, items, args)
     print("\n".join(ids))
@@ -153,7 +167,39 @@ def run_record(args: argparse.Namespace) -> int:
 def _record_items(device: Any, items: list[Any], args: argparse.Namespace) -> list[str]:
     if not items:
         raise BadInput("no observations in the input")
+    if args.attach:
+        return [device.record_with_photos(items[0], args.attach, kind=args.kind, finalize=args.finalize)]
     return device.record_many(items, kind=args.kind, finalize=args.finalize)
+
+
+def _check_photo_options(items: list[Any], args: argparse.Namespace) -> list[Any]:
+    """--attach goes with exactly one observation; --from-photo fills what the JSON leaves out."""
+    if args.from_photo and not args.attach:
+        raise BadInput("--from-photo needs --attach FILE")
+    if not args.attach:
+        return items
+    if len(items) != 1:
+        raise BadInput(f"--attach needs exactly one observation in the input; it holds {len(items)}")
+    if not isinstance(items[0], dict):
+        return items
+    from datetime import datetime
+
+    from fieldapp.services.photos import photo_hints
+
+    hints = photo_hints(Path(args.attach[0]))
+    offset = datetime.now().astimezone().utcoffset()
+    suggestion = hints.suggestion(local_offset=offset)
+    if not suggestion:
+        return items
+    if args.from_photo:
+        item = dict(items[0])
+        for key, value in suggestion.items():
+            if item.get(key) is None:
+                item[key] = value
+        return [item]
+    shown = ", ".join(f"{key} {json.dumps(value, ensure_ascii=False)}" for key, value in suggestion.items())
+    print(f"{Path(args.attach[0]).name} says {shown} (--from-photo takes them)", file=sys.stderr)
+    return items
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -181,14 +227,21 @@ def run_list(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     with unlock_from(args) as device:
         view = device.get(args.record_id)
+        photos = device.photos(args.record_id)
     if args.json:
         out = view.to_json()
         out["history"] = [{"state": e.state, "at": e.at, "message": e.message} for e in view.history]
         out["delivery_error"] = view.delivery_error
+        out["photo_uploads"] = [
+            {"sha256": p.sha256, "state": p.upload_state, "error": p.upload_error} for p in photos
+        ]
         json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
         print(format_detail(view))
+        for photo in photos:
+            note = f"  ({photo.upload_error})" if photo.upload_error else ""
+            print(f"photo {photo.sha256[:16]}…  {photo.name}  {photo.size} bytes  {photo.upload_state}{note}")
     return 0
 
 

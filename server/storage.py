@@ -1,0 +1,106 @@
+"""Where photo bytes live: a small interface, and the filesystem implementation.
+
+The upload protocol appends chunks to a *part* (one per record + photo being uploaded),
+then, once the whole part matches the signed SHA-256, commits it as the stored photo,
+named by that hash (two reports listing the same photo share one copy). An
+S3-compatible store fits the same shape: parts are multipart uploads (or objects under
+`partial/`), a commit is a copy to `photos/<sha256>`, reads are GETs.
+"""
+
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+from .settings import Settings
+
+READ_BYTES = 256 * 1024
+ATTACHMENTS_DIR = "attachments"
+
+
+class AttachmentStore(Protocol):
+    """Photo storage as the attachment routes and the exports use it."""
+
+    def write_part(self, part_id: str, offset: int, data: bytes) -> None:
+        """Write `data` at `offset` of the part (made if new); anything after it is dropped."""
+        ...
+
+    def part_sha256(self, part_id: str) -> str:
+        """SHA-256 hex of the part's bytes as they are now."""
+        ...
+
+    def discard_part(self, part_id: str) -> None:
+        """Throw a partial upload away (nothing if there is none)."""
+        ...
+
+    def commit_part(self, part_id: str, sha256: str) -> None:
+        """Make the part the stored photo `sha256` (atomically; the part is gone afterwards)."""
+        ...
+
+    def has(self, sha256: str) -> bool: ...
+
+    def size(self, sha256: str) -> int: ...
+
+    def iter_photo(self, sha256: str) -> Iterator[bytes]:
+        """The stored photo's bytes, in pieces."""
+        ...
+
+
+class FilesystemAttachmentStore:
+    """Parts in `<root>/partial/`, photos in `<root>/photos/<first two hex>/<sha256>`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def _part(self, part_id: str) -> Path:
+        if not part_id or "/" in part_id or part_id.startswith("."):
+            raise ValueError("bad part id")
+        return self.root / "partial" / part_id
+
+    def _photo(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError("bad sha256")
+        return self.root / "photos" / sha256[:2] / sha256
+
+    def write_part(self, part_id: str, offset: int, data: bytes) -> None:
+        path = self._part(part_id)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            os.pwrite(fd, data, offset)
+            os.ftruncate(fd, offset + len(data))
+            os.fsync(fd)  # an answer that says "received" means on disk
+        finally:
+            os.close(fd)
+
+    def part_sha256(self, part_id: str) -> str:
+        digest = hashlib.sha256()
+        with open(self._part(part_id), "rb") as handle:
+            while piece := handle.read(READ_BYTES):
+                digest.update(piece)
+        return digest.hexdigest()
+
+    def discard_part(self, part_id: str) -> None:
+        self._part(part_id).unlink(missing_ok=True)
+
+    def commit_part(self, part_id: str, sha256: str) -> None:
+        target = self._photo(sha256)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.replace(self._part(part_id), target)  # same bytes if it was already there
+
+    def has(self, sha256: str) -> bool:
+        return self._photo(sha256).is_file()
+
+    def size(self, sha256: str) -> int:
+        return self._photo(sha256).stat().st_size
+
+    def iter_photo(self, sha256: str) -> Iterator[bytes]:
+        with open(self._photo(sha256), "rb") as handle:
+            while piece := handle.read(READ_BYTES):
+                yield piece
+
+
+def attachment_store_for(settings: Settings) -> AttachmentStore:
+    """The store the settings call for: the filesystem under the data dir (the only one yet)."""
+    return FilesystemAttachmentStore(settings.data_dir / ATTACHMENTS_DIR)
