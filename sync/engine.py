@@ -9,11 +9,11 @@ by id and body hash, so resending after any crash or cut is harmless.
 import contextlib
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .batching import DEFAULT_MAX_BYTES, Batch, Batcher, EncodedItem
+from .batching import DEFAULT_MAX_BYTES, Batch, Batcher, BatchSource, split_batch
 from .canonical import canonical_bytes
 from .crypto import b64decode, verify
 from .errors import ProtocolError, SyncError
@@ -108,77 +108,67 @@ class SyncEngine:
     def push(self, report: SyncReport) -> None:
         """Send every queued record in batches; each batch's results are stored in one transaction.
 
-        Storing batch k overlaps with sending batch k+1 (see sync.pipeline) unless
-        `options.pipeline` is off. On a failure, whatever was answered is stored first,
-        then the records without an answer are listed as `deferred` (they stay queued)
-        and the error propagates.
+        With `options.pipeline` (the default) batch k+1 is prepared and batch k-1's results
+        are stored while batch k is on the wire (sync.batching.BatchSource,
+        sync.pipeline.InOrderWorker). On a failure, whatever was answered is stored first,
+        then every record still queued is listed as `deferred`, and the error propagates.
         """
         opts = self.options
         total = self.outbox.count_queued()
         batcher = Batcher(max_bytes=opts.max_batch_bytes, max_items=opts.max_batch_items)
+        source = BatchSource(self.outbox, batcher, threaded=opts.pipeline)
         worker = InOrderWorker(threaded=opts.pipeline)
-        unstored: dict[int, list[str]] = {}  # answered batches not yet stored, by submission number
-        progress = {"done": 0}
-        after: str | None = None
-        exhausted = False
-        page_size = max(batcher.max_items, 100)
+        done = [0]
         wire_start = self.client.wire.sent
         self._emit("push", 0, total, report)
-        batch: Batch | None = None
 
-        def store(number: int, results: list[ItemResult]) -> None:
+        def store(results: list[ItemResult]) -> None:
             self.outbox.mark_results(results)
             for result in results:
                 outcome = "sent" if result.status == "accepted" else result.status
                 report.outcomes.append(RecordOutcome(result.record_id, outcome, result.reason))
-            del unstored[number]
-            progress["done"] += len(results)
-            self._emit("push", progress["done"], total, report)
+            done[0] += len(results)
+            self._emit("push", done[0], total, report)
 
         def defer(record_id: str, reason: str) -> None:
             report.outcomes.append(RecordOutcome(record_id, "deferred", reason))
-            progress["done"] += 1
+            done[0] += 1
 
         try:
-            number = 0
-            while True:
-                if not exhausted and len(batcher.pending) < batcher.max_items:
-                    page = self.outbox.queued(after=after, limit=page_size)
-                    if page:
-                        after = page[-1].record_id
-                        batcher.pending.extend(EncodedItem.of(item) for item in page)
-                    exhausted = len(page) < page_size
+            for batch in source:
                 if self.stop_requested():
                     raise Stopped()
-                batch = batcher.next_batch()
-                if batch is None:
-                    break
-                try:
-                    response = self._send(batch)
-                except BatchTooLargeError as exc:
-                    if len(batch.items) == 1:
-                        worker.submit(lambda rid=batch.record_ids[0], why=str(exc): defer(rid, why))
+                for part, response, refusal in self._send_splitting(batch, batcher):
+                    report.bytes_sent = self.client.wire.sent - wire_start
+                    if response is not None:
+                        worker.submit(lambda results=response.results: store(results))
                     else:
-                        batcher.put_back(batch)
-                        batcher.max_bytes = max(1024, len(batch.body) // 2)
-                    batch = None
-                    continue
-                number += 1
-                unstored[number] = batch.record_ids
-                batch = None
-                report.bytes_sent = self.client.wire.sent - wire_start
-                worker.submit(lambda n=number, results=response.results: store(n, results))
+                        worker.submit(lambda rid=part.record_ids[0], why=refusal: defer(rid, why))
             worker.drain()
         except BaseException:
+            source.close()
             with contextlib.suppress(Exception):
                 worker.drain()  # keep what was answered; the error that stopped us is the one to report
             report.bytes_sent = self.client.wire.sent - wire_start
-            in_flight = [rid for ids in unstored.values() for rid in ids] + (
-                batch.record_ids if batch else []
-            )
-            self._defer_rest(report, in_flight, batcher, after, exhausted)
+            self._defer_rest(report)
             raise
+        finally:
+            source.close()
         report.bytes_sent = self.client.wire.sent - wire_start
+
+    def _send_splitting(
+        self, batch: Batch, batcher: Batcher
+    ) -> Iterator[tuple[Batch, SubmissionResponse | None, str]]:
+        """Send a batch; on 413 halve it (and the batches still to come) until the server takes it."""
+        try:
+            yield batch, self._send(batch), ""
+        except BatchTooLargeError as exc:
+            if len(batch.items) == 1:
+                yield batch, None, str(exc)  # one record the server will not take: skip it this run
+                return
+            batcher.max_bytes = max(1024, len(batch.body) // 2)
+            for half in split_batch(batch):
+                yield from self._send_splitting(half, batcher)
 
     def _send(self, batch: Batch) -> SubmissionResponse:
         def attempt() -> SubmissionResponse:
@@ -188,20 +178,20 @@ class SyncEngine:
 
         return with_retries(attempt, policy=self.options.retry, sleep=self._sleep, rng=self.rng)
 
-    def _defer_rest(
-        self, report: SyncReport, in_flight: list[str], batcher: Batcher, after: str | None, exhausted: bool
-    ) -> None:
-        """List every record this run did not store an answer for as deferred (a result per record)."""
+    def _defer_rest(self, report: SyncReport) -> None:
+        """List every record still queued and not answered in this run as deferred (a result per record)."""
         answered = {o.record_id for o in report.outcomes}
-        ids = in_flight + [e.item.record_id for e in batcher.pending]
+        ids: list[str] = []
+        after: str | None = None
         # Listing is a courtesy: the records stay queued whatever happens here, and the
         # error that stopped the run is the one worth reporting.
         with contextlib.suppress(Exception):
-            while not exhausted:
+            while True:
                 page = self.outbox.queued(after=after, limit=1000)
                 ids.extend(item.record_id for item in page)
-                exhausted = len(page) < 1000
-                after = page[-1].record_id if page else after
+                if len(page) < 1000:
+                    break
+                after = page[-1].record_id
         report.outcomes.extend(RecordOutcome(i, "deferred") for i in ids if i not in answered)
 
     # -- pull ------------------------------------------------------------------
