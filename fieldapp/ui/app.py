@@ -128,7 +128,7 @@ class FieldApp:
         self.show(SettingsScreen(self))
 
     def toast(self, text: str) -> None:
-        self.page.show_dialog(ft.SnackBar(content=ft.Text(value=text)))
+        self.page.show_dialog(ft.SnackBar(content=ft.Text(value=text), duration=ft.Duration(seconds=3)))
 
     # -- language ---------------------------------------------------------------------
 

@@ -84,7 +84,11 @@ class HomeScreen:
             "new-observation",
         )
         return ft.Stack(
-            controls=[frame, ft.Container(content=new_button, right=16, bottom=16)],
+            # bottom-end corner: the right in English, the left in Arabic
+            controls=[
+                frame,
+                ft.Container(content=new_button, bottom=16, **{"left" if self.app.tr.rtl else "right": 16}),
+            ],
             expand=True,
         )
 
@@ -262,6 +266,6 @@ def _short_time(text: str | None) -> str:
     if not text:
         return ""
     try:
-        return datetime.fromisoformat(text).strftime("%d %b %H:%M")
+        return datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return text

@@ -72,16 +72,10 @@ def screen(
     bar_items: list[ft.Control] = []
     if leading is not None:
         bar_items.append(leading)
-    bar_items.append(
-        ft.Text(
-            value=title,
-            size=20,
-            weight=ft.FontWeight.W_600,
-            expand=True,
-            max_lines=1,
-            overflow=ft.TextOverflow.ELLIPSIS,
-        )
+    heading = ft.Text(
+        value=title, size=20, weight=ft.FontWeight.W_600, max_lines=1, overflow=ft.TextOverflow.ELLIPSIS
     )
+    bar_items.append(ft.Container(content=tagged(heading, "screen-title"), expand=True))
     bar_items.extend(trailing or [])
     header = ft.Container(
         content=ft.Row(controls=bar_items, vertical_alignment=ft.CrossAxisAlignment.CENTER, spacing=4),

@@ -1,0 +1,186 @@
+"""The observer's day in a real browser on a phone-sized screen, one step per test (in order):
+set up → three reports offline → enrol and sync → a verifier's question → lock → Arabic."""
+
+import httpx
+import pytest
+
+from tests.support.live_server import create_enrollment_code, create_user, live_server
+
+pytestmark = pytest.mark.browser
+
+PASSPHRASE = "tinned peaches at dawn"
+VERIFIER = ("vera", "a long verifier password")
+QUESTION = "Which unit fired? Please add the calibre."
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("server")
+    create_user(data_dir, *VERIFIER, "verifier")
+    with live_server(data_dir) as base_url:
+        yield data_dir, base_url
+
+
+def test_first_run_refuses_a_weak_passphrase_then_sets_one(phone):
+    phone.wait("setup-passphrase", timeout=60_000)
+    phone.screenshot("01-setup")
+    phone.type("setup-passphrase", "password1")
+    phone.tap("setup-create")
+    assert "at least 10 characters" in phone.wait_text("setup-error", "10")
+    phone.type("setup-passphrase", PASSPHRASE)
+    phone.type("setup-confirm", PASSPHRASE)
+    phone.tap("setup-create")
+    phone.wait("enrol-later")
+    phone.screenshot("02-enrol")
+    phone.tap("enrol-later")
+    phone.wait("new-observation")
+
+
+def new_report(phone, kind):
+    phone.tap("new-observation")
+    phone.tap(f"kind-{kind}")
+    phone.wait("form-save")
+
+
+def finalize(phone):
+    phone.tap("form-finalize")
+    phone.tap("finalize-confirm-ok")
+    phone.wait("new-observation")
+
+
+def test_three_reports_recorded_offline_wait_under_pending(phone):
+    # 1. a ceasefire violation, typed coordinates; first with mistakes shown beside the fields
+    new_report(phone, "violation")
+    phone.type("form-lat", "95")
+    phone.type("form-lon", "16.58")
+    phone.type("form-description", "Shelling heard north of the coastal road")
+    phone.choose("form-observed-by", "Heard it")
+    phone.choose("form-certainty", "Probable")
+    phone.type("detail-count", "three")
+    phone.tap("form-finalize")
+    phone.wait_text("form-error", "correct the fields")
+    phone.screenshot("03-form-errors")
+    phone.type("detail-count", "3")
+    phone.tap("form-finalize")
+    # the model's verdicts: latitude out of range, the violation's type missing
+    phone.wait_text("form-error", "correct the fields")
+    phone.type("form-lat", "31.21")
+    phone.choose("form-details-type", "Shelling")
+    finalize(phone)
+
+    # 2. a unit movement, located from the offline place list
+    new_report(phone, "unit_movement")
+    phone.tap("loc-place")
+    phone.type("place-search", "sirt")
+    phone.tap("place-sirte")
+    phone.wait_value("form-place", "Sirte")
+    phone.type("form-description", "Column of technicals heading east")
+    phone.choose("form-observed-by", "Saw it")
+    phone.choose("form-certainty", "Confirmed")
+    phone.type("detail-unit", "Brigade 166")
+    phone.type("detail-vehicles-technical", "12")
+    phone.screenshot("04-form")
+    finalize(phone)
+
+    # 3. a restriction of movement, located by MGRS
+    new_report(phone, "movement_restriction")
+    phone.tap("loc-mgrs")
+    phone.type("form-mgrs", "33R VQ 45000 50000")
+    phone.type("form-place", "Checkpoint 400 km south")
+    phone.type("form-description", "Patrol denied passage at checkpoint")
+    phone.choose("form-observed-by", "Saw it")
+    phone.choose("form-certainty", "Confirmed")
+    phone.choose("form-details-restriction", "Denial")
+    finalize(phone)
+
+    phone.tap("tab-pending")
+    phone.wait_text("tab-pending", "3")
+    for text in ("Shelling heard", "Column of technicals", "Patrol denied"):
+        phone.page.get_by_text(text).first.wait_for(timeout=10_000)
+    phone.screenshot("05-home-pending")
+
+
+def test_enrol_with_a_real_server_and_sync_moves_them_to_sent(phone, server):
+    data_dir, base_url = server
+    code = create_enrollment_code(data_dir)
+    phone.tap("open-settings")
+    phone.wait_text("settings-server-status", "Not enrolled")
+    phone.screenshot("06-settings")
+    phone.tap("settings-enrol")
+    phone.type("enrol-server", base_url)
+    phone.type("enrol-code", code)
+    phone.tap("enrol-submit")
+    phone.wait("new-observation")
+    phone.tap("tab-sent")
+    phone.wait_text("tab-sent", "3", timeout=60)
+    phone.wait_text("tab-pending", "0")
+    phone.wait_text("sync-status", "0 pending")
+    phone.screenshot("07-home-sent")
+
+
+def test_a_verifiers_question_reaches_the_app(phone, server):
+    _data_dir, base_url = server
+    api = f"{base_url}/api/v1"
+    token = httpx.post(f"{api}/auth/login", json=dict(zip(("username", "password"), VERIFIER, strict=True)))
+    token.raise_for_status()
+    headers = {"Authorization": f"Bearer {token.json()['token']}"}
+    reports = httpx.get(f"{api}/reports", params={"kind": "violation"}, headers=headers).json()["items"]
+    assert len(reports) == 1
+    decided = httpx.post(
+        f"{api}/reports/{reports[0]['record_id']}/decision",
+        json={"state": "needs_info", "reason": QUESTION},
+        headers=headers,
+    )
+    assert decided.status_code == 200, decided.text
+
+    phone.tap("sync-now")
+    phone.tap("tab-reviewed")
+    phone.wait_text("tab-reviewed", "1", timeout=60)
+    phone.page.get_by_text("Shelling heard").first.click()
+    phone.wait_text("detail-state", "Needs info")
+    assert QUESTION in phone.text("detail-message")
+    phone.wait("detail-history")
+    phone.screenshot("08-detail-question")
+    # amend opens a new report prefilled from this one
+    phone.tap("detail-amend")
+    phone.wait_text("screen-title", "Amend")
+    assert phone.value("form-description").startswith("Shelling")
+    phone.tap("form-back")
+    phone.wait("new-observation")
+
+
+def test_lock_and_unlock(phone):
+    phone.tap("lock-now")
+    phone.wait("unlock-passphrase")
+    phone.type("unlock-passphrase", "not the passphrase")
+    phone.tap("unlock-submit")
+    phone.wait_text("unlock-error", "Wrong passphrase")
+    phone.wait_text("unlock-failed-count", "1")
+    phone.screenshot("09-unlock-wrong")
+    phone.type("unlock-passphrase", PASSPHRASE)
+    phone.tap("unlock-submit")
+    phone.wait("new-observation")
+
+
+def test_arabic_switches_text_and_layout_to_right_to_left(phone):
+    width = phone.page.viewport_size["width"]
+    title = phone.box("screen-title")
+    assert title["x"] < width / 4  # left-to-right: the title starts at the left
+    phone.tap("open-settings")
+    phone.tap("lang-ar")
+    phone.wait_text("screen-title", "الإعدادات")
+    back = phone.box("settings-back")
+    assert back["x"] > width / 2  # the back arrow moved to the right
+    phone.screenshot("10-settings-arabic")
+    phone.tap("settings-back")
+    phone.wait_text("screen-title", "المشاهدات")
+    title = phone.box("screen-title")
+    assert title["x"] + title["width"] > width * 3 / 4  # the title ends at the right
+    assert phone.box("lock-now")["x"] < width / 2  # the actions moved to the left
+    phone.tap("tab-reviewed")
+    phone.screenshot("11-home-arabic")
+    phone.tap("new-observation")
+    phone.wait("kind-violation")
+    phone.tap("kind-violation")
+    phone.wait("form-save")
+    phone.screenshot("12-form-arabic")

@@ -1,0 +1,147 @@
+"""A small driver over Playwright for the Flet app: find by identifier, scroll, tap, type, wait.
+
+Flutter draws on a canvas; its accessibility tree mirrors the controls as DOM nodes, and
+`ft.Semantics(identifier=...)` shows up as `flt-semantics-identifier`. Waits are on
+identifiers and text, never fixed sleeps (except the short settle before a screenshot).
+"""
+
+import time
+from pathlib import Path
+
+TIMEOUT_MS = 20_000
+
+
+class Ui:
+    def __init__(self, page, screenshot_dir: Path) -> None:
+        self.page = page
+        self.screenshot_dir = screenshot_dir
+
+    def enable_semantics(self) -> None:
+        placeholder = self.page.locator("flt-semantics-placeholder")
+        placeholder.wait_for(state="attached", timeout=60_000)
+        placeholder.dispatch_event("click")
+
+    def by_id(self, identifier: str):
+        return self.page.locator(f'[flt-semantics-identifier="{identifier}"]')
+
+    def wait(self, identifier: str, timeout: int = TIMEOUT_MS):
+        node = self.by_id(identifier)
+        node.first.wait_for(state="attached", timeout=timeout)
+        return node.first
+
+    def gone(self, identifier: str, timeout: int = TIMEOUT_MS) -> None:
+        self.by_id(identifier).first.wait_for(state="detached", timeout=timeout)
+
+    def text(self, identifier: str) -> str:
+        node = self.wait(identifier)
+        return " ".join((node.text_content() or "").split()) or (node.get_attribute("aria-label") or "")
+
+    def wait_text(self, identifier: str, expected: str, timeout: float = TIMEOUT_MS / 1000) -> str:
+        deadline = time.monotonic() + timeout
+        seen = ""
+        while time.monotonic() < deadline:
+            try:
+                seen = self.text(identifier)
+            except Exception:  # node being rebuilt: look again
+                seen = ""
+            if expected in seen:
+                return seen
+            time.sleep(0.2)
+        self.page.screenshot(path=str(self.screenshot_dir / "failure.png"))
+        raise AssertionError(f"{identifier!r} never showed {expected!r}; last seen {seen!r}")
+
+    def value(self, identifier: str) -> str:
+        """What a text field holds (Flutter fills the DOM input only while it has focus)."""
+        self.reveal(identifier)
+        field = self.wait(identifier).locator("input, textarea").first
+        field.click()
+        self.page.wait_for_function(
+            "e => document.activeElement === e", arg=field.element_handle(), timeout=5000
+        )
+        return field.input_value()
+
+    def wait_value(self, identifier: str, expected: str, timeout: float = TIMEOUT_MS / 1000) -> str:
+        deadline = time.monotonic() + timeout
+        seen = ""
+        while time.monotonic() < deadline:
+            try:
+                seen = self.value(identifier)
+            except Exception:  # field being rebuilt: look again
+                seen = ""
+            if expected in seen:
+                return seen
+            time.sleep(0.2)
+        self.page.screenshot(path=str(self.screenshot_dir / "failure.png"))
+        raise AssertionError(f"{identifier!r} never held {expected!r}; last seen {seen!r}")
+
+    def reveal(self, identifier: str) -> None:
+        """Scroll the Flutter scrollable (mouse wheel) until the node sits clear of the title
+        bar and the bottom action bar; nodes that don't move (fixed bars) are left alone."""
+        height = self.page.viewport_size["height"]
+        node = self.wait(identifier)
+        previous = None
+        for _ in range(25):
+            box = node.bounding_box()
+            if box is None:
+                time.sleep(0.1)
+                continue
+            if box["y"] >= 60 and box["y"] + box["height"] <= height - 80:
+                return
+            if previous is not None and box["y"] == previous["y"]:
+                if 0 <= box["y"] and box["y"] + box["height"] <= height:
+                    return  # not in the scrolling body: it is a fixed bar's button
+            previous = box
+            self.page.mouse.move(self.page.viewport_size["width"] / 2, height / 2)
+            self.page.mouse.wheel(0, max(-350, min(350, box["y"] - height / 3)))
+            time.sleep(0.25)
+
+    def tap(self, identifier: str) -> None:
+        self.reveal(identifier)
+        self.wait(identifier).click()
+
+    def tap_text(self, text: str) -> None:
+        """A dropdown entry or dialog button by its text."""
+        entry = self.page.get_by_role("button", name=text, exact=True).first
+        entry.wait_for(timeout=TIMEOUT_MS)
+        entry.click()
+
+    def choose(self, identifier: str, option: str) -> None:
+        self.tap(identifier)
+        self.tap_text(option)
+
+    def type(self, identifier: str, text: str) -> None:
+        """Type into a text field, checking the field really holds the text afterwards."""
+        self.reveal(identifier)
+        field = self.wait(identifier).locator("input, textarea").first
+        for _ in range(3):
+            field.click()
+            self.page.wait_for_function(
+                "e => document.activeElement === e", arg=field.element_handle(), timeout=5000
+            )
+            self.page.keyboard.press("Control+a")
+            self.page.keyboard.type(text)
+            if field.input_value() == text:
+                return
+        raise AssertionError(f"could not type into {identifier!r}: holds {field.input_value()!r}")
+
+    def box(self, identifier: str) -> dict:
+        box = self.wait(identifier).bounding_box()
+        assert box is not None, identifier
+        return box
+
+    def screenshot(self, name: str) -> Path:
+        """After the page stopped changing for ~1 s (skwasm can show a stale frame)."""
+        path = self.screenshot_dir / f"{name}.png"
+        # a focused field's blinking cursor would never let the picture settle
+        self.page.evaluate(
+            "document.activeElement && document.activeElement.blur && document.activeElement.blur()"
+        )
+        previous = None
+        for _ in range(8):  # give up after ~3 s: an animation may still run
+            time.sleep(0.35)
+            current = self.page.screenshot()
+            if current == previous:
+                break
+            previous = current
+        path.write_bytes(previous)
+        return path
