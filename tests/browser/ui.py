@@ -88,7 +88,7 @@ class Ui:
             if box["y"] >= 60 and box["y"] + box["height"] <= height - 80:
                 return
             if previous is not None and box["y"] == previous["y"]:
-                if 0 <= box["y"] and box["y"] + box["height"] <= height:
+                if box["y"] >= 0 and box["y"] + box["height"] <= height:
                     return  # not in the scrolling body: it is a fixed bar's button
             previous = box
             self.page.mouse.move(self.page.viewport_size["width"] / 2, height / 2)
