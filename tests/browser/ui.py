@@ -87,9 +87,9 @@ class Ui:
                 continue
             if box["y"] >= 60 and box["y"] + box["height"] <= height - 80:
                 return
-            if previous is not None and box["y"] == previous["y"]:
-                if box["y"] >= 0 and box["y"] + box["height"] <= height:
-                    return  # not in the scrolling body: it is a fixed bar's button
+            unmoved = previous is not None and box["y"] == previous["y"]
+            if unmoved and box["y"] >= 0 and box["y"] + box["height"] <= height:
+                return  # not in the scrolling body: it is a fixed bar's button
             previous = box
             self.page.mouse.move(self.page.viewport_size["width"] / 2, height / 2)
             self.page.mouse.wheel(0, max(-350, min(350, box["y"] - height / 3)))
