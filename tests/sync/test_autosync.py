@@ -148,3 +148,15 @@ def test_autosync_against_a_real_server(tmp_path, server):
         assert not loop.running
         assert_exactly_once(device, server.data_dir, expect=25)
         device.lock()
+
+
+def test_not_enrolled_is_its_own_state():
+    from sync.failures import NotEnrolledError
+
+    def not_enrolled(device, **io):
+        return SyncReport(status="failed", error=str(NotEnrolledError()), still_queued=3)
+
+    loop = AutoSync(FakeDevice(), interval=3600, sync=not_enrolled)
+    loop.start()
+    wait_for(lambda: loop.status.state == "not_enrolled")
+    loop.stop()

@@ -119,3 +119,21 @@ def test_export_bundle_needs_enrolment(tmp_path):
         export_bundle(device, tmp_path / "b.json")
     assert not (tmp_path / "b.json").exists()
     device.lock()
+
+
+def test_cli_sync_before_enrolment_exits_1_with_one_line(tmp_path):
+    data_dir = tmp_path / "dev"
+    new_device(data_dir, queued=1).lock()
+    result = run_fieldapp("sync", data_dir=data_dir)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ") and "fieldapp enroll" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_rejects_a_bad_server_url_and_batch_size(tmp_path):
+    data_dir = tmp_path / "dev"
+    new_device(data_dir, queued=0).lock()
+    bad_url = run_fieldapp("enroll", "--server", "ftp://x", "--code", "ABCD-1234", data_dir=data_dir)
+    assert bad_url.returncode == 1 and "not a server address" in bad_url.stderr
+    bad_size = run_fieldapp("sync", "--batch-kib", "0", data_dir=data_dir)
+    assert bad_size.returncode == 2 and "KiB" in bad_size.stderr
