@@ -79,7 +79,7 @@ def screen(
     bar_items.extend(trailing or [])
     header = ft.Container(
         content=ft.Row(controls=bar_items, vertical_alignment=ft.CrossAxisAlignment.CENTER, spacing=4),
-        padding=ft.Padding.symmetric(horizontal=8, vertical=4),
+        padding=ft.Padding.symmetric(horizontal=12, vertical=4),
         bgcolor=ft.Colors.PRIMARY_CONTAINER,
         height=56,
     )
