@@ -34,7 +34,7 @@ class SyncOptions:
 
     max_batch_bytes: int = DEFAULT_MAX_BYTES
     max_batch_items: int = MAX_BATCH_ITEMS
-    updates_page: int = 500
+    updates_page: int = 1000  # the server caps a page at 1000
     max_update_pages: int = 10_000  # a bound, so a broken server cannot keep us paging forever
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     pipeline: bool = True  # store batch k while batch k+1 is on the wire (sync.pipeline)
