@@ -137,3 +137,58 @@ def test_cli_rejects_a_bad_server_url_and_batch_size(tmp_path):
     assert bad_url.returncode == 1 and "not a server address" in bad_url.stderr
     bad_size = run_fieldapp("sync", "--batch-kib", "0", data_dir=data_dir)
     assert bad_size.returncode == 2 and "KiB" in bad_size.stderr
+
+
+def _login(server, role: str) -> dict[str, str]:
+    import uuid
+
+    import httpx
+
+    from tests.support.live_server import create_user
+
+    username = f"{role}-{uuid.uuid4().hex[:8]}"
+    create_user(server.data_dir, username, "a long enough password", role)
+    answer = httpx.post(
+        f"{server.url}/api/v1/auth/login", json={"username": username, "password": "a long enough password"}
+    )
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+def test_review_decisions_and_questions_are_pulled_and_kept_encrypted(tmp_path, server):
+    import httpx
+
+    data_dir = tmp_path / "dev"
+    device = enrolled_device(data_dir, server.data_dir, server.url, queued=3)
+    assert run_sync(device).status == "done"
+    asked, verified, _ = (row[0] for row in server_reports(server.data_dir, device.device_id))
+    verifier = _login(server, "verifier")
+    question = "Which road did the convoy take after the bridge?"
+    for record_id, body in (
+        (asked, {"state": "needs_info", "reason": question}),
+        (verified, {"state": "verified"}),
+    ):
+        answer = httpx.post(f"{server.url}/api/v1/reports/{record_id}/decision", json=body, headers=verifier)
+        assert answer.status_code == 200, answer.text
+    report = run_sync(device)
+    assert (report.status, report.updates_pulled) == ("done", 2)
+    assert device.get(asked).state == "needs_info" and device.get(asked).message == question
+    assert device.get(verified).state == "verified"
+    device.lock()
+    stored = b"".join(p.read_bytes() for p in data_dir.iterdir() if p.name.startswith("fieldapp.db"))
+    assert question.encode() not in stored  # the verifier's question is encrypted at rest
+
+
+def test_revoked_device_gets_a_clear_credential_error(tmp_path, server):
+    import httpx
+
+    data_dir = tmp_path / "dev"
+    device = enrolled_device(data_dir, server.data_dir, server.url, queued=2)
+    admin = _login(server, "admin")
+    revoked = httpx.post(f"{server.url}/api/v1/devices/{device.device_id}/revoke", headers=admin)
+    assert revoked.status_code == 200, revoked.text
+    device.lock()
+    result = run_fieldapp("sync", data_dir=data_dir)
+    assert result.returncode == 1
+    assert "credential" in result.stderr and "enrol again" in result.stderr
+    assert "still queued 2" in result.stdout
