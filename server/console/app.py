@@ -67,8 +67,12 @@ class ConsoleApp:
         page.padding = 0
         page.bgcolor = ft.Colors.BLUE_GREY_50
         page.theme_mode = ft.ThemeMode.LIGHT
-        page.on_disconnect = None
+        page.on_close = self._session_closed
         self.show_login()
+
+    async def _session_closed(self, _event: ft.Event | None = None) -> None:
+        """Flet dropped this session (tab closed longer than the session timeout): end the token too."""
+        await self.api.logout()
 
     def show_login(self, note: str | None = None) -> None:
         from .views.login import LoginView

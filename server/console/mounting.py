@@ -26,6 +26,7 @@ import httpx
 from .geo import ASSETS_DIR
 
 CONSOLE_PATH = "/console"
+SESSION_TIMEOUT_SECONDS = 15 * 60
 
 
 def mount_console(
@@ -69,6 +70,9 @@ def mount_console(
             assets_dir=str(ASSETS_DIR),  # the Arabic font for observers' text
             app_name="FieldApp console",
             no_cdn=True,
+            # A closed tab's session (and the token it holds) lives this long for a reconnect;
+            # then Flet drops it and the console signs the token out (ConsoleApp._session_closed).
+            session_timeout_seconds=SESSION_TIMEOUT_SECONDS,
         ),
     )
     _run_with_flet(app, client if owns_client else None)

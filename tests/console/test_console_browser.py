@@ -137,7 +137,9 @@ def stage(tmp_path_factory) -> Iterator[Stage]:
         record_id = printed.split()[0]
         ok(
             fieldapp(
-                "enroll", "--server", url, "--code", create_enrollment_code(data_dir), data_dir=observer_dir
+                "enroll",
+                *("--server", url, "--code", create_enrollment_code(data_dir), "--label", "team 1 phone"),
+                data_dir=observer_dir,
             )
         )
         ok(fieldapp("sync", data_dir=observer_dir))
@@ -277,6 +279,21 @@ def type_into(page, identifier: str, text: str) -> None:
     page.keyboard.type(text)
 
 
+def wait_text(page, identifier: str, text: str, *, timeout: float = 20.0) -> None:
+    """Wait until the control shows `text`: as its own text, or as the label Flutter gives a
+    group of texts (the accessibility tree puts a row's texts in its aria-label)."""
+    node = ui(page, identifier)
+    deadline = time.monotonic() + timeout
+    seen = ""
+    while time.monotonic() < deadline:
+        if node.count():
+            seen = node.first.evaluate("e => (e.getAttribute('aria-label') || '') + '\\n' + e.innerText")
+            if text in seen:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"{identifier!r} never showed {text!r}; last seen: {seen!r}")
+
+
 def replace_text(page, identifier: str, text: str) -> None:
     ui(page, identifier).locator("input, textarea").first.click()
     page.keyboard.press("ControlOrMeta+a")
@@ -315,11 +332,10 @@ def save_screenshot(page, name: str) -> None:
 
 def test_sign_in_refuses_a_wrong_password_then_shows_the_queue(stage, page):
     sign_in(page, stage.url, "vera", "wrong password")
-    error = ui(page, "login-error")
-    error.get_by_text("Wrong user name or password").wait_for()
+    wait_text(page, "login-error", "Wrong user name or password")
     replace_text(page, "login-password", PASSWORD)
     ui(page, "login-submit").click()
-    ui(page, "queue-range").get_by_text("oldest first").wait_for()
+    wait_text(page, "queue-range", "oldest first")
     assert "vera (verifier)" in ui(page, "signed-in-as").inner_text()
     ui(page, f"queue-row-{stage.observer_record}").wait_for()
     assert ui(page, "nav-admin").count() == 0  # a verifier has no administration screen
@@ -329,27 +345,27 @@ def test_sign_in_refuses_a_wrong_password_then_shows_the_queue(stage, page):
 def test_decision_reaches_the_observer_device_through_sync(stage, page):
     sign_in(page, stage.url, "vera")
     ui(page, f"open-{stage.observer_record}").click()
-    ui(page, "report-state").get_by_text("received").wait_for()
-    ui(page, "field-description").get_by_text("Column of 12 vehicles").wait_for()
-    ui(page, "signature-status").get_by_text("valid").wait_for()
-    ui(page, "chain-status").get_by_text("valid").wait_for()
+    wait_text(page, "report-state", "received")
+    wait_text(page, "field-description", "Column of 12 vehicles")
+    wait_text(page, "signature-status", "valid")
+    wait_text(page, "chain-status", "valid")
     for neighbour in stage.neighbours:  # the other devices' reports nearby, listed beside the map
         ui(page, f"candidate-{neighbour}").wait_for()
-    ui(page, f"candidate-{stage.neighbours[1]}").get_by_text("4.0 km · −1.2 h").wait_for()  # 75 min before
+    wait_text(page, f"candidate-{stage.neighbours[1]}", "4.0 km · −1.2 h")  # observed 75 min before
     save_screenshot(page, "console-report.png")
 
     ui(page, "lock-take").click()
-    ui(page, "lock-status").get_by_text("Locked by you").wait_for()
+    wait_text(page, "lock-status", "Locked by you")
     ui(page, "decide-needs_info").click()  # no question typed: refused beside the field
     page.get_by_text("A question for the observer is required").wait_for()
-    assert ui(page, "report-state").get_by_text("received").count() == 1
+    wait_text(page, "report-state", "received")  # nothing was decided
 
     question = "Which direction exactly, and were the technicals armed?"
     type_into(page, "decision-reason", question)
     ui(page, "decide-needs_info").click()
-    ui(page, "message").get_by_text("Decision recorded: needs info").wait_for()
-    ui(page, "report-state").get_by_text("needs info").wait_for()
-    ui(page, "audit-trail").get_by_text(question).wait_for()
+    wait_text(page, "message", "Decision recorded: needs info")
+    wait_text(page, "report-state", "needs info")
+    wait_text(page, "audit-trail", question)
 
     # The observer's device learns it at its next sync.
     ok(fieldapp("sync", data_dir=stage.observer_dir))
@@ -367,13 +383,13 @@ def test_admin_revokes_a_device_and_its_next_submission_is_refused(stage, page):
     code = ui(page, "code-text").inner_text().strip()
     assert len(code) >= 8
     ui(page, "code-qr").wait_for()
-    ui(page, f"device-status-{spare.device_id}").get_by_text("active").wait_for()
+    wait_text(page, f"device-status-{spare.device_id}", "active")
     save_screenshot(page, "console-admin.png")
 
     ui(page, f"revoke-{spare.device_id}").click()
     ui(page, "revoke-confirm").click()
-    ui(page, f"device-status-{spare.device_id}").get_by_text("revoked").wait_for()
-    ui(page, "message").get_by_text("revoked").wait_for()
+    wait_text(page, f"device-status-{spare.device_id}", "revoked")
+    wait_text(page, "message", "revoked")
 
     with httpx.Client(base_url=stage.url, timeout=10) as client:
         envelope = spare.seal(*spare.sign_next(report_at(spare, minutes=60 * 24 * 3 + 5)))
@@ -386,7 +402,7 @@ def test_admin_revokes_a_device_and_its_next_submission_is_refused(stage, page):
 
 def test_export_downloads_csv_filtered_as_the_queue(stage, page):
     sign_in(page, stage.url, "vera")
-    ui(page, "queue-range").get_by_text("oldest first").wait_for()
+    wait_text(page, "queue-range", "oldest first")
     with page.expect_download() as download_info:
         ui(page, "export-csv").click()
     download = download_info.value
@@ -406,9 +422,9 @@ def test_corroboration_window_is_adjustable(stage, page):
     near_observer = stage.neighbours[0]  # 2.5 km and 40 min from the observer's report
     sign_in(page, stage.url, "vera")
     ui(page, f"open-{near_observer}").click()
-    ui(page, "corroboration-summary").get_by_text("3 report(s)").wait_for()
+    wait_text(page, "corroboration-summary", "3 report(s)")
     replace_text(page, "corroboration-km", "3")
     ui(page, "corroboration-search").click()
-    ui(page, "corroboration-summary").get_by_text("1 report(s)").wait_for()
+    wait_text(page, "corroboration-summary", "1 report(s)")
     ui(page, f"candidate-{stage.observer_record}").wait_for()
     assert ui(page, f"candidate-{stage.neighbours[1]}").count() == 0

@@ -242,7 +242,7 @@ class QueueView:
         return handler
 
 
-WIDTHS = (140, 140, 130, 130, 120, 120, 110, 90)
+WIDTHS = (140, 140, 130, 130, 105, 150, 100, 80)
 
 
 def _row(cells: list[Any], *, bold: bool = False) -> ft.Control:
