@@ -59,3 +59,9 @@ def test_arabic_sync_bar():
     ar = Translator.load("ar")
     value = status(state="offline", pending=3)
     assert sync_bar_text(value, ar.t) == "غير متصل · 3 قيد الانتظار · لم تتم المزامنة بعد"
+
+
+def test_the_stores_own_pending_count_wins_over_the_loops_last_report():
+    value = status(state="not_enrolled", pending=0)
+    assert sync_bar_text(value, EN.t, pending=3) == "Not enrolled · 3 pending · Never synced"
+    assert sync_bar_text(None, EN.t, pending=2) == "Starting sync… · 2 pending"

@@ -1,9 +1,12 @@
 """The observer's day in a real browser on a phone-sized screen, one step per test (in order):
 set up → three reports offline → enrol and sync → a verifier's question → lock → Arabic."""
 
+import time
+
 import httpx
 import pytest
 
+from tests.browser.conftest import PHONE
 from tests.support.live_server import create_enrollment_code, create_user, live_server
 
 pytestmark = pytest.mark.browser
@@ -184,3 +187,27 @@ def test_arabic_switches_text_and_layout_to_right_to_left(phone):
     phone.tap("kind-violation")
     phone.wait("form-save")
     phone.screenshot("12-form-arabic")
+
+
+def test_larger_phone_and_desktop_widths_keep_everything_on_screen(phone):
+    phone.tap("form-back")
+    phone.wait("new-observation")
+    for width, height, name in ((390, 844, "13-home-arabic-390x844"), (1280, 800, "14-home-arabic-desktop")):
+        phone.page.set_viewport_size({"width": width, "height": height})
+        phone.wait_text("screen-title", "المشاهدات")
+        time.sleep(0.5)  # let the new layout settle before measuring
+        for identifier in (
+            "screen-title",
+            "sync-now",
+            "tab-drafts",
+            "tab-reviewed",
+            "new-observation",
+            "lock-now",
+        ):
+            box = phone.box(identifier)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, identifier
+            assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1, identifier
+        for identifier in ("sync-now", "tab-sent", "new-observation", "lock-now", "open-settings"):
+            assert phone.box(identifier)["height"] >= 48, identifier  # touch targets
+        phone.screenshot(name)
+    phone.page.set_viewport_size(PHONE)

@@ -17,10 +17,19 @@ class BarPart:
     is_error: bool = False
 
 
-def sync_bar_parts(status: Any, *, local_time=lambda when: when.astimezone()) -> list[BarPart]:
-    """The sync bar's pieces for a `SyncStatus` (None before the loop reported anything)."""
+def sync_bar_parts(
+    status: Any, *, pending: int | None = None, local_time=lambda when: when.astimezone()
+) -> list[BarPart]:
+    """The sync bar's pieces for a `SyncStatus` (None before the loop reported anything).
+
+    `pending`, when given, is the store's own count of queued records: fresher than the
+    loop's last report (which is only recounted when it runs).
+    """
     if status is None:
-        return [BarPart("sync.starting", {})]
+        parts = [BarPart("sync.starting", {})]
+        if pending is not None:
+            parts.append(BarPart("sync.pending", {"count": pending}))
+        return parts
     parts: list[BarPart] = []
     state = status.state
     if state == "not_enrolled":
@@ -39,7 +48,7 @@ def sync_bar_parts(status: Any, *, local_time=lambda when: when.astimezone()) ->
             parts.append(BarPart("sync.syncing", {}))
     else:
         parts.append(BarPart("sync.online", {}))
-    parts.append(BarPart("sync.pending", {"count": status.pending}))
+    parts.append(BarPart("sync.pending", {"count": status.pending if pending is None else pending}))
     if status.last_synced_at is not None:
         when: datetime = local_time(status.last_synced_at)
         parts.append(

@@ -123,7 +123,12 @@ class DetailScreen:
                 continue
             shown = choice_label(self.app, name, value) if name in ("observed_by", "certainty") else value
             lines.append(self._line(field_label(self.app, name), shown))
-        for name, value in (record.get("details") or {}).items():
+        from fieldapp.model import describe_kind
+
+        details = record.get("details") or {}
+        order = [spec.name for spec in describe_kind(record["kind"])] if record.get("kind") else []
+        for name in order + [name for name in details if name not in order]:
+            value = details.get(name)
             if value in (None, "", {}):
                 continue
             if isinstance(value, dict):

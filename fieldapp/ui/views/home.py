@@ -96,7 +96,7 @@ class HomeScreen:
         sync = self.app.sync
         status = sync.status if sync is not None else None
         normal, errors = [], []
-        for part in sync_bar_parts(status):
+        for part in sync_bar_parts(status, pending=self.state.counts.get("pending")):
             (errors if part.is_error else normal).append(self.app.t(part.key, **part.values))
         self.sync_text.value = " · ".join(normal)
         self.sync_error.value = " · ".join(errors)
@@ -254,11 +254,11 @@ class HomeScreen:
 
     def sync_changed(self) -> None:
         """The sync loop reported: redraw the bar, and the list (states may have moved)."""
-        self._fill_sync_bar()
         if self.app.sync is None or not self.app.sync.running:
             self.state.refresh()
             self._fill_tabs()
             self._fill_list()
+        self._fill_sync_bar()
         self.app.page.update()
 
 
