@@ -76,7 +76,7 @@ def write_sealed_photo(
     index = 0
     buffer = bytearray()
     try:
-        with open(temp, "wb") as out:
+        with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
             out.write(header)
 
             def emit(chunk: bytes) -> None:
