@@ -66,13 +66,12 @@ class FilesystemAttachmentStore:
     def write_part(self, part_id: str, offset: int, data: bytes) -> None:
         path = self._part(part_id)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            os.pwrite(fd, data, offset)
-            os.ftruncate(fd, offset + len(data))
-            os.fsync(fd)  # an answer that says "received" means on disk
-        finally:
-            os.close(fd)
+        with os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "r+b") as handle:
+            handle.seek(offset)
+            handle.write(data)
+            handle.truncate()
+            handle.flush()
+            os.fsync(handle.fileno())  # an answer that says "received" means on disk
 
     def part_sha256(self, part_id: str) -> str:
         digest = hashlib.sha256()
