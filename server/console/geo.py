@@ -62,4 +62,4 @@ def mgrs_of(lat: float, lon: float) -> str | None:
 
     if not (-80.0 <= lat <= 84.0 and -180.0 <= lon <= 180.0):
         return None
-    return toUtm8(lat, lon).toMgrs().toStr(prec=5, sep=" ")
+    return toUtm8(lat, lon).toMgrs().toStr(prec=0, sep=" ")  # pygeodesy: prec=0 is 5+5 digits (1 m)

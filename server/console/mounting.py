@@ -47,6 +47,7 @@ def mount_console(
 
     from .app import ConsoleConfig, console_main
     from .downloads import TicketStore, download_router
+    from .fonts import fallback_font_router
 
     del settings  # nothing in the settings changes the console yet; kept for the call's shape
     owns_client = client is None
@@ -63,11 +64,12 @@ def mount_console(
 
     # Before the mount: the mount would otherwise answer every path under `path`.
     app.include_router(download_router(mount_path=path, tickets=tickets, client=client))
+    app.include_router(fallback_font_router(mount_path=path))
     app.mount(
         path,
         flet_fastapi.app(
             console_main(config),
-            assets_dir=str(ASSETS_DIR),  # the Arabic font for observers' text
+            assets_dir=str(ASSETS_DIR),
             app_name="FieldApp console",
             no_cdn=True,
             # A closed tab's session (and the token it holds) lives this long for a reconnect;

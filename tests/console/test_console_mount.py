@@ -61,3 +61,11 @@ def test_console_reaches_the_api_in_process(client):
             return (await inner.get("/api/v1/health")).status_code
 
     assert asyncio.run(probe()) == 200
+
+
+def test_arabic_fallback_font_is_served_locally(client):
+    """Flutter asks for Noto Sans Arabic under the no-CDN font base; the shipped font answers."""
+    answer = client.get("/console/assets/fonts/notosansarabic/v28/anything.woff2")
+    assert answer.status_code == 200
+    assert answer.content[:4] == b"\x00\x01\x00\x00"  # a TrueType font
+    assert client.get("/console/assets/fonts/roboto.woff2").status_code == 200  # flet-web's own
