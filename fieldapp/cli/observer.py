@@ -216,11 +216,12 @@ def run_list(args: argparse.Namespace) -> int:
             cursor = page.next_cursor
             if cursor is None:
                 break
+        photos_pending = device.photos_pending_counts() if not args.json else {}
     if args.json:
         json.dump([record.to_json() for record in records], sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
-        print(format_table(records))
+        print(format_table(records, photos_pending=photos_pending))
     return 0
 
 
@@ -326,16 +327,21 @@ def _read_file(name: str) -> str:
         raise BadInput(f"cannot read {name}: {exc.strerror or exc}") from None
 
 
-def format_table(records: list[Any]) -> str:
+def format_table(records: list[Any], *, photos_pending: dict[str, int] | None = None) -> str:
+    """One line per record; a record on the server whose photos are still to go says so."""
     if not records:
         return "no observations"
+    photos_pending = photos_pending or {}
     rows = [("ID", "KIND", "STATE", "SEQ", "OBSERVED AT", "DESCRIPTION")]
     for view in records:
+        state = view.state
+        if photos_pending.get(view.id) and state not in ("draft", "queued"):
+            state = f"{state}, photos pending"
         rows.append(
             (
                 view.id,
                 view.kind,
-                view.state,
+                state,
                 "" if view.seq is None else str(view.seq),
                 str(view.record.get("observed_at", "")),
                 _short(view.record.get("description") or ""),

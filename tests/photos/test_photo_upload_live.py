@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from fieldapp.cli.observer import format_table
 from fieldapp.services import create_device, upload_photos
 from fieldapp.services.enrolment import enroll_device
 from fieldapp.services.syncing import run_sync
@@ -96,6 +97,8 @@ def test_a_5mb_photo_cut_at_40_percent_resumes_and_arrives_unchanged(tmp_path, s
     with enrolled(tmp_path / "device", server) as device:
         record_id = sent_with_photos(device, [photo])
         assert device.photos_pending(record_id) == 1  # the list shows "sent, photos pending"
+        table = format_table(device.list_page().items, photos_pending=device.photos_pending_counts())
+        assert f"{device.get(record_id).state}, photos pending" in table
 
         with CuttingProxy(server.port) as proxy:
             device.sync_settings.set(server_url=proxy.url)
@@ -115,6 +118,9 @@ def test_a_5mb_photo_cut_at_40_percent_resumes_and_arrives_unchanged(tmp_path, s
         assert second.status == "done" and second.uploaded == 1, second
         assert second.bytes_sent == len(photo) - held["received"]  # resumed, nothing sent twice
         assert device.photos_pending(record_id) == 0
+        assert "photos pending" not in format_table(
+            device.list_page().items, photos_pending=device.photos_pending_counts()
+        )
         assert device.photos(record_id)[0].upload_state == "done"
         assert upload_photos(device).to_dict()["photos"] == []  # nothing left to send
 
