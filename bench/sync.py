@@ -14,12 +14,15 @@ clients submit), through the same engine with batches of one item.
 Output keys: batched_rps, one_by_one_rps, ratio, wire_bytes_per_record (request lines,
 headers and compressed bodies of the push, per record), plaintext_bytes_per_record (the
 record's Record-format JSON, compact), plus push_rps (the push phase alone) and the
-counts. Targets: >= 2,000 records/s, >= 10x one-by-one, <= 1.5x plaintext.
+counts, and the CPU seconds the server process and this (device) process spent in the batched
+run, with the load average: on a shared machine, wall time is whatever CPU is left; the CPU
+figures say where the work is. Targets: >= 2,000 records/s, >= 10x one-by-one, <= 1.5x plaintext.
 --profile runs the batched sync under cProfile (client side) and prints the top entries.
 """
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -70,8 +73,34 @@ def plaintext_bytes(device, sample: int = 200) -> float:
     return statistics.fmean(sizes)
 
 
-def timed_sync(device, options: SyncOptions | None):
+def server_pid(url: str) -> int | None:
+    """The `fieldapp serve` process listening on this URL's port (Linux /proc), for its CPU time."""
+    port = url.rsplit(":", 1)[1]
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            args = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"serve" in args and port.encode() in args:
+            return int(entry.name)
+    return None
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds of a process so far (0 when unknown)."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_sync(device, options: SyncOptions | None, pid: int | None = None):
     phases: dict[str, float] = {}
+    server_cpu = cpu_seconds(pid)
+    client_cpu = time.process_time()
     start = time.perf_counter()
 
     def on_progress(progress):
@@ -80,10 +109,12 @@ def timed_sync(device, options: SyncOptions | None):
 
     report = run_sync(device, options=options, on_progress=on_progress)
     elapsed = time.perf_counter() - start
+    phases["server_cpu"] = cpu_seconds(pid) - server_cpu
+    phases["client_cpu"] = time.process_time() - client_cpu
     push = phases.get("push_end", start + elapsed) - start
     if report.status != "done" or report.still_queued or report.rejected:
         raise SystemExit(f"sync did not complete: {report.status} {report.error}")
-    return report, elapsed, push
+    return report, elapsed, push, phases
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,11 +145,12 @@ def main(argv: list[str] | None = None) -> int:
 
                 profiler = cProfile.Profile()
                 profiler.enable()
-            report, elapsed, push = timed_sync(batched_device, None)
+            pid = server_pid(url)
+            report, elapsed, push, cpu = timed_sync(batched_device, None, pid)
             if args.profile:
                 profiler.disable()
                 pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
-            _, one_elapsed, one_push = timed_sync(single_device, SyncOptions(max_batch_items=1))
+            _, one_elapsed, one_push, _ = timed_sync(single_device, SyncOptions(max_batch_items=1), pid)
             batched_device.lock()
             single_device.lock()
 
@@ -131,6 +163,10 @@ def main(argv: list[str] | None = None) -> int:
         "wire_to_plaintext": round(report.bytes_sent / records / plain, 3),
         "push_rps": round(records / push, 1),
         "one_by_one_push_rps": round(single / one_push, 1),
+        "server_cpu_s": round(cpu["server_cpu"], 2),
+        "client_cpu_s": round(cpu["client_cpu"], 2),
+        "elapsed_s": round(elapsed, 2),
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "records": records,
         "one_by_one_records": single,
         "updates_pulled": report.updates_pulled,
@@ -145,6 +181,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'wire bytes per record':<28}{figures['wire_bytes_per_record']:>10.1f}")
         print(f"{'plaintext JSON per record':<28}{figures['plaintext_bytes_per_record']:>10.1f}")
         print(f"{'wire / plaintext':<28}{figures['wire_to_plaintext']:>10.3f}           (target <= 1.5)")
+        print(
+            f"batched run: {figures['elapsed_s']} s wall, server {figures['server_cpu_s']} s CPU, "
+            f"device {figures['client_cpu_s']} s CPU (load average {figures['load_average_1m']})"
+        )
     return 0
 
 
