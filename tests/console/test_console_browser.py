@@ -323,8 +323,13 @@ def settle(page, *, seconds: float = 8.0) -> bytes:
 
 
 def save_screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS / name).write_bytes(settle(page))
+    """Into docs/screenshots with FIELDAPP_UPDATE_SCREENSHOTS=1; otherwise only taken (and
+    checked to be a PNG), so an ordinary test run leaves the tracked files alone."""
+    image = settle(page)
+    assert image.startswith(b"\x89PNG")
+    if os.environ.get("FIELDAPP_UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOTS / name).write_bytes(image)
 
 
 # -- the tests -------------------------------------------------------------------------------
@@ -428,3 +433,11 @@ def test_corroboration_window_is_adjustable(stage, page):
     wait_text(page, "corroboration-summary", "1 report(s)")
     ui(page, f"candidate-{stage.observer_record}").wait_for()
     assert ui(page, f"candidate-{stage.neighbours[1]}").count() == 0
+
+
+def test_overview_map_shows_reports_by_state(stage, page):
+    sign_in(page, stage.url, "vera")
+    ui(page, "nav-map").click()
+    wait_text(page, "overview-legend", "rejected: 1")
+    wait_text(page, "overview-legend", "report(s) on the map")
+    ui(page, "overview-map").wait_for()

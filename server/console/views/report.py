@@ -335,7 +335,7 @@ class ReportView:
         if not rows:
             rows.append(ft.Text("No other device reported nearby in this window."))
         summary = (
-            f"{len(self.state.candidates)} report(s) from other devices within "
+            f"{len(self.state.candidates)} report(s) of related kinds from other devices within "
             f"{self.state.radius_km:g} km and {self.state.window_hours:g} h"
         )
         return card(
