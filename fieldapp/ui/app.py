@@ -128,7 +128,16 @@ class FieldApp:
         self.show(SettingsScreen(self))
 
     def toast(self, text: str) -> None:
-        self.page.show_dialog(ft.SnackBar(content=ft.Text(value=text), duration=ft.Duration(seconds=3)))
+        # Floating above the bottom bar and the "New observation" button, so it never
+        # covers what the thumb taps next.
+        self.page.show_dialog(
+            ft.SnackBar(
+                content=ft.Text(value=text),
+                duration=ft.Duration(seconds=3),
+                behavior=ft.SnackBarBehavior.FLOATING,
+                margin=ft.Margin.only(left=16, right=16, bottom=88),
+            )
+        )
 
     # -- language ---------------------------------------------------------------------
 
