@@ -26,7 +26,7 @@ def server(tmp_path_factory):
 
 def test_first_run_refuses_a_weak_passphrase_then_sets_one(phone):
     phone.wait("setup-passphrase", timeout=60_000)
-    phone.screenshot("01-setup")
+    phone.screenshot("app-01-setup")
     phone.type("setup-passphrase", "password1")
     phone.tap("setup-create")
     assert "at least 10 characters" in phone.wait_text("setup-error", "10")
@@ -34,7 +34,7 @@ def test_first_run_refuses_a_weak_passphrase_then_sets_one(phone):
     phone.type("setup-confirm", PASSPHRASE)
     phone.tap("setup-create")
     phone.wait("enrol-later")
-    phone.screenshot("02-enrol")
+    phone.screenshot("app-02-enrol")
     phone.tap("enrol-later")
     phone.wait("new-observation")
 
@@ -62,7 +62,7 @@ def test_three_reports_recorded_offline_wait_under_pending(phone):
     phone.type("detail-count", "three")
     phone.tap("form-finalize")
     phone.wait_text("form-error", "correct the fields")
-    phone.screenshot("03-form-errors")
+    phone.screenshot("app-03-form-errors")
     phone.type("detail-count", "3")
     phone.tap("form-finalize")
     # the model's verdicts: latitude out of range, the violation's type missing
@@ -82,7 +82,7 @@ def test_three_reports_recorded_offline_wait_under_pending(phone):
     phone.choose("form-certainty", "Confirmed")
     phone.type("detail-unit", "Brigade 166")
     phone.type("detail-vehicles-technical", "12")
-    phone.screenshot("04-form")
+    phone.screenshot("app-04-form")
     finalize(phone)
 
     # 3. a restriction of movement, located by MGRS
@@ -100,7 +100,7 @@ def test_three_reports_recorded_offline_wait_under_pending(phone):
     phone.wait_text("tab-pending", "3")
     for text in ("Shelling heard", "Column of technicals", "Patrol denied"):
         phone.page.get_by_text(text).first.wait_for(timeout=10_000)
-    phone.screenshot("05-home-pending")
+    phone.screenshot("app-05-home-pending")
 
 
 def test_enrol_with_a_real_server_and_sync_moves_them_to_sent(phone, server):
@@ -108,7 +108,7 @@ def test_enrol_with_a_real_server_and_sync_moves_them_to_sent(phone, server):
     code = create_enrollment_code(data_dir)
     phone.tap("open-settings")
     phone.wait_text("settings-server-status", "Not enrolled")
-    phone.screenshot("06-settings")
+    phone.screenshot("app-06-settings")
     phone.tap("settings-enrol")
     phone.type("enrol-server", base_url)
     phone.type("enrol-code", code)
@@ -118,7 +118,7 @@ def test_enrol_with_a_real_server_and_sync_moves_them_to_sent(phone, server):
     phone.wait_text("tab-sent", "3", timeout=60)
     phone.wait_text("tab-pending", "0")
     phone.wait_text("sync-status", "0 pending")
-    phone.screenshot("07-home-sent")
+    phone.screenshot("app-07-home-sent")
 
 
 def test_a_verifiers_question_reaches_the_app(phone, server):
@@ -143,7 +143,7 @@ def test_a_verifiers_question_reaches_the_app(phone, server):
     phone.wait_text("detail-state", "Needs info")
     assert QUESTION in phone.text("detail-message")
     phone.wait("detail-history")
-    phone.screenshot("08-detail-question")
+    phone.screenshot("app-08-detail-question")
     # amend opens a new report prefilled from this one
     phone.tap("detail-amend")
     phone.wait_text("screen-title", "Amend")
@@ -159,7 +159,7 @@ def test_lock_and_unlock(phone):
     phone.tap("unlock-submit")
     phone.wait_text("unlock-error", "Wrong passphrase")
     phone.wait_text("unlock-failed-count", "1")
-    phone.screenshot("09-unlock-wrong")
+    phone.screenshot("app-09-unlock-wrong")
     phone.type("unlock-passphrase", PASSPHRASE)
     phone.tap("unlock-submit")
     phone.wait("new-observation")
@@ -174,25 +174,28 @@ def test_arabic_switches_text_and_layout_to_right_to_left(phone):
     phone.wait_text("screen-title", "الإعدادات")
     back = phone.box("settings-back")
     assert back["x"] > width / 2  # the back arrow moved to the right
-    phone.screenshot("10-settings-arabic")
+    phone.screenshot("app-10-settings-arabic")
     phone.tap("settings-back")
     phone.wait_text("screen-title", "المشاهدات")
     title = phone.box("screen-title")
     assert title["x"] + title["width"] > width * 3 / 4  # the title ends at the right
     assert phone.box("lock-now")["x"] < width / 2  # the actions moved to the left
     phone.tap("tab-reviewed")
-    phone.screenshot("11-home-arabic")
+    phone.screenshot("app-11-home-arabic")
     phone.tap("new-observation")
     phone.wait("kind-violation")
     phone.tap("kind-violation")
     phone.wait("form-save")
-    phone.screenshot("12-form-arabic")
+    phone.screenshot("app-12-form-arabic")
 
 
 def test_larger_phone_and_desktop_widths_keep_everything_on_screen(phone):
     phone.tap("form-back")
     phone.wait("new-observation")
-    for width, height, name in ((390, 844, "13-home-arabic-390x844"), (1280, 800, "14-home-arabic-desktop")):
+    for width, height, name in (
+        (390, 844, "app-13-home-arabic-390x844"),
+        (1280, 800, "app-14-home-arabic-desktop"),
+    ):
         phone.page.set_viewport_size({"width": width, "height": height})
         phone.wait_text("screen-title", "المشاهدات")
         time.sleep(0.5)  # let the new layout settle before measuring
