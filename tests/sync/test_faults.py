@@ -196,8 +196,9 @@ def test_server_restart_mid_sync(tmp_path):
             device = enrolled_device(tmp_path / "dev", server_dir, proxy.url, queued=RECORDS)
             proxy.arm(Fault("pass"))
             held = proxy.arm(Fault("hold_request", after=3000))
+            # Patient enough to outlast a server start on a busy machine (about 30 s of retries).
             patient = SyncOptions(
-                max_batch_bytes=OPTIONS.max_batch_bytes, retry=RetryPolicy(attempts=40, base=0.1, cap=0.5)
+                max_batch_bytes=OPTIONS.max_batch_bytes, retry=RetryPolicy(attempts=120, base=0.1, cap=0.5)
             )
             result = {}
             worker = threading.Thread(target=lambda: result.update(report=run_sync(device, options=patient)))
@@ -208,7 +209,7 @@ def test_server_restart_mid_sync(tmp_path):
             proxy.release()
             time.sleep(0.5)  # the client meets a dead server for a while
             server = start_server_process(server_dir, port)
-            worker.join(60)
+            worker.join(90)
             assert not worker.is_alive()
             report = result["report"]
             assert (report.status, report.sent + report.duplicate) == ("done", RECORDS), report.error
