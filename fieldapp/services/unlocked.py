@@ -128,9 +128,7 @@ class Unlocked:
     def record(self, data: dict[str, Any], *, finalize: bool = False) -> str:
         """Validate and store one observation (and finalize it), in one transaction."""
         self._check()
-        record = parse_observation(data, now=self._clock()).to_record()
-        if record["attachments"]:
-            raise InvalidObservation([FieldError("attachments", PHOTOS_NOT_IN_JSON)])
+        record = _parse_for_storage(data, now=self._clock())
         try:
             return self._store.add([record], finalize=finalize)[0]
         except DuplicateRecord:
@@ -146,6 +144,7 @@ class Unlocked:
         self._check()
         now = self._clock()
         records: list[dict[str, Any]] = []
+        seen_ids: set[str] = set()
         for index, item in enumerate(items):
             try:
                 if kind is not None and isinstance(item, dict):
@@ -154,11 +153,10 @@ class Unlocked:
                             [FieldError("kind", f"is {item.get('kind')!r}, but --kind says {kind!r}")]
                         )
                     item = {**item, "kind": kind}
-                record = parse_observation(item, now=now).to_record()
-                if record["attachments"]:
-                    raise InvalidObservation([FieldError("attachments", PHOTOS_NOT_IN_JSON)])
-                if any(other["id"] == record["id"] for other in records):
+                record = _parse_for_storage(item, now=now)
+                if record["id"] in seen_ids:
                     raise InvalidObservation([FieldError("id", "appears twice in this input")])
+                seen_ids.add(record["id"])
                 records.append(record)
             except InvalidObservation as exc:
                 raise InvalidItem(index, len(items), exc.errors) from None
@@ -358,3 +356,14 @@ class Unlocked:
         """Seal every queued record to the stored server seal key (after enrolment)."""
         self._check()
         return seal_queued(self._engine, self._keys)
+
+
+def _parse_for_storage(data: Any, *, now: datetime) -> dict[str, Any]:
+    """Validate one input object into the record dict the store keeps.
+
+    Photos never come in through JSON: they are attached from files, hashed here.
+    """
+    record = parse_observation(data, now=now).to_record()
+    if record["attachments"]:
+        raise InvalidObservation([FieldError("attachments", PHOTOS_NOT_IN_JSON)])
+    return record
