@@ -75,3 +75,19 @@ def test_enrolment_problems_are_outcomes_not_exceptions(device):
     outcome = enrol(device, "http://127.0.0.1:9", "ABCD-EFGH")  # nothing listens on port 9
     assert not outcome.ok and outcome.message_key == "enrol.failed" and outcome.detail
     assert enrolled_server(device) is None
+
+
+def test_language_chosen_before_the_device_exists_is_kept(session):
+    session.set_language("ar")
+    assert not session.exists()
+    assert session.create(GOOD, GOOD) is None
+    assert session.clear_settings().language == "ar"
+
+
+def test_export_before_enrolment_is_an_outcome_with_the_reason(device, tmp_path, clock):
+    from fieldapp.ui.state.settings import bundle_path, export_offline_bundle
+
+    outcome = export_offline_bundle(device, tmp_path, clock())
+    assert not outcome.ok and outcome.message_key == "settings.export_failed" and outcome.detail
+    assert bundle_path(tmp_path, clock()).parent == tmp_path / "exports"
+    assert not list((tmp_path / "exports").glob("*.json"))

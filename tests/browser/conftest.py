@@ -18,6 +18,7 @@ from tests.support.live_server import REPO_ROOT, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 360, "height": 640}
+GPS_FIX = {"latitude": 31.2089, "longitude": 16.5887, "accuracy": 15}  # Sirte
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -112,7 +113,14 @@ def phone(browser, app_url, screenshot_dir):
     """A phone-sized page with the app loaded and Flutter's accessibility tree on."""
     from tests.browser.ui import Ui
 
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB")
+    context = browser.new_context(
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        locale="en-GB",
+        geolocation=GPS_FIX,
+        permissions=["geolocation"],
+    )
     context.route(
         "**/*",
         lambda route: (

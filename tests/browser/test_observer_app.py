@@ -148,6 +148,10 @@ def test_a_verifiers_question_reaches_the_app(phone, server):
     phone.tap("detail-amend")
     phone.wait_text("screen-title", "Amend")
     assert phone.value("form-description").startswith("Shelling")
+    # the amendment's location from the (browser's) GPS
+    phone.tap("loc-gps")
+    phone.tap("gps-fix")
+    phone.wait_text("form-mgrs-hint", "MGRS: 33R XQ 5")  # drawn from the fix's coordinates
     phone.tap("form-back")
     phone.wait("new-observation")
 

@@ -54,11 +54,16 @@ class Ui:
         """What a text field holds (Flutter fills the DOM input only while it has focus)."""
         self.reveal(identifier)
         field = self.wait(identifier).locator("input, textarea").first
-        field.click()
-        self.page.wait_for_function(
-            "e => document.activeElement === e", arg=field.element_handle(), timeout=5000
-        )
-        return field.input_value()
+        for _ in range(3):
+            field.click()
+            try:
+                self.page.wait_for_function(
+                    "e => document.activeElement === e", arg=field.element_handle(), timeout=3000
+                )
+            except Exception:  # the click landed while the field was being rebuilt: again
+                continue
+            return field.input_value()
+        raise AssertionError(f"{identifier!r} never took the focus")
 
     def wait_value(self, identifier: str, expected: str, timeout: float = TIMEOUT_MS / 1000) -> str:
         deadline = time.monotonic() + timeout
@@ -115,14 +120,18 @@ class Ui:
         field = self.wait(identifier).locator("input, textarea").first
         for _ in range(3):
             field.click()
-            self.page.wait_for_function(
-                "e => document.activeElement === e", arg=field.element_handle(), timeout=5000
-            )
+            try:
+                self.page.wait_for_function(
+                    "e => document.activeElement === e", arg=field.element_handle(), timeout=3000
+                )
+            except Exception:  # the click landed while the field was being rebuilt: again
+                continue
             self.page.keyboard.press("Control+a")
             self.page.keyboard.type(text)
             if field.input_value() == text:
                 return
-        raise AssertionError(f"could not type into {identifier!r}: holds {field.input_value()!r}")
+        self.page.screenshot(path=str(self.screenshot_dir / "failure.png"))
+        raise AssertionError(f"could not type into {identifier!r}")
 
     def box(self, identifier: str) -> dict:
         box = self.wait(identifier).bounding_box()
