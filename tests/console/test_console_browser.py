@@ -262,7 +262,7 @@ def page(browser):
 
     context.route("**/*", only_loopback)
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(30_000)
     yield page
     context.close()
 
@@ -275,11 +275,19 @@ def ui(page, identifier: str):
 
 
 def type_into(page, identifier: str, text: str) -> None:
-    ui(page, identifier).locator("input, textarea").first.click()
-    page.keyboard.type(text)
+    """Type into a Flutter text field; retype if a busy machine dropped keys (checked on the
+    DOM input, which mirrors Flutter's editing state)."""
+    field = ui(page, identifier).locator("input, textarea").first
+    for _ in range(3):
+        field.click()
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type(text)
+        if field.input_value() == text:
+            return
+    raise AssertionError(f"could not type into {identifier!r}: got {field.input_value()!r}")
 
 
-def wait_text(page, identifier: str, text: str, *, timeout: float = 20.0) -> None:
+def wait_text(page, identifier: str, text: str, *, timeout: float = 30.0) -> None:
     """Wait until the control shows `text`: as its own text, or as the label Flutter gives a
     group of texts (the accessibility tree puts a row's texts in its aria-label)."""
     node = ui(page, identifier)
@@ -292,12 +300,6 @@ def wait_text(page, identifier: str, text: str, *, timeout: float = 20.0) -> Non
                 return
         time.sleep(0.2)
     raise AssertionError(f"{identifier!r} never showed {text!r}; last seen: {seen!r}")
-
-
-def replace_text(page, identifier: str, text: str) -> None:
-    ui(page, identifier).locator("input, textarea").first.click()
-    page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.type(text)
 
 
 def sign_in(page, url: str, username: str, password: str = PASSWORD) -> None:
@@ -338,7 +340,7 @@ def save_screenshot(page, name: str) -> None:
 def test_sign_in_refuses_a_wrong_password_then_shows_the_queue(stage, page):
     sign_in(page, stage.url, "vera", "wrong password")
     wait_text(page, "login-error", "Wrong user name or password")
-    replace_text(page, "login-password", PASSWORD)
+    type_into(page, "login-password", PASSWORD)
     ui(page, "login-submit").click()
     wait_text(page, "queue-range", "oldest first")
     assert "vera (verifier)" in ui(page, "signed-in-as").inner_text()
@@ -428,7 +430,7 @@ def test_corroboration_window_is_adjustable(stage, page):
     sign_in(page, stage.url, "vera")
     ui(page, f"open-{near_observer}").click()
     wait_text(page, "corroboration-summary", "3 report(s)")
-    replace_text(page, "corroboration-km", "3")
+    type_into(page, "corroboration-km", "3")
     ui(page, "corroboration-search").click()
     wait_text(page, "corroboration-summary", "1 report(s)")
     ui(page, f"candidate-{stage.observer_record}").wait_for()
