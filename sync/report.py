@@ -43,6 +43,9 @@ class SyncReport:
     error: str | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    # Photo uploads that followed the push (sync.attachments.PhotoUploadReport.to_dict()),
+    # or None when the run did not get that far.
+    photos: dict[str, Any] | None = None
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for o in self.outcomes if o.outcome == outcome)
@@ -87,4 +90,5 @@ class SyncReport:
                 for o in self.outcomes
                 if o.outcome == "rejected"
             ],
+            "photos": self.photos,
         }

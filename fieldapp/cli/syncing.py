@@ -81,6 +81,8 @@ def run_sync_verb(args: argparse.Namespace) -> int:
             f"sent {report.sent}, duplicate {report.duplicate}, rejected {report.rejected}, "
             f"still queued {report.still_queued}, updates pulled {report.updates_pulled}"
         )
+        if report.photos and (report.photos["uploaded"] or report.photos["still_pending"]):
+            print(f"photos sent {report.photos['uploaded']}, still pending {report.photos['still_pending']}")
         for outcome in report.outcomes:
             if outcome.outcome == "rejected":
                 print(f"rejected {outcome.record_id}: {outcome.reason}")

@@ -46,8 +46,10 @@ def run_sync(
     rng: random.Random | None = None,
     options: SyncOptions | None = None,
     on_client: Callable[[httpx.Client | None], None] | None = None,
+    with_photos: bool = True,
 ) -> SyncReport:
-    """Probe, push every queued record, pull review updates. Blocking; never raises SyncError.
+    """Probe, push every queued record, pull review updates, then (`with_photos`) send the
+    photos of delivered records. Blocking; never raises SyncError.
 
     `on_client` is told the run's httpx client (and None when it is closed), so a
     background loop can close it to abort a request in flight when the app locks.
@@ -81,10 +83,35 @@ def run_sync(
                 on_progress=on_progress,
                 stop_requested=stop_requested,
             )
-            return engine.run()
+            report = engine.run()
+            if with_photos and report.status == "done":
+                _upload_photos_after(report, device, http, stop_requested, sleep, rng)
+            return report
         finally:
             if on_client is not None:
                 on_client(None)
+
+
+def _upload_photos_after(
+    report: SyncReport,
+    device: Any,
+    http: httpx.Client,
+    stop_requested: Callable[[], bool],
+    sleep: Callable[[float], None],
+    rng: random.Random | None,
+) -> None:
+    """Send the photos of records the server now holds; their outcome joins the run's report.
+
+    A photo problem never undoes the records' delivery: the run then reads as the photo
+    upload's status (e.g. retry later), so the photos go again on the next run.
+    """
+    from fieldapp.services.photos import upload_photos
+
+    photos = upload_photos(device, http=http, stop_requested=stop_requested, sleep=sleep, rng=rng)
+    report.photos = photos.to_dict()
+    if photos.status != "done":
+        report.status = photos.status
+        report.error = photos.error
 
 
 def export_bundle(device: Any, path: str | Path) -> int:

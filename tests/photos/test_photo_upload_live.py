@@ -69,9 +69,10 @@ def enrolled(data_dir: Path, server: Server):
 
 
 def sent_with_photos(device, photos: list[bytes]) -> str:
-    """A finalized record with these photos, pushed to the server by the real sync run."""
+    """A finalized record with these photos, pushed to the server by the real sync run
+    (records only: each test sends the photos its own way)."""
     record_id = device.record_with_photos(observation(), photos, finalize=True)
-    report = run_sync(device)
+    report = run_sync(device, with_photos=False)
     assert report.status == "done", report.error
     assert device.get(record_id).state in ("sent", "received")  # the pull may already say received
     return record_id
@@ -347,3 +348,20 @@ def test_zip_export_holds_the_geojson_and_each_photo_under_its_hash(tmp_path, se
     assert api.status_code == 200 and api.headers["content-type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(api.content)) as archive:
         assert archive.read(f"photos/{sha(photo)}.jpg") == photo
+
+
+def test_a_sync_run_sends_the_photos_after_their_record(server: Server, tmp_path: Path) -> None:
+    device = enrolled(tmp_path / "device", server)
+    photo = make_jpeg(seed=41)
+    record_id = device.record_with_photos(observation(), [photo], finalize=True)
+    assert device.photos_pending(record_id) == 1
+
+    report = run_sync(device)
+
+    assert report.status == "done", report.error
+    assert report.photos is not None and report.photos["uploaded"] == 1
+    assert device.photos_pending(record_id) == 0
+    fetched = httpx.get(
+        f"{server.url}{API}/reports/{record_id}/attachments/{sha(photo)}", headers=server.verifier
+    )
+    assert fetched.status_code == 200 and fetched.content == photo
