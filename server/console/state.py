@@ -60,7 +60,7 @@ def parse_time(text: str | None, *, field_name: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(text.replace(" ", "T", 1) if len(text) > 10 else text)
     except ValueError:
-        raise InvalidInput(field_name, "Use a date like 2026-03-01 or 2026-03-01 08:30 (UTC).") from None
+        raise InvalidInput(field_name, "Use 2026-03-01 08:30") from None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
@@ -68,9 +68,9 @@ def parse_number(text: str | float | None, *, field_name: str, low: float, high:
     try:
         value = float(str(text).strip())
     except ValueError:
-        raise InvalidInput(field_name, f"Enter a number from {low:g} to {high:g}.") from None
+        raise InvalidInput(field_name, f"A number, {low:g} to {high:g}") from None
     if not low < value <= high:
-        raise InvalidInput(field_name, f"Enter a number above {low:g} and at most {high:g}.")
+        raise InvalidInput(field_name, f"Above {low:g}, at most {high:g}")
     return value
 
 
@@ -132,13 +132,13 @@ class QueueFilters:
             raise InvalidInput("kind", f"Unknown kind {kind!r}.")
         device_id = (device_id or "").strip().lower() or None
         if device_id and (len(device_id) > 32 or any(c not in "0123456789abcdef" for c in device_id)):
-            raise InvalidInput("device_id", "A device id is up to 32 hexadecimal digits.")
+            raise InvalidInput("device_id", "Up to 32 hex digits")
         start = parse_time(since, field_name="since")
         end = parse_time(until, field_name="until")
         if until and end and len(until.strip()) <= 10:
             end += timedelta(days=1)  # a bare end date includes that whole day
         if start and end and end <= start:
-            raise InvalidInput("until", "The end of the time range must be after its start.")
+            raise InvalidInput("until", "Must be after From")
         return cls(state=state or None, kind=kind or None, device_id=device_id, since=start, until=end)
 
 

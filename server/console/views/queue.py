@@ -27,10 +27,10 @@ class QueueView:
         )
         self.device_field = ft.TextField(label="Device id", value=f.device_id or "", width=200, dense=True)
         self.since_field = ft.TextField(
-            label="From (UTC)", hint_text="2026-03-01", width=160, dense=True, value=_day(f.since)
+            label="From (UTC)", hint_text="2026-03-01", width=170, dense=True, value=_day(f.since)
         )
         self.until_field = ft.TextField(
-            label="To (UTC)", hint_text="2026-03-02 18:00", width=160, dense=True, value=_day(f.until)
+            label="To (UTC)", hint_text="2026-03-02 18:00", width=170, dense=True, value=_day(f.until)
         )
         self.fields = {
             "state": self.state_field,

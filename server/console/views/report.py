@@ -39,8 +39,8 @@ class ReportView:
             max_lines=5,
             max_length=4000,
         )
-        self.km = ft.TextField(label="Within km", value="10", width=110, dense=True)
-        self.hours = ft.TextField(label="Within hours", value="24", width=120, dense=True)
+        self.km = ft.TextField(label="Within km", value="10", width=130, dense=True)
+        self.hours = ft.TextField(label="Within hours", value="24", width=130, dense=True)
         stretch = ft.CrossAxisAlignment.STRETCH  # cards as wide as their column
         self.left = ft.Column(spacing=12, scroll=ft.ScrollMode.AUTO, expand=3, horizontal_alignment=stretch)
         self.right = ft.Column(spacing=12, scroll=ft.ScrollMode.AUTO, expand=2, horizontal_alignment=stretch)
