@@ -139,7 +139,7 @@ def test_a_verifiers_question_reaches_the_app(phone, server):
     phone.tap("sync-now")
     phone.tap("tab-reviewed")
     phone.wait_text("tab-reviewed", "1", timeout=60)
-    phone.page.get_by_text("Shelling heard").first.click()
+    phone.tap(f"record-{reports[0]['record_id']}")
     phone.wait_text("detail-state", "Needs info")
     assert QUESTION in phone.text("detail-message")
     phone.wait("detail-history")
