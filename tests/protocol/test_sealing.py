@@ -19,7 +19,9 @@ from sync import (
     sign_record,
     verify_record,
 )
+from sync.canonical import canonical_bytes
 from sync.crypto import b64decode, b64encode, device_id_for, seal, unseal
+from sync.records import header_bytes
 
 DEVICE_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 DEVICE_PUBLIC = DEVICE_KEY.public_key().public_bytes_raw()
@@ -121,3 +123,30 @@ def test_chain_rule_first_record_has_no_previous_hash():
 def test_seal_refuses_a_malformed_server_key():
     with pytest.raises(ProtocolError):
         seal(b"short", b"data", b"aad")
+
+
+@given(
+    record_id=st.uuids().map(str),
+    device_id=st.text(alphabet="0123456789abcdef", min_size=32, max_size=32),
+    seq=st.integers(min_value=1, max_value=2**53 - 1),
+)
+def test_header_bytes_are_the_canonical_encoding(record_id, device_id, seq):
+    header = envelope_header(record_id=record_id, device_id=device_id, seq=seq)
+    assert header_bytes(header) == canonical_bytes(header)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"v": 1, "record_id": 'a"b', "device_id": "ab", "seq": 1},
+        {"v": True, "record_id": "ab", "device_id": "ab", "seq": 1},
+        {"v": 1, "record_id": "ab", "device_id": "ab", "seq": 1, "extra": "é"},
+    ],
+)
+def test_unusual_headers_still_get_the_canonical_encoding(header):
+    assert header_bytes(header) == canonical_bytes(header)
+
+
+def test_a_sequence_beyond_json_integers_is_refused_not_encoded():
+    with pytest.raises(ProtocolError):
+        header_bytes({"v": 1, "record_id": "ab", "device_id": "ab", "seq": 2**60})
