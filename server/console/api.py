@@ -118,6 +118,25 @@ class ConsoleApi:
         )
         return answer["items"] if isinstance(answer, dict) else answer
 
+    # -- photos ---------------------------------------------------------------------------
+
+    async def photos(self, record_id: str) -> list[dict[str, Any]]:
+        """The photos the signed record lists: `{sha256, name, size, mime, received, complete,
+        completed_at}` each (`complete`: arrived whole and matched its signed SHA-256)."""
+        return await self._json("GET", f"/reports/{record_id}/attachments")
+
+    async def photo_thumbnail(self, record_id: str, sha256: str, *, px: int = 320) -> bytes:
+        """A JPEG of the photo, its longer side `px` (32-1024), made by the server in memory."""
+        response = await self._call(
+            "GET", f"/reports/{record_id}/attachments/{sha256}/thumbnail", params={"px": px}
+        )
+        return response.content
+
+    async def photo(self, record_id: str, sha256: str) -> httpx.Response:
+        """The photo exactly as signed (404 until it has fully arrived); the answer carries its
+        media type, so the download route can pass it on."""
+        return await self._call("GET", f"/reports/{record_id}/attachments/{sha256}")
+
     # -- administration -------------------------------------------------------------------
 
     async def devices(self) -> list[dict[str, Any]]:

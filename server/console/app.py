@@ -201,7 +201,19 @@ class ConsoleApp:
         user = self.api.user
         if user is None:
             raise SessionExpired()
-        ticket = self.config.tickets.issue(token=user.token, fmt=fmt, params=params)
+        await self._send_to_ticket(self.config.tickets.issue(token=user.token, fmt=fmt, params=params))
+
+    async def download_photo(self, record_id: str, sha256: str) -> None:
+        """The same for one photo of a report: the original bytes, as signed."""
+        user = self.api.user
+        if user is None:
+            raise SessionExpired()
+        await self._send_to_ticket(
+            self.config.tickets.issue_photo(token=user.token, record_id=record_id, sha256=sha256)
+        )
+
+    async def _send_to_ticket(self, ticket: str) -> None:
+        # Same tab: the answer is an attachment, so the console stays on screen.
         await self.launcher.launch_url(
             f"{self.config.mount_path}/download/{ticket}", web_only_window_name="_self"
         )

@@ -1,13 +1,13 @@
-"""Export downloads from the console without putting the session's token in a URL.
+"""Downloads from the console (exports, a report's photo) without the session's token in a URL.
 
 A browser download is a plain GET the Flet canvas cannot add headers to, and a bearer
 token in a query string ends up in access logs and browser history. So the console
 (server side, where the token lives) registers a *download ticket*: 32 random bytes,
-valid once, for `TICKET_TTL`, bound to one export (format + queue filters) and to the
-session's token. The browser is sent to `<mount>/download/<ticket>`; this route redeems the
-ticket, asks the server's export API for the file with the token in the Authorization
-header (in process, through the same httpx client the console uses), and returns it as an
-attachment. What a log can show is a spent ticket.
+valid once, for `TICKET_TTL`, bound to one file (an export: format + queue filters; or one
+photo of one report) and to the session's token. The browser is sent to
+`<mount>/download/<ticket>`; this route redeems the ticket, asks the server's API for the
+file with the token in the Authorization header (in process, through the same httpx client
+the console uses), and returns it as an attachment. What a log can show is a spent ticket.
 
 Tickets live in this process's memory: the console's Flet session is tied to the process
 that serves its websocket, and the browser asks that same origin for the download right
@@ -17,6 +17,7 @@ are in memory too).
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import time
@@ -33,14 +34,20 @@ from .api import API
 TICKET_TTL_SECONDS = 60.0
 MAX_TICKETS = 1000
 FORMATS = {"geojson": ("application/geo+json", "geojson"), "csv": ("text/csv; charset=utf-8", "csv")}
+PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_RECORD_ID = re.compile(r"[0-9a-fA-F-]{36}")
 
 
 @dataclass(frozen=True)
 class Ticket:
+    """What one ticket downloads: an API path (asked with `token`) and its query."""
+
     token: str
-    fmt: str
+    api_path: str
     params: dict[str, str]
     expires: float
+    fmt: str | None = None  # an export's format; None for a photo
 
 
 class TicketStore:
@@ -55,20 +62,31 @@ class TicketStore:
         self._lock = threading.Lock()
 
     def issue(self, *, token: str, fmt: str, params: dict[str, str]) -> str:
+        """A ticket for an export (`/exports/<fmt>` with the queue's filters)."""
         if fmt not in FORMATS:
             raise ValueError(f"unknown export format {fmt!r}")
+        return self._add(token=token, api_path=f"/exports/{fmt}", params=dict(params), fmt=fmt)
+
+    def issue_photo(self, *, token: str, record_id: str, sha256: str) -> str:
+        """A ticket for one photo of one report, byte for byte as the device signed it."""
+        if not _RECORD_ID.fullmatch(record_id) or not _SHA256.fullmatch(sha256):
+            raise ValueError("not a report id and a photo's SHA-256")
+        return self._add(token=token, api_path=f"/reports/{record_id}/attachments/{sha256}", params={})
+
+    def _add(self, *, token: str, api_path: str, params: dict[str, str], fmt: str | None = None) -> str:
         now = self._clock()
         ticket = secrets.token_urlsafe(32)
+        found = Ticket(token=token, api_path=api_path, params=params, expires=now + self._ttl, fmt=fmt)
         with self._lock:
             self._tickets = {k: t for k, t in self._tickets.items() if t.expires > now}
             if len(self._tickets) >= MAX_TICKETS:
                 oldest = min(self._tickets, key=lambda k: self._tickets[k].expires)
                 del self._tickets[oldest]
-            self._tickets[ticket] = Ticket(token=token, fmt=fmt, params=dict(params), expires=now + self._ttl)
+            self._tickets[ticket] = found
         return ticket
 
     def redeem(self, ticket: str) -> Ticket | None:
-        """The ticket's export, once; None if unknown, spent or expired."""
+        """The ticket's file, once; None if unknown, spent or expired."""
         with self._lock:
             found = self._tickets.pop(ticket, None)
         if found is None or found.expires <= self._clock():
@@ -77,7 +95,7 @@ class TicketStore:
 
 
 def download_router(*, mount_path: str, tickets: TicketStore, client: httpx.AsyncClient) -> APIRouter:
-    """`GET <mount_path>/download/{ticket}`: the export file as an attachment."""
+    """`GET <mount_path>/download/{ticket}`: the ticket's file (export or photo) as an attachment."""
     router = APIRouter()
 
     @router.get(f"{mount_path}/download/{{ticket}}", include_in_schema=False)
@@ -86,21 +104,20 @@ def download_router(*, mount_path: str, tickets: TicketStore, client: httpx.Asyn
         if found is None:
             return PlainTextResponse(
                 "This download link has expired or was already used. "
-                "Start the export again from the console.",
+                "Start the download again from the console.",
                 status_code=410,
             )
         try:
             answer = await client.get(
-                f"{API}/exports/{found.fmt}",
+                f"{API}{found.api_path}",
                 params=found.params,
                 headers={"Authorization": f"Bearer {found.token}"},
             )
         except httpx.HTTPError:
-            return PlainTextResponse("The export could not be made. Try again.", status_code=502)
+            return PlainTextResponse("The file could not be fetched. Try again.", status_code=502)
         if answer.status_code != 200:
             return PlainTextResponse(_reason(answer), status_code=answer.status_code)
-        media_type, extension = FORMATS[found.fmt]
-        name = f"fieldapp-reports-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}.{extension}"
+        media_type, name = _file_type(found, answer)
         return Response(
             content=answer.content,
             media_type=media_type,
@@ -113,10 +130,23 @@ def download_router(*, mount_path: str, tickets: TicketStore, client: httpx.Asyn
     return router
 
 
+def _file_type(found: Ticket, answer: httpx.Response) -> tuple[str, str]:
+    """The media type and file name to send: an export's by its format; a photo's as the
+    server stored it, named by its SHA-256 (as in the zip export) rather than by the name the
+    device sent, so the file on the verifier's disk says which signed hash it must match."""
+    if found.fmt is not None:
+        media_type, extension = FORMATS[found.fmt]
+        return media_type, f"fieldapp-reports-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}.{extension}"
+    media_type = answer.headers.get("content-type", "").split(";")[0].strip()
+    extension = PHOTO_TYPES.get(media_type, "bin")
+    sha256 = found.api_path.rsplit("/", 1)[-1]
+    return media_type or "application/octet-stream", f"{sha256}.{extension}"
+
+
 def _reason(answer: httpx.Response) -> str:
     try:
         body: Any = answer.json()
     except ValueError:
-        return "The export was refused."
+        return "The download was refused."
     detail = body.get("detail") if isinstance(body, dict) else None
-    return str(detail) if detail else "The export was refused."
+    return str(detail) if detail else "The download was refused."

@@ -31,3 +31,11 @@ class InvalidInput(ConsoleError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class PhotoNotArrived(ConsoleError):
+    """This photo has not fully arrived yet: it opens once the device has sent all of it."""
+
+
+class PhotoHashMismatch(ConsoleError):
+    """The photo the server sent does not match its signed SHA-256: not shown. Tell the administrator."""

@@ -6,12 +6,14 @@ before anything reaches the server, and leaves the state unchanged when a call f
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .api import ConsoleApi
-from .errors import InvalidInput
+from .errors import ApiError, InvalidInput, PhotoHashMismatch, PhotoNotArrived
 from .geo import distance_km
 
 REVIEW_STATES = ("received", "needs_info", "verified", "unverifiable", "rejected")
@@ -45,6 +47,11 @@ MAX_REASON = 4000  # the server's limit
 MIN_PASSWORD = 8  # the server's limit
 MAX_RADIUS_KM = 500.0
 MAX_WINDOW_HOURS = 24.0 * 30
+THUMBNAIL_PX = 320
+# "Open full size" sends the original to the browser over the Flet session's websocket; a
+# larger photo is shown at PREVIEW_PX instead (Download always gives the original).
+FULL_SIZE_INLINE_MAX = 12 * 1024 * 1024
+PREVIEW_PX = 1024
 
 
 def label(value: str | None) -> str:
@@ -190,24 +197,130 @@ class QueueState:
         return f"{self.offset + 1}–{self.offset + len(self.items)} of {self.total}, oldest first"
 
 
+# -- photos -----------------------------------------------------------------------------------
+
+
+def size_text(size: int) -> str:
+    """`5.2 MB (5,203,114 bytes)`: readable, and exact as signed."""
+    if size >= 1_000_000:
+        short = f"{size / 1_000_000:.1f} MB"
+    elif size >= 1_000:
+        short = f"{size / 1_000:.0f} KB"
+    else:
+        return f"{size:,} bytes"
+    return f"{short} ({size:,} bytes)"
+
+
+@dataclass(frozen=True)
+class ReportPhoto:
+    """A photo the signed record lists, and how much of it the server holds."""
+
+    sha256: str
+    name: str
+    size: int
+    mime: str
+    received: int = 0
+    complete: bool = False
+    completed_at: str | None = None
+
+    @classmethod
+    def from_api(cls, item: dict[str, Any]) -> ReportPhoto:
+        return cls(
+            sha256=str(item["sha256"]),
+            name=str(item.get("name") or ""),
+            size=int(item.get("size") or 0),
+            mime=str(item.get("mime") or ""),
+            received=int(item.get("received") or 0),
+            complete=bool(item.get("complete")),
+            completed_at=item.get("completed_at"),
+        )
+
+    @property
+    def status(self) -> str:
+        """`complete` (whole, matched its signed hash), `partial` (arriving) or `absent`."""
+        if self.complete:
+            return "complete"
+        return "partial" if self.received > 0 else "absent"
+
+    @property
+    def status_text(self) -> str:
+        if self.complete:
+            return "received, hash verified"
+        if self.received > 0:
+            return f"arriving: {self.received:,} of {self.size:,} bytes"
+        return "not yet received"
+
+
+@dataclass(frozen=True)
+class FullPhoto:
+    """What "Open full size" shows: the original bytes (hash checked here again), or for a very
+    large photo a `PREVIEW_PX` rendering (`scaled`)."""
+
+    photo: ReportPhoto
+    image: bytes
+    scaled: bool
+
+
 # -- one report -------------------------------------------------------------------------------
 
 
 @dataclass
 class ReportState:
-    """One report in view: its detail, lock, audit trail and corroboration candidates."""
+    """One report in view: its detail, lock, audit trail, photos and corroboration candidates."""
 
     record_id: str
     detail: dict[str, Any] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
     candidates: list[dict[str, Any]] = field(default_factory=list)
+    photos: list[ReportPhoto] = field(default_factory=list)
+    # Thumbnails by SHA-256 (content-addressed, so never stale); None: the server made none.
+    thumbnails: dict[str, bytes | None] = field(default_factory=dict)
     radius_km: float = 10.0
     window_hours: float = 24.0
 
     async def load(self, api: ConsoleApi) -> None:
         self.detail = await api.report(self.record_id)
         self.audit = await api.audit(self.record_id)
+        self.photos = [ReportPhoto.from_api(item) for item in await api.photos(self.record_id)]
         await self.load_candidates(api)
+
+    @property
+    def thumbnails_missing(self) -> list[ReportPhoto]:
+        return [p for p in self.photos if p.complete and p.sha256 not in self.thumbnails]
+
+    async def load_thumbnails(self, api: ConsoleApi) -> None:
+        """Thumbnails of the photos that have arrived (after `load`, so the report shows first)."""
+        wanted = self.thumbnails_missing
+
+        async def one(photo: ReportPhoto) -> bytes | None:
+            try:
+                return await api.photo_thumbnail(self.record_id, photo.sha256, px=THUMBNAIL_PX)
+            except ApiError:  # e.g. 422: bytes Pillow cannot read; the photo itself is still there
+                return None
+
+        found = await asyncio.gather(*(one(photo) for photo in wanted))
+        for photo, image in zip(wanted, found, strict=True):
+            self.thumbnails[photo.sha256] = image
+
+    def photo(self, sha256: str) -> ReportPhoto:
+        for photo in self.photos:
+            if photo.sha256 == sha256:
+                return photo
+        raise PhotoNotArrived()
+
+    async def full_photo(self, api: ConsoleApi, sha256: str) -> FullPhoto:
+        """The photo to show in full: only once complete, and only if its bytes hash to the
+        SHA-256 the device signed (the server checked on arrival; the console checks again)."""
+        photo = self.photo(sha256)
+        if not photo.complete:
+            raise PhotoNotArrived()
+        if photo.size > FULL_SIZE_INLINE_MAX:
+            image = await api.photo_thumbnail(self.record_id, sha256, px=PREVIEW_PX)
+            return FullPhoto(photo=photo, image=image, scaled=True)
+        answer = await api.photo(self.record_id, sha256)
+        if hashlib.sha256(answer.content).hexdigest() != sha256:
+            raise PhotoHashMismatch()
+        return FullPhoto(photo=photo, image=answer.content, scaled=False)
 
     async def load_candidates(self, api: ConsoleApi) -> None:
         found = await api.corroboration(self.record_id, km=self.radius_km, hours=self.window_hours)

@@ -20,6 +20,7 @@ from ..state import (
     short_time,
 )
 from .maps import Pin, report_map
+from .photos import PhotosCard
 from .widgets import card, field_row, heading, state_chip, tagged
 
 if TYPE_CHECKING:
@@ -51,10 +52,16 @@ class ReportView:
             vertical_alignment=ft.CrossAxisAlignment.START,
         )
         self.left.controls = [ft.Text("Loading report…")]
+        self.photos = PhotosCard(app, self.state)
 
     async def load(self) -> None:
         await self.state.load(self.app.api)
         self.render()
+        if self.state.thumbnails_missing:
+            # The report first; its thumbnails (the server reads each photo whole) after.
+            self.app.page.update()
+            await self.state.load_thumbnails(self.app.api)
+            self.render()
 
     # -- drawing --------------------------------------------------------------------------
 
@@ -65,6 +72,7 @@ class ReportView:
             self._lock_card(),
             self._decision_card(),
             self._integrity_card(d),
+            self.photos.control(),
             self._fields_card(d),
             self._amendments_card(d),
             self._audit_card(),
@@ -210,7 +218,7 @@ class ReportView:
         for name, value in (record.get("details") or {}).items():
             rows.append(field_row(label(name).capitalize(), value, identifier=f"detail-{name}"))
         if record.get("attachments"):
-            rows.append(field_row("Attachments", [a.get("sha256", a) for a in record["attachments"]]))
+            rows.append(field_row("Photos", f"{len(record['attachments'])}, listed under Photos above"))
         known = {"id", "kind", "observed_at", "recorded_at", "location", "details", "attachments", "amends"}
         known |= set(COMMON_FIELDS) | {"device_id", "seq", "prev_hash", "signature", "state"}
         for name, value in record.items():
