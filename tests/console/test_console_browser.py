@@ -2,14 +2,16 @@
 `fieldapp serve` on loopback (console mounted at /console), with an observer device driven
 through the command line.
 
-Covers sign-in, deciding a report, that decision reaching the observer's device through
-sync, revoking a device, and an export download; it also writes the screenshots in
-docs/screenshots/console-*.png.
+Covers sign-in, a report's photo (sent with the observer's report, shown with its thumbnail
+and "hash verified", opened full size, downloaded), deciding a report, that decision reaching
+the observer's device through sync, revoking a device, and an export download; it also
+writes the screenshots in docs/screenshots/console-*.png.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -25,6 +27,7 @@ import pytest
 
 from sync.crypto import b64decode
 from tests.console.conftest import HERE, PASSWORD, T0, report_at
+from tests.photos.photo_files import make_jpeg
 from tests.support.devices import TestDevice, make_device
 from tests.support.live_server import REPO_ROOT, create_enrollment_code, create_user, live_server
 
@@ -67,6 +70,7 @@ class Stage:
     observer_record: str
     neighbours: list[str] = field(default_factory=list)
     spare: TestDevice | None = None
+    photo: bytes = b""  # attached to the observer's report, sent by `fieldapp sync`
 
 
 def fieldapp(*args: str, data_dir: Path, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -129,9 +133,14 @@ def stage(tmp_path_factory) -> Iterator[Stage]:
                 "destination_camp": None,
             },
         }
+        photo = make_jpeg(width=800, height=600, seed=5)
+        photo_path = observer_dir / "column.jpg"
+        photo_path.write_bytes(photo)
         printed = ok(
             fieldapp_with_input(
-                "record", "--json", "-", "--finalize", data_dir=observer_dir, text=json.dumps(observation)
+                *("record", "--json", "-", "--finalize", "--attach", str(photo_path)),
+                data_dir=observer_dir,
+                text=json.dumps(observation),
             )
         )
         record_id = printed.split()[0]
@@ -171,7 +180,7 @@ def stage(tmp_path_factory) -> Iterator[Stage]:
             spare = _enrolled(client, data_dir, 30, "spare phone")
             _send(client, spare, [report_at(spare, minutes=60 * 24 * 3, north_km=80)])
             _elsewhere(client, data_dir)
-        yield Stage(url, data_dir, observer_dir, record_id, neighbours, spare)
+        yield Stage(url, data_dir, observer_dir, record_id, neighbours, spare, photo)
 
 
 def _enrolled(client: httpx.Client, data_dir: Path, seed: int, label: str) -> TestDevice:
@@ -347,6 +356,50 @@ def test_sign_in_refuses_a_wrong_password_then_shows_the_queue(stage, page):
     ui(page, f"queue-row-{stage.observer_record}").wait_for()
     assert ui(page, "nav-admin").count() == 0  # a verifier has no administration screen
     save_screenshot(page, "console-queue.png")
+
+
+def drawn_colours(page, identifier: str, *, enough: int = 1000, timeout: float = 20.0) -> int:
+    """How many distinct colours the canvas shows where the control is (a photo of noise:
+    thousands; a placeholder or an error text: a few dozen). Cropped from a settled page
+    screenshot: an element screenshot scrolls first and can catch Flutter mid-redraw."""
+    from PIL import Image
+
+    node = ui(page, identifier)
+    node.scroll_into_view_if_needed()
+    deadline = time.monotonic() + timeout
+    colours = 0
+    while time.monotonic() < deadline:
+        shot = Image.open(io.BytesIO(settle(page, seconds=4))).convert("RGB")
+        box = node.bounding_box()
+        if box:
+            area = (box["x"], box["y"], box["x"] + box["width"], box["y"] + box["height"])
+            colours = len(shot.crop(tuple(round(v) for v in area)).getcolors(maxcolors=1 << 20) or [])
+            if colours >= enough:
+                break
+    return colours
+
+
+def test_report_shows_its_photo_verified_opens_it_and_downloads_it(stage, page):
+    digest = hashlib.sha256(stage.photo).hexdigest()
+    sign_in(page, stage.url, "vera")
+    ui(page, f"open-{stage.observer_record}").click()
+    wait_text(page, f"photo-{digest}", "column.jpg")
+    wait_text(page, f"photo-status-{digest}", "received, hash verified")
+    wait_text(page, f"photo-sha-{digest}", digest)  # the SHA-256 signed by the device
+    wait_text(page, "photos-note", "checking the whole file against that signed SHA-256")
+    assert drawn_colours(page, f"photo-thumb-{digest}") >= 1000  # the photo, not a placeholder
+
+    ui(page, f"photo-open-{digest}").click()
+    wait_text(page, "photo-dialog-note", "these bytes hash to the SHA-256 the device signed")
+    assert drawn_colours(page, "photo-dialog-image") >= 1000
+    with page.expect_download() as download_info:
+        ui(page, "photo-dialog-download").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{digest}.jpg"
+    assert Path(download.path()).read_bytes() == stage.photo  # byte for byte as signed
+    assert "/console/download/" in download.url and digest not in download.url
+    assert httpx.get(download.url, timeout=10).status_code == 410  # the ticket was single use
+    wait_text(page, f"photo-status-{digest}", "hash verified")  # still on the report
 
 
 def test_decision_reaches_the_observer_device_through_sync(stage, page):
