@@ -57,8 +57,12 @@ class ReportView:
     async def load(self) -> None:
         await self.state.load(self.app.api)
         self.render()
+        await self.fill_thumbnails()
+
+    async def fill_thumbnails(self) -> None:
+        """The report is drawn first; its thumbnails (the server reads each photo whole) after.
+        Also after a reload: a photo may have finished arriving meanwhile."""
         if self.state.thumbnails_missing:
-            # The report first; its thumbnails (the server reads each photo whole) after.
             self.app.page.update()
             await self.state.load_thumbnails(self.app.api)
             self.render()
@@ -414,6 +418,7 @@ class ReportView:
             self.reason.value = ""
             self.render()
             self.app.flash(f"Decision recorded: {label(decision)}.")
+            await self.fill_thumbnails()
 
         async def handler(_event: ft.Event) -> None:
             await self.app.guard(decide)
