@@ -96,7 +96,7 @@ def test_three_reports_recorded_offline_wait_under_pending(phone):
     phone.choose("form-details-restriction", "Denial")
     finalize(phone)
 
-    phone.tap("tab-pending")
+    phone.select_tab("pending")
     phone.wait_text("tab-pending", "3")
     for text in ("Shelling heard", "Column of technicals", "Patrol denied"):
         phone.page.get_by_text(text).first.wait_for(timeout=10_000)
@@ -114,7 +114,7 @@ def test_enrol_with_a_real_server_and_sync_moves_them_to_sent(phone, server):
     phone.type("enrol-code", code)
     phone.tap("enrol-submit")
     phone.wait("new-observation")
-    phone.tap("tab-sent")
+    phone.select_tab("sent")
     phone.wait_text("tab-sent", "3", timeout=60)
     phone.wait_text("tab-pending", "0")
     phone.wait_text("sync-status", "0 pending")
@@ -137,7 +137,7 @@ def test_a_verifiers_question_reaches_the_app(phone, server):
     assert decided.status_code == 200, decided.text
 
     phone.tap("sync-now")
-    phone.tap("tab-reviewed")
+    phone.select_tab("reviewed")
     phone.wait_text("tab-reviewed", "1", timeout=60)
     phone.tap(f"record-{reports[0]['record_id']}")
     phone.wait_text("detail-state", "Needs info")
@@ -184,7 +184,7 @@ def test_arabic_switches_text_and_layout_to_right_to_left(phone):
     title = phone.box("screen-title")
     assert title["x"] + title["width"] > width * 3 / 4  # the title ends at the right
     assert phone.box("lock-now")["x"] < width / 2  # the actions moved to the left
-    phone.tap("tab-reviewed")
+    phone.select_tab("reviewed")
     phone.screenshot("app-11-home-arabic")
     phone.tap("new-observation")
     phone.wait("kind-violation")

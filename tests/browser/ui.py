@@ -26,7 +26,11 @@ class Ui:
 
     def wait(self, identifier: str, timeout: int = TIMEOUT_MS):
         node = self.by_id(identifier)
-        node.first.wait_for(state="attached", timeout=timeout)
+        try:
+            node.first.wait_for(state="attached", timeout=timeout)
+        except Exception:
+            self.page.screenshot(path=str(self.screenshot_dir / "failure.png"))
+            raise
         return node.first
 
     def gone(self, identifier: str, timeout: int = TIMEOUT_MS) -> None:
@@ -103,6 +107,18 @@ class Ui:
     def tap(self, identifier: str) -> None:
         self.reveal(identifier)
         self.wait(identifier).click()
+
+    def select_tab(self, tab: str) -> None:
+        """Tap a home tab and make sure the list below shows it (a tap can land while the
+        screen redraws after a sync report; then it is repeated)."""
+        for _ in range(3):
+            self.tap(f"tab-{tab}")
+            try:
+                self.by_id(f"list-{tab}").first.wait_for(state="attached", timeout=5000)
+                return
+            except Exception:  # the tap was lost: again
+                continue
+        raise AssertionError(f"the {tab} tab never showed")
 
     def tap_text(self, text: str) -> None:
         """A dropdown entry or dialog button by its text."""

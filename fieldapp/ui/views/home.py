@@ -69,13 +69,14 @@ class HomeScreen:
         )
         self.tabs = ft.Row(controls=[], spacing=0)
         self.list = ft.Column(controls=[], spacing=8)
+        self.list_tag = ft.Semantics(content=self.list, identifier="list")
         self._fill_sync_bar()
         self._fill_tabs()
         self._fill_list()
         frame = screen(
             title=t("home.title"),
             header_extra=[sync_bar, ft.Container(content=self.tabs, bgcolor=ft.Colors.SURFACE_CONTAINER_LOW)],
-            body=[self.list, ft.Container(height=72)],  # room so the button never hides the last row
+            body=[self.list_tag, ft.Container(height=72)],  # room so the button never hides the last row
             trailing=[
                 icon_button(ft.Icons.LOCK, t("home.lock"), "lock-now", self._lock),
                 icon_button(ft.Icons.SETTINGS, t("home.settings"), "open-settings", self._settings),
@@ -107,38 +108,31 @@ class HomeScreen:
         self.sync_error.visible = bool(errors)
 
     def _fill_tabs(self) -> None:
+        """Tabs are built once and then updated in place: rebuilding them on every sync
+        report would swap the controls under a finger (or a test) about to tap them."""
         t = self.app.t
-        self.tabs.controls = []
-        for tab in TABS:
-            selected = tab == self.state.tab
-            count = self.state.counts.get(tab, 0)
-            label = ft.Column(
-                controls=[
-                    ft.Text(
-                        value=t(f"tab.{tab}"),
-                        size=13,
-                        weight=ft.FontWeight.BOLD if selected else None,
-                        max_lines=1,
-                        overflow=ft.TextOverflow.ELLIPSIS,
+        if not self.tabs.controls:
+            self._tab_parts = {}
+            for tab in TABS:
+                name = ft.Text(value=t(f"tab.{tab}"), size=13, max_lines=1, overflow=ft.TextOverflow.ELLIPSIS)
+                count = ft.Text(value="", size=12)
+                button = ft.Container(
+                    content=ft.Column(
+                        controls=[name, count], spacing=0, horizontal_alignment=ft.CrossAxisAlignment.CENTER
                     ),
-                    ft.Text(value=str(count), size=12),
-                ],
-                spacing=0,
-                horizontal_alignment=ft.CrossAxisAlignment.CENTER,
-            )
-            button = ft.Container(
-                content=label,
-                alignment=ft.Alignment.CENTER,
-                height=TOUCH + 8,
-                on_click=lambda _e, tab=tab: self._select(tab),
-                border=ft.Border.only(
-                    bottom=ft.BorderSide(
-                        width=3, color=ft.Colors.PRIMARY if selected else ft.Colors.TRANSPARENT
-                    )
-                ),
-                ink=True,
-            )
-            self.tabs.controls.append(ft.Container(content=tagged(button, f"tab-{tab}"), expand=True))
+                    alignment=ft.Alignment.CENTER,
+                    height=TOUCH + 8,
+                    on_click=lambda _e, tab=tab: self._select(tab),
+                    ink=True,
+                )
+                self._tab_parts[tab] = (name, count, button)
+                self.tabs.controls.append(ft.Container(content=tagged(button, f"tab-{tab}"), expand=True))
+        for tab, (name, count, button) in self._tab_parts.items():
+            selected = tab == self.state.tab
+            name.weight = ft.FontWeight.BOLD if selected else None
+            count.value = str(self.state.counts.get(tab, 0))
+            colour = ft.Colors.PRIMARY if selected else ft.Colors.TRANSPARENT
+            button.border = ft.Border.only(bottom=ft.BorderSide(width=3, color=colour))
 
     def _fill_list(self) -> None:
         t = self.app.t
@@ -153,6 +147,7 @@ class HomeScreen:
         if self.state.has_more:
             rows.append(secondary_button(t("home.load_more"), "load-more", self._load_more))
         self.list.controls = rows
+        self.list_tag.identifier = f"list-{self.state.tab}"
 
     def _row(self, item: Any) -> ft.Control:
         record = item.record or {}
