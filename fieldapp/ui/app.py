@@ -70,8 +70,8 @@ class FieldApp:
         page.title = "FieldApp"
         page.padding = 0
         page.spacing = 0
-        page.on_close = self._on_page_gone
-        page.on_disconnect = self._on_page_gone
+        page.on_close = self._on_page_closed
+        page.on_disconnect = self._on_disconnect
         language = DEFAULT_LANGUAGE
         if self.session.exists():
             language = self.session.clear_settings().language
@@ -205,8 +205,15 @@ class FieldApp:
                 log.info("auto-lock after %s idle minutes", self.idle.minutes)
                 self.lock("unlock.auto_locked")
 
-    def _on_page_gone(self, _event: Any = None) -> None:
-        # A closed tab or window must not leave the keys in memory.
+    def _on_disconnect(self, _event: Any = None) -> None:
+        # The browser tab went away (or lost its connection): the keys must not stay in
+        # memory meanwhile. If it comes back, it finds the unlock screen.
+        if self.session.unlocked:
+            with contextlib.suppress(Exception):  # the page may be unable to redraw now
+                self.lock("unlock.auto_locked")
+        self.session.lock()
+
+    def _on_page_closed(self, _event: Any = None) -> None:
         self.session.lock()
         if self._idle_task is not None:
             self._idle_task.cancel()
