@@ -287,12 +287,18 @@ def type_into(page, identifier: str, text: str) -> None:
     """Type into a Flutter text field; retype if a busy machine dropped keys (checked on the
     DOM input, which mirrors Flutter's editing state)."""
     field = ui(page, identifier).locator("input, textarea").first
-    for _ in range(3):
+    for _ in range(5):
         field.click()
+        # On a loaded machine the first page's first click can land before Flutter focuses
+        # the field; keys typed then go nowhere. Wait for the focus, then type.
+        focused = time.monotonic() + 3
+        while time.monotonic() < focused and not field.evaluate("e => e === document.activeElement"):
+            time.sleep(0.1)
         page.keyboard.press("ControlOrMeta+a")
         page.keyboard.type(text)
         if field.input_value() == text:
             return
+        time.sleep(0.3)
     raise AssertionError(f"could not type into {identifier!r}: got {field.input_value()!r}")
 
 
