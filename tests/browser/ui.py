@@ -5,10 +5,12 @@ Flutter draws on a canvas; its accessibility tree mirrors the controls as DOM no
 identifiers and text, never fixed sleeps (except the short settle before a screenshot).
 """
 
+import contextlib
 import time
 from pathlib import Path
 
-TIMEOUT_MS = 20_000
+TIMEOUT_MS = 30_000  # generous: the machine may be busy with other suites
+SCREENSHOT_TIMEOUT_MS = 60_000
 
 
 class Ui:
@@ -29,7 +31,7 @@ class Ui:
         try:
             node.first.wait_for(state="attached", timeout=timeout)
         except Exception:
-            self.page.screenshot(path=str(self.screenshot_dir / "failure.png"))
+            self._failure_picture()
             raise
         return node.first
 
@@ -51,7 +53,7 @@ class Ui:
             if expected in seen:
                 return seen
             time.sleep(0.2)
-        self.page.screenshot(path=str(self.screenshot_dir / "failure.png"))
+        self._failure_picture()
         raise AssertionError(f"{identifier!r} never showed {expected!r}; last seen {seen!r}")
 
     def value(self, identifier: str) -> str:
@@ -80,7 +82,7 @@ class Ui:
             if expected in seen:
                 return seen
             time.sleep(0.2)
-        self.page.screenshot(path=str(self.screenshot_dir / "failure.png"))
+        self._failure_picture()
         raise AssertionError(f"{identifier!r} never held {expected!r}; last seen {seen!r}")
 
     def reveal(self, identifier: str) -> None:
@@ -146,7 +148,7 @@ class Ui:
             self.page.keyboard.type(text)
             if field.input_value() == text:
                 return
-        self.page.screenshot(path=str(self.screenshot_dir / "failure.png"))
+        self._failure_picture()
         raise AssertionError(f"could not type into {identifier!r}")
 
     def box(self, identifier: str) -> dict:
@@ -164,9 +166,14 @@ class Ui:
         previous = None
         for _ in range(8):  # give up after ~3 s: an animation may still run
             time.sleep(0.35)
-            current = self.page.screenshot()
+            current = self.page.screenshot(timeout=SCREENSHOT_TIMEOUT_MS)
             if current == previous:
                 break
             previous = current
         path.write_bytes(previous)
         return path
+
+    def _failure_picture(self) -> None:
+        """What the screen showed when a wait failed (best effort: never hides the failure)."""
+        with contextlib.suppress(Exception):
+            self.page.screenshot(path=str(self.screenshot_dir / "failure.png"), timeout=10_000)
