@@ -1,6 +1,5 @@
 """Home: the sync bar, tabs drafts / pending / sent / reviewed, the list, "New observation"."""
 
-import threading
 from datetime import datetime
 from typing import Any
 
@@ -29,9 +28,6 @@ class HomeScreen:
         self.app = app
         self.state = HomeState(app.session.device, tab=tab or "drafts")
         self.state.refresh()
-        # Taps run on Flet's worker threads, sync reports on the page's loop: one at a time,
-        # or a late refresh could draw the previous tab's rows under the new tab.
-        self._busy = threading.RLock()
 
     # -- building ---------------------------------------------------------------------
 
@@ -222,16 +218,14 @@ class HomeScreen:
 
     def _select(self, tab: str) -> None:
         self.app.touch()
-        with self._busy:
-            self.state.select(tab)
-            self._fill_tabs()
-            self._fill_list()
+        self.state.select(tab)
+        self._fill_tabs()
+        self._fill_list()
 
     def _load_more(self, _event) -> None:
         self.app.touch()
-        with self._busy:
-            self.state.load_more()
-            self._fill_list()
+        self.state.load_more()
+        self._fill_list()
 
     def _sync_now(self, _event) -> None:
         self.app.touch()
@@ -255,13 +249,14 @@ class HomeScreen:
 
     def sync_changed(self) -> None:
         """The sync loop reported: redraw the bar, and the list (states may have moved)."""
-        with self._busy:
-            if self.app.sync is None or not self.app.sync.running:
-                self.state.refresh()
-                self._fill_tabs()
-                self._fill_list()
-            self._fill_sync_bar()
-            self.app.page.update()
+        # Runs on the page's loop, like tap handlers (Flet calls sync handlers there too),
+        # so the two never interleave.
+        if self.app.sync is None or not self.app.sync.running:
+            self.state.refresh()
+            self._fill_tabs()
+            self._fill_list()
+        self._fill_sync_bar()
+        self.app.page.update()
 
 
 def _short_time(text: str | None) -> str:
