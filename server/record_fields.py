@@ -11,18 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sync.wire import KINDS
+
 from .clock import as_utc
 from .errors import InvalidInput
-
-KINDS = (
-    "unit_movement",
-    "withdrawal",
-    "foreign_fighters",
-    "violation",
-    "heavy_weapons",
-    "movement_restriction",
-    "other",
-)
 
 
 class MalformedRecord(InvalidInput):

@@ -9,8 +9,6 @@ import sqlalchemy as sa
 from .errors import InvalidInput
 from .models import Report
 
-STATES = ("received", "needs_info", "verified", "unverifiable", "rejected")
-
 
 @dataclass(frozen=True)
 class ReportFilters:

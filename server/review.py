@@ -12,12 +12,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from sync.crypto import b64decode, verify
+from sync.wire import REVIEW_STATES
 
 from . import locks
 from .clock import Clock
 from .errors import InvalidInput, NotFound
 from .models import Device, DeviceUpdate, Report, ReviewEvent
-from .report_filters import STATES, ReportFilters
+from .report_filters import ReportFilters
 from .schemas import (
     AuditEvent,
     ChainStatus,
@@ -73,7 +74,7 @@ def queue(session: Session, filters: ReportFilters, *, limit: int, offset: int) 
 
 
 def counts(session: Session, filters: ReportFilters) -> dict[str, int]:
-    found = dict.fromkeys(STATES, 0)
+    found = dict.fromkeys(REVIEW_STATES, 0)
     query = (
         sa.select(Report.state, sa.func.count())
         .where(*filters.conditions(with_state=False))

@@ -5,7 +5,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-ReviewState = Literal["received", "needs_info", "verified", "unverifiable", "rejected"]
+from sync.wire import ReviewState
+
 DecisionState = Literal["verified", "unverifiable", "rejected", "needs_info"]
 Role = Literal["verifier", "admin"]
 Username = Annotated[str, StringConstraints(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]

@@ -4,7 +4,7 @@ Sizes are bounded here so every endpoint rejects oversized input with a 4xx.
 """
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -20,7 +20,18 @@ DeviceId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$", min_lengt
 Base64Text = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]*={0,2}$", max_length=200_000)]
 
 MAX_BATCH_ITEMS = 1000
+# The observation kinds of the record format: one list for the device, the server and the console.
+KINDS: tuple[str, ...] = (
+    "unit_movement",
+    "withdrawal",
+    "foreign_fighters",
+    "violation",
+    "heavy_weapons",
+    "movement_restriction",
+    "other",
+)
 ReviewState = Literal["received", "needs_info", "verified", "unverifiable", "rejected"]
+REVIEW_STATES: tuple[str, ...] = get_args(ReviewState)
 ItemStatus = Literal["accepted", "duplicate", "rejected"]
 
 

@@ -4,15 +4,7 @@ Values are exactly the strings that appear in records; labels and translations
 belong to the UI.
 """
 
-KINDS: tuple[str, ...] = (
-    "unit_movement",
-    "withdrawal",
-    "foreign_fighters",
-    "violation",
-    "heavy_weapons",
-    "movement_restriction",
-    "other",
-)
+from sync.wire import KINDS as KINDS  # one list of kinds, shared with the server
 
 OBSERVED_BY: tuple[str, ...] = ("saw", "heard", "camera", "uav", "eyewitness", "imagery")
 CERTAINTIES: tuple[str, ...] = ("confirmed", "probable", "unconfirmed")

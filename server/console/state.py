@@ -12,22 +12,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sync.wire import KINDS, REVIEW_STATES
+
 from .api import ConsoleApi
 from .errors import ApiError, InvalidInput, PhotoHashMismatch, PhotoNotArrived
 from .geo import distance_km
 
-REVIEW_STATES = ("received", "needs_info", "verified", "unverifiable", "rejected")
 DECISIONS = ("verified", "unverifiable", "rejected", "needs_info")
 REASON_REQUIRED = frozenset({"rejected", "needs_info"})
-KINDS = (
-    "unit_movement",
-    "withdrawal",
-    "foreign_fighters",
-    "violation",
-    "heavy_weapons",
-    "movement_restriction",
-    "other",
-)
 # Colour of each state on the maps and in the queue (Flet colour names).
 STATE_COLOURS = {
     "received": "blue700",
