@@ -55,6 +55,7 @@ class FieldApp:
         self.sync: Any = None  # SyncController while unlocked
         # Services must stay referenced or Flet drops them; made on first use.
         self.geolocator: Any = None
+        self._file_picker: Any = None
         self._idle_task: Any = None
         self.session.on_lock.append(self._stop_sync)
 
@@ -126,6 +127,18 @@ class FieldApp:
         from fieldapp.ui.views.settings import SettingsScreen
 
         self.show(SettingsScreen(self))
+
+    def file_picker(self) -> ft.FilePicker:
+        """The page's one file picker (a service: kept here so Flet doesn't drop it). Its
+        result goes to whichever screen is showing (the form, which asked for it)."""
+        if self._file_picker is None:
+            self._file_picker = ft.FilePicker(on_result=self._files_picked)
+        return self._file_picker
+
+    async def _files_picked(self, event: Any) -> None:
+        screen = self.screen
+        if screen is not None and hasattr(screen, "photo_picked"):
+            await screen.photo_picked(event)
 
     def toast(self, text: str) -> None:
         # Floating above the bottom bar and the "New observation" button, so it never

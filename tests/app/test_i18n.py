@@ -62,6 +62,7 @@ def dynamic_keys():
     keys |= {f"detail.source.{s}" for s in LOCATION_SOURCES}
     keys |= {f"choice.observed_by.{v}" for v in OBSERVED_BY} | {f"choice.certainty.{v}" for v in CERTAINTIES}
     keys |= {"choice.yes_no.yes", "choice.yes_no.no"}
+    keys |= {f"photo.state.{s}" for s in ("pending", "uploading", "done")}
     for specs in DETAIL_FIELDS.values():
         for spec in specs:
             keys.add(f"field.{spec.name}")

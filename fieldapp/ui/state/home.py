@@ -12,6 +12,8 @@ TAB_STATES: dict[str, tuple[str, ...]] = {
 }
 TABS: tuple[str, ...] = tuple(TAB_STATES)
 PAGE_SIZE = 20
+# States in which the server holds the record; its photos follow it ("sent, photos pending").
+ON_SERVER_STATES = frozenset(TAB_STATES["sent"] + TAB_STATES["reviewed"])
 
 
 def tab_for_state(state: str) -> str:
@@ -31,6 +33,7 @@ class HomeState:
     items: list[Any] = field(default_factory=list)
     next_cursor: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    photos_pending: dict[str, int] = field(default_factory=dict)  # record id -> photos not yet sent
 
     def select(self, tab: str) -> None:
         if tab not in TAB_STATES:
@@ -44,6 +47,7 @@ class HomeState:
         self.items = list(page.items)
         self.next_cursor = page.next_cursor
         self.counts = self.tab_counts(self.device.counts())
+        self.photos_pending = self._photos_pending(self.items)
 
     @property
     def has_more(self) -> bool:
@@ -55,6 +59,12 @@ class HomeState:
         page = self.device.list_page(TAB_STATES[self.tab], cursor=self.next_cursor, limit=self.page_size)
         self.items.extend(page.items)
         self.next_cursor = page.next_cursor
+        self.photos_pending.update(self._photos_pending(page.items))
+
+    def _photos_pending(self, items: list[Any]) -> dict[str, int]:
+        """One query per page, for the records the server already has."""
+        ids = [item.id for item in items if item.state in ON_SERVER_STATES]
+        return self.device.photos_pending_counts(ids) if ids else {}
 
     @staticmethod
     def tab_counts(state_counts: dict[str, int]) -> dict[str, int]:

@@ -103,6 +103,18 @@ class ObservationForm:
         self.accuracy_m = ""
         self.location_source = "place"
 
+    def use_photo_suggestion(self, offer: dict[str, Any]) -> None:
+        """A photo's EXIF time and/or GPS position (`PhotoHints.suggestion`, Record format)."""
+        when = offer.get("observed_at")
+        if when:
+            self.observed_at = datetime.fromisoformat(when).astimezone().strftime(TIME_FORMAT)
+            self.errors.pop("observed_at", None)
+        location = offer.get("location")
+        if location:
+            self.use_gps_fix(location["lat"], location["lon"], location.get("accuracy_m"))
+            self.errors.pop("location.lat", None)
+            self.errors.pop("location.lon", None)
+
     def set_manual(self, **values: str) -> None:
         """Typing coordinates makes the location manual (it is no longer the GPS fix)."""
         for name, value in values.items():

@@ -9,6 +9,7 @@ from fieldapp.ui.state.observation_form import ObservationForm
 from fieldapp.ui.views.common import confirm
 from fieldapp.ui.views.home import STATE_COLOURS, _short_time
 from fieldapp.ui.views.labels import choice_label, field_label, kind_label, state_label
+from fieldapp.ui.views.photos import photo_tile
 from fieldapp.ui.views.widgets import (
     icon_button,
     primary_button,
@@ -77,6 +78,7 @@ class DetailScreen:
         if view.finalized:
             body.append(ft.Text(value=t("detail.read_only"), size=12, color=ft.Colors.ON_SURFACE_VARIANT))
         body += self._fields(record)
+        body += self._photos(view)
         body += self._history(view)
         actions: list[ft.Control] = []
         if view.finalized:
@@ -143,6 +145,48 @@ class DetailScreen:
         if record.get("amends"):
             lines.append(self._line(t("detail.amends"), record["amends"]))
         return lines
+
+    def _photos(self, view: Any) -> list[ft.Control]:
+        from fieldapp.ui.state.photos import record_photos
+
+        t = self.app.t
+        self.photo_state = None
+        cards = record_photos(self.app.session.device, self.record_id)
+        if not cards:
+            return []
+        parts: list[ft.Control] = [section_title(t("photo.section"))]
+        if view.finalized:
+            self.photo_state = ft.Text(value="", weight=ft.FontWeight.W_500)
+            self._fill_photo_state()
+            parts.append(tagged(self.photo_state, "detail-photos-state"))
+        else:
+            parts.append(
+                ft.Text(value=t("photo.after_finalize"), size=12, color=ft.Colors.ON_SURFACE_VARIANT)
+            )
+        self.photo_list = ft.Column(controls=[photo_tile(self.app, card) for card in cards], spacing=8)
+        parts.append(tagged(self.photo_list, "detail-photos"))
+        return parts
+
+    def _fill_photo_state(self) -> None:
+        from fieldapp.ui.state.photos import upload_summary
+
+        summary = upload_summary(self.app.session.device, self.record_id, finalized=True)
+        if summary is None or summary.key is None or self.photo_state is None:
+            return
+        self.photo_state.value = self.app.t(summary.key, pending=summary.pending, total=summary.total)
+        self.photo_state.color = ft.Colors.AMBER_900 if summary.pending else ft.Colors.GREEN_800
+
+    def sync_changed(self) -> None:
+        """A sync run ended: the photos may have gone up meanwhile (redrawn in place)."""
+        if self.photo_state is None or (self.app.sync is not None and self.app.sync.running):
+            return
+        from fieldapp.ui.state.photos import record_photos
+
+        self._fill_photo_state()
+        self.photo_list.controls = [
+            photo_tile(self.app, card) for card in record_photos(self.app.session.device, self.record_id)
+        ]
+        self.app.page.update()
 
     def _history(self, view: Any) -> list[ft.Control]:
         t = self.app.t

@@ -170,6 +170,18 @@ class HomeScreen:
                     overflow=ft.TextOverflow.ELLIPSIS,
                 )
             )
+        pending_photos = self.state.photos_pending.get(item.id)
+        if pending_photos:
+            extra.append(
+                tagged(
+                    ft.Text(
+                        value=t("home.photos_pending", count=pending_photos),
+                        size=13,
+                        color=ft.Colors.AMBER_900,
+                    ),
+                    f"record-photos-{item.id}",
+                )
+            )
         if item.delivery_error:
             extra.append(
                 ft.Text(

@@ -1,14 +1,19 @@
 """New / edit observation: kind first, then only that kind's fields; location by GPS,
-coordinates, MGRS or the offline place list; save draft or finalize."""
+coordinates, MGRS or the offline place list; photos; save draft or finalize."""
 
+import asyncio
 from typing import Any
 
 import flet as ft
 
+from fieldapp.store import StoreError
+from fieldapp.store.attachments import PhotoError, PhotoUnreadable
 from fieldapp.ui.state.observation_form import LOCATION_MODES, FormError, ObservationForm
+from fieldapp.ui.state.photos import PICK_EXTENSIONS, FormPhotos, Notice, refusal
 from fieldapp.ui.theme import TOUCH
 from fieldapp.ui.views.common import confirm
 from fieldapp.ui.views.labels import choice_label, field_label, kind_label
+from fieldapp.ui.views.photos import notice_text, photo_tile
 from fieldapp.ui.views.widgets import icon_button, message, say, screen, section_title, tagged
 
 COMMON_CHOICES = {"observed_by": "OBSERVED_BY", "certainty": "CERTAINTIES"}
@@ -21,6 +26,8 @@ class ObservationFormScreen:
         self.form = form or ObservationForm(clock=app.clock)
         self.inputs: dict[str, ft.Control] = {}  # error path -> the control showing it
         self.place_query = ""
+        self._photos: Any = None  # FormPhotos, made when the photo section is first drawn
+        self.photo_notice: Notice | None = None
 
     # -- building -----------------------------------------------------------------------
 
@@ -43,6 +50,7 @@ class ObservationFormScreen:
             *self._location(),
             *self._common(),
             *self._details(),
+            *self._photo_section(),
             self.error,
         ]
         actions = [
@@ -382,6 +390,181 @@ class ObservationFormScreen:
         self.inputs[path] = field
         return tagged(field, identifier)
 
+    # photos -------------------------------------------------------------------------------
+
+    @property
+    def photos(self) -> FormPhotos:
+        if self._photos is None:
+            self._photos = FormPhotos(
+                self.app.session.device,
+                record_id=self.form.record_id,
+                local_offset=lambda: self.app.clock().astimezone().utcoffset(),
+            )
+        return self._photos
+
+    def _photo_section(self) -> list[ft.Control]:
+        from sync.attachment_protocol import PHOTO_SIZE_MAX, PHOTOS_PER_RECORD_MAX
+
+        t = self.app.t
+        self.photo_list = ft.Column(controls=[], spacing=8)
+        self.photo_offer = ft.Container()
+        self.photo_status = message("photo-notice")
+        # The picker opens on the client inside the tap (PickFiles): browsers, iOS Safari
+        # above all, open a file dialog only while handling the user's own gesture.
+        add = ft.OutlinedButton(
+            content=t("photo.add"),
+            icon=ft.Icons.ADD_A_PHOTO_OUTLINED,
+            height=TOUCH,
+            action=ft.PickFiles(
+                file_picker=self.app.file_picker(),
+                file_type=ft.FilePickerFileType.CUSTOM,
+                allowed_extensions=PICK_EXTENSIONS,
+                with_data=True,
+                cancel_upload_on_window_blur=False,
+            ),
+        )
+        self._fill_photos()
+        return [
+            section_title(t("photo.section")),
+            ft.Text(
+                value=t(
+                    "photo.add_help",
+                    max_mb=PHOTO_SIZE_MAX // (1024 * 1024),
+                    max_count=PHOTOS_PER_RECORD_MAX,
+                ),
+                size=12,
+                color=ft.Colors.ON_SURFACE_VARIANT,
+            ),
+            tagged(self.photo_list, "form-photos"),
+            self.photo_offer,
+            self.photo_status,
+            tagged(ft.Row(controls=[add]), "photo-add"),
+        ]
+
+    def _fill_photos(self) -> None:
+        t = self.app.t
+        photos = self.photos
+        self.photo_list.controls = [
+            photo_tile(self.app, card, on_remove=self._remove_photo) for card in photos.cards
+        ]
+        offer = photos.suggestion
+        if offer:
+            parts = []
+            if offer.get("observed_at"):
+                from datetime import datetime
+
+                when = datetime.fromisoformat(offer["observed_at"]).astimezone()
+                parts.append(t("photo.offer_time", time=when.strftime("%Y-%m-%d %H:%M")))
+            if offer.get("location"):
+                where = offer["location"]
+                parts.append(t("photo.offer_place", lat=f"{where['lat']:.5f}", lon=f"{where['lon']:.5f}"))
+            self.photo_offer.content = ft.Container(
+                content=ft.Column(
+                    controls=[
+                        tagged(
+                            ft.Text(value=t("photo.offer", details=", ".join(parts))),
+                            "photo-offer-text",
+                        ),
+                        tagged(
+                            ft.FilledTonalButton(
+                                content=t("photo.use_hints"),
+                                icon=ft.Icons.PLACE_OUTLINED,
+                                on_click=self._use_photo_hints,
+                                height=TOUCH,
+                            ),
+                            "photo-use-hints",
+                        ),
+                    ],
+                    spacing=8,
+                ),
+                bgcolor=ft.Colors.SURFACE_CONTAINER_HIGH,
+                padding=12,
+                border_radius=8,
+            )
+            self.photo_offer.visible = True
+        else:
+            self.photo_offer.content = None
+            self.photo_offer.visible = False
+        notice = self.photo_notice
+        say(
+            self.photo_status,
+            notice_text(self.app, notice) if notice else None,
+            colour=ft.Colors.RED_800 if notice and notice.is_error else ft.Colors.ON_SURFACE_VARIANT,
+        )
+
+    async def photo_picked(self, event: Any) -> None:
+        """The picker's result (FilePicker.on_result, through the app)."""
+        self.app.touch()
+        files = list(getattr(event, "files", None) or [])
+        if not files:
+            return  # cancelled
+        for picked in files:
+            source = picked.bytes if picked.bytes is not None else picked.path
+            if source is None:  # neither bytes nor a path: nothing to read
+                self.photo_notice = refusal(PhotoUnreadable(), picked.name)
+                break
+            self.photo_notice = Notice(key="photo.adding")
+            self._fill_photos()
+            self.app.page.update()
+            try:
+                # hashing, EXIF and the thumbnail (and sealing, for a saved draft) off the loop
+                await asyncio.to_thread(self.photos.pick, picked.name, source)
+            except PhotoError as exc:
+                self.photo_notice = refusal(exc, picked.name)
+                break
+            self.photo_notice = Notice(key="photo.added" if self.photos.record_id else "photo.held")
+        if self.photos.held and self.form.record_id is None:
+            # the draft is saved first (if the form already can be), then the photo is sealed into it
+            saved_errors = dict(self.form.errors)
+            record_id = self._save_quietly()
+            if record_id is None:
+                self.form.errors = saved_errors
+            else:
+                refusals = self.photos.store_held(record_id)
+                self.photo_notice = refusals[0] if refusals else Notice(key="photo.saved_draft_first")
+        self._fill_photos()
+        self.app.page.update()
+
+    def _save_quietly(self) -> str | None:
+        """Save the form as a draft if it is complete enough; no messages beside fields if not."""
+        from fieldapp.model import InvalidObservation
+
+        data = self.form.to_data()
+        if data is None:
+            return None
+        try:
+            record_id = self.app.session.device.save_draft(data, record_id=self.form.record_id)
+        except InvalidObservation:
+            return None
+        self.form.record_id = record_id
+        return record_id
+
+    def _remove_photo(self, sha256: str) -> None:
+        self.app.touch()
+        try:
+            self.photos.remove(sha256)
+            self.photo_notice = Notice(key="photo.removed")
+        except StoreError as exc:  # a photo error, or the report was finalized meanwhile
+            self.photo_notice = refusal(exc, "")
+        self._fill_photos()
+
+    def _use_photo_hints(self, _event) -> None:
+        self.app.touch()
+        offer = self.photos.take_suggestion()
+        self.form.use_photo_suggestion(offer)
+        self.photo_notice = Notice(key="photo.used_hints")
+        self.app.show(self)
+
+    def _store_held_photos(self, record_id: str) -> bool:
+        """After a save: seal photos held until the draft existed. False if one was refused
+        (it stays on the form with its reason; the draft and the other photos are kept)."""
+        if self._photos is None or not self.photos.held:
+            return True
+        refusals = self.photos.store_held(record_id)
+        self.photo_notice = refusals[0] if refusals else Notice(key="photo.added")
+        self._fill_photos()
+        return not refusals
+
     def _show_errors(self) -> None:
         """Messages beside their fields (TextField.error / Dropdown.error_text); others below."""
         for path, control in self.inputs.items():
@@ -475,6 +658,8 @@ class ObservationFormScreen:
         self.form.record_id = record_id
         self.form.errors = {}
         self._show_errors()
+        if not self._store_held_photos(record_id):
+            return None
         return record_id
 
     def _save(self, _event) -> None:
