@@ -135,6 +135,7 @@ def run_demo(args: argparse.Namespace) -> int:
         _demo_device(device_dir, base_url, code)
         print("FieldApp demo")
         print(f"  server:          {base_url}   (API docs: {base_url}/docs)")
+        print(f"  verifier console: {base_url}/console")
         print(f"  verifier login:  {DEMO_VERIFIER} / {password}")
         print(f"  app passphrase:  {DEMO_PASSPHRASE}")
         print(f"  demo data:       {root}")
