@@ -5,19 +5,43 @@ signed, stored and sent. Nothing re-serializes a signed record.
 """
 
 import hashlib
+import json
 from typing import Any
 
 import rfc8785
 
 from .errors import ProtocolError
 
+_MAX_EXACT_INT = 2**53
+
 
 def canonical_bytes(value: Any) -> bytes:
     """Encode a JSON-compatible value as RFC 8785 canonical JSON."""
+    if _is_plain(value):
+        # For ASCII text, safe integers, booleans and null, RFC 8785 is exactly sorted,
+        # compact JSON: the standard library's C encoder writes it far faster than the
+        # general encoder (receipts and headers are on the server's hot path). A property
+        # test holds the two equal.
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     try:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
         raise ProtocolError(f"cannot encode canonically: {exc}") from exc
+
+
+def _is_plain(value: Any) -> bool:
+    """True for values made only of ASCII strings, safe integers, bools, None, lists and dicts."""
+    if value is None or isinstance(value, bool):
+        return True
+    if isinstance(value, str):
+        return value.isascii()
+    if isinstance(value, int):
+        return -_MAX_EXACT_INT < value < _MAX_EXACT_INT
+    if isinstance(value, list):
+        return all(_is_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and key.isascii() and _is_plain(item) for key, item in value.items())
+    return False
 
 
 def sha256_hex(data: bytes) -> str:
