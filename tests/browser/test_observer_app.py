@@ -1,6 +1,8 @@
 """The observer's day in a real browser on a phone-sized screen, one step per test (in order):
 set up → three reports offline → enrol and sync → a verifier's question → lock → Arabic."""
 
+import hashlib
+import io
 import time
 
 import httpx
@@ -119,6 +121,116 @@ def test_enrol_with_a_real_server_and_sync_moves_them_to_sent(phone, server):
     phone.wait_text("tab-pending", "0")
     phone.wait_text("sync-status", "0 pending")
     phone.screenshot("app-07-home-sent")
+
+
+def photo_jpeg(colour):
+    """A one-colour JPEG (its thumbnail is easy to recognise on screen) with EXIF time and GPS."""
+    from PIL import Image
+
+    from tests.photos.photo_files import exif_block
+
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), colour).save(out, "JPEG", quality=90, exif=exif_block())
+    return out.getvalue()
+
+
+def pick_file(phone, name, mime, data):
+    """Tap "Add photo" and answer the browser's file chooser (the input the Flutter web
+    client creates and clicks)."""
+    with phone.page.expect_file_chooser(timeout=30_000) as chooser:
+        phone.tap("photo-add")
+    chooser.value.set_files(files=[{"name": name, "mimeType": mime, "buffer": data}])
+
+
+def thumbnail_colour(phone, identifier):
+    """The colour in the middle of a drawn thumbnail (read from a screenshot of its box)."""
+    from PIL import Image
+
+    phone.reveal(identifier)
+    time.sleep(0.5)  # let the scroll settle and the decoded image reach the canvas
+    box = phone.box(identifier)
+    shot = Image.open(io.BytesIO(phone.page.screenshot(clip=box))).convert("RGB")
+    return shot.getpixel((shot.width // 2, shot.height // 2))
+
+
+def near(colour, expected, tolerance=24):
+    return all(abs(a - b) <= tolerance for a, b in zip(colour, expected, strict=True))
+
+
+def test_photos_attached_through_the_file_picker_are_signed_sent_and_shown(phone, server):
+    red, blue = (200, 40, 40), (40, 70, 200)
+    first, second = photo_jpeg(red), photo_png(blue)
+    first_hash, second_hash = (hashlib.sha256(d).hexdigest()[:12] for d in (first, second))
+    new_report(phone, "other")
+
+    # not a photo: refused with its reason, nothing added
+    pick_file(phone, "notes.jpg", "image/jpeg", b"these are notes, not a photo")
+    phone.wait_text("photo-notice", "notes.jpg is not a JPEG or PNG photo")
+
+    # the form can't be saved yet: the photo waits on it, with its hash and thumbnail
+    pick_file(phone, "crater.jpg", "image/jpeg", first)
+    phone.wait_text("photo-notice", "stored when the draft can be saved")
+    phone.wait_text(f"photo-hash-{first_hash}", first_hash)
+    assert near(thumbnail_colour(phone, f"photo-thumb-{first_hash}"), red)
+    # the photo's EXIF time and place, offered and taken
+    phone.wait_text("photo-offer-text", "2025-05-01")
+    phone.reveal("photo-use-hints")
+    phone.screenshot("app-15-form-photo-offer")
+    phone.tap("photo-use-hints")
+    phone.wait_value("form-lat", "31.21")
+    phone.type("form-description", "Crater beside the coastal road")
+    phone.choose("form-observed-by", "Saw it")
+    phone.choose("form-certainty", "Confirmed")
+
+    # now the form is complete: the draft is saved first, and both photos stored with it
+    pick_file(phone, "map.png", "image/png", second)
+    phone.wait_text("photo-notice", "The draft was saved first")
+    phone.wait_text(f"photo-hash-{second_hash}", second_hash)
+    phone.wait(f"photo-remove-{first_hash}")
+    assert near(thumbnail_colour(phone, f"photo-thumb-{second_hash}"), blue)
+    phone.screenshot("app-16-form-photos")
+    finalize(phone)
+
+    # sync runs after finalizing (enrolled): the report, then its photos
+    phone.select_tab("sent")
+    phone.page.get_by_text("Crater beside").first.wait_for(timeout=60_000)
+    phone.page.get_by_text("Crater beside").first.click()
+    phone.wait("detail-photos")
+    phone.wait_text("detail-photos-state", "All photos sent (2)", timeout=90)
+    phone.wait_text(f"photo-hash-{first_hash}", first_hash)
+    # the "finalized" snackbar may still float over the photos: let it go first
+    phone.page.get_by_text("Report finalized").first.wait_for(state="detached", timeout=30_000)
+    phone.reveal(f"photo-thumb-{second_hash}")
+    phone.screenshot("app-17-detail-photos")
+    assert near(thumbnail_colour(phone, f"photo-thumb-{first_hash}"), red)
+    phone.tap("detail-back")
+    phone.wait("new-observation")
+
+    # the server holds both, complete, under the hashes taken when they were picked
+    _data_dir, base_url = server
+    api = f"{base_url}/api/v1"
+    headers = verifier_headers(api)
+    [report] = httpx.get(f"{api}/reports", params={"kind": "other"}, headers=headers).json()["items"]
+    held = httpx.get(f"{api}/reports/{report['record_id']}/attachments", headers=headers).json()
+    expected = [
+        (hashlib.sha256(data).hexdigest(), name, True)
+        for data, name in ((first, "crater.jpg"), (second, "map.png"))
+    ]
+    assert sorted((p["sha256"], p["name"], p["complete"]) for p in held) == sorted(expected)
+
+
+def verifier_headers(api):
+    token = httpx.post(f"{api}/auth/login", json=dict(zip(("username", "password"), VERIFIER, strict=True)))
+    token.raise_for_status()
+    return {"Authorization": f"Bearer {token.json()['token']}"}
+
+
+def photo_png(colour):
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (300, 400), colour).save(out, "PNG")
+    return out.getvalue()
 
 
 def test_a_verifiers_question_reaches_the_app(phone, server):

@@ -163,7 +163,9 @@ class DetailScreen:
             parts.append(
                 ft.Text(value=t("photo.after_finalize"), size=12, color=ft.Colors.ON_SURFACE_VARIANT)
             )
-        self.photo_list = ft.Column(controls=[photo_tile(self.app, card) for card in cards], spacing=8)
+        self.photo_list = ft.Column(
+            controls=[photo_tile(self.app, card, show_upload=view.finalized) for card in cards], spacing=8
+        )
         parts.append(tagged(self.photo_list, "detail-photos"))
         return parts
 
@@ -184,7 +186,8 @@ class DetailScreen:
 
         self._fill_photo_state()
         self.photo_list.controls = [
-            photo_tile(self.app, card) for card in record_photos(self.app.session.device, self.record_id)
+            photo_tile(self.app, card, show_upload=True)
+            for card in record_photos(self.app.session.device, self.record_id)
         ]
         self.app.page.update()
 

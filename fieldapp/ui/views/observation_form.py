@@ -415,6 +415,7 @@ class ObservationFormScreen:
             content=t("photo.add"),
             icon=ft.Icons.ADD_A_PHOTO_OUTLINED,
             height=TOUCH,
+            expand=True,
             action=ft.PickFiles(
                 file_picker=self.app.file_picker(),
                 file_type=ft.FilePickerFileType.CUSTOM,

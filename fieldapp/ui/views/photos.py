@@ -12,7 +12,14 @@ from fieldapp.ui.views.widgets import tagged
 THUMB_PX = 72
 
 
-def photo_tile(app: Any, card: PhotoCard, *, on_remove: Callable[[str], None] | None = None) -> ft.Control:
+def photo_tile(
+    app: Any,
+    card: PhotoCard,
+    *,
+    on_remove: Callable[[str], None] | None = None,
+    show_upload: bool = False,
+) -> ft.Control:
+    """`show_upload`: the photo's upload state (finalized records; a draft's photos wait anyway)."""
     t = app.t
     short = card.short_hash
     if card.thumbnail is not None:
@@ -38,13 +45,13 @@ def photo_tile(app: Any, card: PhotoCard, *, on_remove: Callable[[str], None] | 
         ft.Text(value=card.name, weight=ft.FontWeight.W_500, max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
         ft.Text(value=card.size_text, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
         tagged(
-            ft.Text(value=t("photo.sha256", hash=short), size=12, font_family="monospace", selectable=True),
+            ft.Text(value=t("photo.sha256", hash=short), size=12, font_family="monospace"),
             f"photo-hash-{short}",
         ),
     ]
     if not card.stored:
         lines.append(ft.Text(value=t("photo.held_tag"), size=12, color=ft.Colors.AMBER_900))
-    elif card.upload_state:
+    elif show_upload and card.upload_state:
         lines.append(
             ft.Text(value=t(f"photo.state.{card.upload_state}"), size=12, color=ft.Colors.ON_SURFACE_VARIANT)
         )
