@@ -7,7 +7,7 @@ from typing import Any
 import flet as ft
 
 from fieldapp.store import StoreError
-from fieldapp.store.attachments import PhotoError, PhotoUnreadable
+from fieldapp.store.attachments import PhotoUnreadable
 from fieldapp.ui.state.observation_form import LOCATION_MODES, FormError, ObservationForm
 from fieldapp.ui.state.photos import PICK_EXTENSIONS, FormPhotos, Notice, refusal
 from fieldapp.ui.theme import TOUCH
@@ -28,6 +28,7 @@ class ObservationFormScreen:
         self.place_query = ""
         self._photos: Any = None  # FormPhotos, made when the photo section is first drawn
         self.photo_notice: Notice | None = None
+        self._picking = False  # a picked photo is being read: saving waits for it
 
     # -- building -----------------------------------------------------------------------
 
@@ -499,6 +500,18 @@ class ObservationFormScreen:
         files = list(getattr(event, "files", None) or [])
         if not files:
             return  # cancelled
+        if self._picking:  # one at a time: the photo list is not shared between threads
+            self.app.toast(self.app.t("photo.busy"))
+            return
+        self._picking = True
+        try:
+            await self._take_photos(files)
+        finally:
+            self._picking = False
+        self._fill_photos()
+        self.app.page.update()
+
+    async def _take_photos(self, files: list[Any]) -> None:
         for picked in files:
             source = picked.bytes if picked.bytes is not None else picked.path
             if source is None:  # neither bytes nor a path: nothing to read
@@ -510,7 +523,7 @@ class ObservationFormScreen:
             try:
                 # hashing, EXIF and the thumbnail (and sealing, for a saved draft) off the loop
                 await asyncio.to_thread(self.photos.pick, picked.name, source)
-            except PhotoError as exc:
+            except StoreError as exc:  # a refused photo, or the draft finalized/deleted meanwhile
                 self.photo_notice = refusal(exc, picked.name)
                 break
             self.photo_notice = Notice(key="photo.added" if self.photos.record_id else "photo.held")
@@ -523,8 +536,6 @@ class ObservationFormScreen:
             else:
                 refusals = self.photos.store_held(record_id)
                 self.photo_notice = refusals[0] if refusals else Notice(key="photo.saved_draft_first")
-        self._fill_photos()
-        self.app.page.update()
 
     def _save_quietly(self) -> str | None:
         """Save the form as a draft if it is complete enough; no messages beside fields if not."""
@@ -646,6 +657,9 @@ class ObservationFormScreen:
         """Validate and save the draft; the record id, or None with the errors shown."""
         from fieldapp.model import InvalidObservation
 
+        if self._picking:
+            self.app.toast(self.app.t("photo.busy"))
+            return None
         data = self.form.to_data()
         if data is None:
             self._show_errors()
