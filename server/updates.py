@@ -12,8 +12,15 @@ MAX_LIMIT = 1000
 
 def updates_for_device(session: Session, device_id: str, *, since: int, limit: int) -> UpdatesResponse:
     """Changes to this device's records after cursor `since`, oldest first."""
-    rows = session.scalars(
-        sa.select(DeviceUpdate)
+    # Plain rows, not ORM objects: a device catching up pulls thousands of these.
+    rows = session.execute(
+        sa.select(
+            DeviceUpdate.cursor,
+            DeviceUpdate.record_id,
+            DeviceUpdate.state,
+            DeviceUpdate.message,
+            DeviceUpdate.changed_at,
+        )
         .where(DeviceUpdate.device_id == device_id, DeviceUpdate.cursor > since)
         .order_by(DeviceUpdate.cursor)
         .limit(limit + 1)

@@ -76,7 +76,9 @@ def my_updates(
     ctx: Ctx,
     since: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=updates.MAX_LIMIT)] = 200,
-) -> UpdatesResponse:
+) -> Response:
     """Review states and verifiers' messages for this device's records after `since`."""
     with ctx.transaction() as session:
-        return updates.updates_for_device(session, device.device_id, since=since, limit=limit)
+        answer = updates.updates_for_device(session, device.device_id, since=since, limit=limit)
+    # A ready response, as for submissions: the page is already a validated model.
+    return Response(answer.model_dump_json().encode(), media_type="application/json")
