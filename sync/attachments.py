@@ -12,7 +12,6 @@ The device's store is reached only through `PhotoSource` (the app implements it)
 this module never imports `fieldapp`; HTTP goes through the httpx client passed in.
 """
 
-import json
 import random
 import time
 from collections.abc import Callable
@@ -39,11 +38,11 @@ from .failures import (
     TransportError,
 )
 from .retry import RetryPolicy, Stopped, parse_retry_after
+from .transport import network_errors_as_sync_errors, response_reason
 
 API = "/api/v1"
 TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 MAX_RESENDS = 3  # a chunk the server could not open is sent again at most this often
-MAX_REASON_CHARS = 200
 
 PhotoOutcomeKind = Literal["uploaded", "incomplete", "refused"]
 UploadStatus = Literal["done", "offline", "retry_later", "stopped", "failed"]
@@ -160,7 +159,7 @@ class AttachmentClient:
         )
 
     def _call(self, method: str, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any):
-        try:
+        with network_errors_as_sync_errors():
             response = self._http.request(
                 method,
                 self._base + path,
@@ -168,12 +167,6 @@ class AttachmentClient:
                 timeout=TIMEOUT,
                 **kwargs,
             )
-        except httpx.ConnectError as exc:
-            raise OfflineError(f"cannot reach the server: {_short(exc)}") from exc
-        except httpx.TimeoutException as exc:
-            raise TransportError(f"the server did not answer in time: {_short(exc)}") from exc
-        except httpx.TransportError as exc:
-            raise TransportError(f"the connection to the server broke: {_short(exc)}") from exc
         _raise_for_status(response)
         try:
             return AttachmentStatus.model_validate_json(response.content)
@@ -185,7 +178,7 @@ def _raise_for_status(response: httpx.Response) -> None:
     status = response.status_code
     if status < 400:
         return
-    reason = _reason(response)
+    reason = response_reason(response)
     error: SyncError
     if status in (401, 403):
         error = CredentialError(f"the server refused this device's credential ({status}: {reason})")
@@ -361,16 +354,3 @@ class PhotoUploader:
         reason = exc.reason or str(exc)
         source.mark_photo(photo.record_id, photo.sha256, "pending", error=reason)
         return PhotoOutcome(photo.record_id, photo.sha256, "refused", reason)
-
-
-def _reason(response: httpx.Response) -> str:
-    try:
-        detail = response.json().get("detail")
-    except (ValueError, AttributeError):
-        return ""
-    text = detail if isinstance(detail, str) else json.dumps(detail)[:MAX_REASON_CHARS]
-    return " ".join(text.split())[:MAX_REASON_CHARS]
-
-
-def _short(exc: Exception) -> str:
-    return " ".join(str(exc).split())[:MAX_REASON_CHARS] or type(exc).__name__

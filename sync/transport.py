@@ -7,6 +7,8 @@ network errors, timeouts, 5xx and 429 are TransportErrors (retryable);
 """
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,14 +94,8 @@ class SyncClient:
             method, self._base + path, headers=headers, timeout=timeout, **kwargs
         )
         self.wire.sent += _request_size(request)
-        try:
+        with network_errors_as_sync_errors():
             response = self._http.send(request)
-        except httpx.ConnectError as exc:
-            raise OfflineError(f"cannot reach the server: {_short(exc)}") from exc
-        except httpx.TimeoutException as exc:
-            raise TransportError(f"the server did not answer in time: {_short(exc)}") from exc
-        except httpx.TransportError as exc:  # cut mid-request or mid-response, protocol garbage
-            raise TransportError(f"the connection to the server broke: {_short(exc)}") from exc
         self.wire.received += len(response.content) + _headers_size(response.headers)
         _raise_for_status(response)
         try:
@@ -116,7 +112,7 @@ def _raise_for_status(response: httpx.Response) -> None:
     status = response.status_code
     if status < 400:
         return
-    reason = _reason(response)
+    reason = response_reason(response)
     suffix = f"{status}: {reason}" if reason else f"{status}"
     error: TransportError | CredentialError | ServerRefusedError
     if status in (401, 403):
@@ -137,7 +133,20 @@ def _raise_for_status(response: httpx.Response) -> None:
     raise error
 
 
-def _reason(response: httpx.Response) -> str:
+@contextmanager
+def network_errors_as_sync_errors() -> Iterator[None]:
+    """httpx's network failures as the sync error tree (all retryable), worded once."""
+    try:
+        yield
+    except httpx.ConnectError as exc:
+        raise OfflineError(f"cannot reach the server: {_short(exc)}") from exc
+    except httpx.TimeoutException as exc:
+        raise TransportError(f"the server did not answer in time: {_short(exc)}") from exc
+    except httpx.TransportError as exc:  # cut mid-request or mid-response, protocol garbage
+        raise TransportError(f"the connection to the server broke: {_short(exc)}") from exc
+
+
+def response_reason(response: httpx.Response) -> str:
     """The server's `detail` text, bounded and on one line (never trusted to be short)."""
     try:
         detail = response.json().get("detail")
