@@ -47,6 +47,10 @@ class Place:
     aliases: tuple[str, ...] = ()
     approx: bool = False
 
+    def label(self, language: str) -> str:
+        """The name in the app's language (the record stores what the observer picked)."""
+        return self.name_ar if language == "ar" and self.name_ar else self.name
+
     def observation_fields(self) -> dict[str, Any]:
         """What picking this place puts into an observation: its location and its name."""
         return {
