@@ -1,6 +1,11 @@
-"""Thumbnails of stored photos for the console, made in memory (never written to disk)."""
+"""Thumbnails of stored photos for the console, made in memory (never written to disk).
 
-import io
+Decoding is bounded (pixels, and how many at once) by sync.photo_decoding, the same code
+the device uses: a photo an enrolled device sent is not trusted to be small.
+"""
+
+from sync.photo_decoding import PhotoRefused, PhotoTooManyPixels
+from sync.photo_decoding import thumbnail_jpeg as bounded_thumbnail
 
 from .errors import ServerError
 
@@ -13,15 +18,9 @@ class PhotoNotShown(ServerError):
 
 def thumbnail_jpeg(data: bytes, *, max_px: int) -> bytes:
     """A JPEG at most `max_px` on its longer side, turned upright per its EXIF orientation."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.draft("RGB", (max_px, max_px))  # JPEG: decode at a reduced scale
-            small = ImageOps.exif_transpose(image).convert("RGB")
-            small.thumbnail((max_px, max_px))
-            out = io.BytesIO()
-            small.save(out, format="JPEG", quality=80)
-    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError) as exc:
+        return bounded_thumbnail(data, max_px=max_px)
+    except PhotoTooManyPixels as exc:
+        raise PhotoNotShown(f"this photo can't be shown: {exc}") from exc
+    except PhotoRefused as exc:
         raise PhotoNotShown() from exc
-    return out.getvalue()

@@ -7,7 +7,6 @@ See docs/photos.md for the formats and the hooks the app and the sync run call.
 
 import contextlib
 import hashlib
-import io
 import random
 import time
 import unicodedata
@@ -179,12 +178,13 @@ class PhotoHints:
 
 def photo_hints(source: PhotoInput) -> PhotoHints:
     """EXIF DateTimeOriginal (+ OffsetTimeOriginal) and GPS position, when the photo has them."""
-    from PIL import ExifTags, Image, UnidentifiedImageError
+    from PIL import ExifTags
+
+    from sync.photo_decoding import PhotoRefused, read_exif
 
     try:
-        with Image.open(io.BytesIO(source) if isinstance(source, bytes) else Path(source)) as image:
-            exif = image.getexif()
-    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
+        exif = read_exif(source if isinstance(source, bytes) else _read_whole(Path(source)))
+    except (PhotoRefused, OSError):
         return PhotoHints()
     try:
         details = exif.get_ifd(ExifTags.IFD.Exif)
@@ -242,20 +242,19 @@ def _exif_degrees(value: Any, ref: Any, limit: float) -> float | None:
 
 
 def thumbnail(data: bytes, *, max_px: int = THUMBNAIL_PX) -> bytes:
-    """A JPEG no larger than max_px on its longer side, made in memory (upright, per EXIF)."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    """A JPEG no larger than max_px on its longer side, made in memory (upright, per EXIF).
+
+    A photo with more pixels than can be decoded safely is refused from its header
+    (sync.photo_decoding), and only a few are decoded at once.
+    """
+    from sync.photo_decoding import PhotoRefused, PhotoTooManyPixels, thumbnail_jpeg
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.draft("RGB", (max_px, max_px))  # JPEG: decode at a reduced scale, cheaply
-            upright = ImageOps.exif_transpose(image)
-            small = upright.convert("RGB")
-            small.thumbnail((max_px, max_px))
-            out = io.BytesIO()
-            small.save(out, format="JPEG", quality=80)
-    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError) as exc:
+        return thumbnail_jpeg(data, max_px=max_px)
+    except PhotoTooManyPixels as exc:
+        raise PhotoUnreadable(f"this photo can't be shown: {exc}") from exc
+    except PhotoRefused as exc:
         raise PhotoUnreadable("this photo can't be shown") from exc
-    return out.getvalue()
 
 
 # --- the upload hook the sync run calls ------------------------------------------------
@@ -316,6 +315,12 @@ def upload_photos(
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+
+def _read_whole(path: Path) -> bytes:
+    """A photo file's bytes (at most PHOTO_SIZE_MAX: anything longer is not a photo we hold)."""
+    with open(path, "rb") as handle:
+        return handle.read(PHOTO_SIZE_MAX + 1)
 
 
 def _file_pieces(path: Path) -> Iterator[bytes]:

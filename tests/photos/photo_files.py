@@ -67,3 +67,22 @@ def distinctive_run(data: bytes, length: int = 64) -> bytes:
     """A run of the image's bytes from its middle (entropy-coded noise: found nowhere else)."""
     middle = len(data) // 2
     return data[middle : middle + length]
+
+
+def make_png_bomb(width: int = 12_000, height: int = 12_000) -> bytes:
+    """A valid grey PNG of width × height pixels, all black: ~136 KiB at 12,000 × 12,000,
+    144 MB once decoded. Written row by row through zlib, so making it costs no memory."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    squeeze = zlib.compressobj(9)
+    row = bytes(width + 1)  # filter byte 0, then one zero byte per pixel
+    idat = b"".join(squeeze.compress(row) for _ in range(height)) + squeeze.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    return PNG_SIGNATURE + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
