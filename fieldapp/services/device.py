@@ -72,8 +72,12 @@ def change_passphrase(data_dir: Path, old: str, new: str, *, kdf: KdfParams | No
 
 
 def wipe_device(data_dir: Path) -> None:
-    """Panic wipe: the wrapped key is destroyed first, then the database and settings go."""
-    wipe_data_dir(Path(data_dir))
+    """Panic wipe: the wrapped key is destroyed first, then the database and settings go.
+
+    `NoDevice` when the directory holds nothing of FieldApp's: nothing was wiped.
+    """
+    if not wipe_data_dir(Path(data_dir)):
+        raise NoDevice(f"no device in {data_dir}: nothing was wiped")
 
 
 def _counting_failures(data_dir: Path, attempt: Callable[[], T]) -> T:

@@ -154,3 +154,24 @@ def test_passphrase_change_and_wipe(cli, tmp_path):
     ok(cli(directory, "wipe", "--yes", passphrase=None))
     assert not any(directory.iterdir())
     fails(cli(directory, "list", passphrase="new pass"), "no device")
+
+
+def test_wiping_a_dir_without_a_device_says_so_and_fails(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not ours")
+    for directory in (empty, tmp_path / "missing"):
+        result = run(directory, "wipe", "--yes", passphrase=None)
+        line = fails(result, "no device", str(directory))
+        assert "wiped" not in result.stdout and "nothing was wiped" in line
+    assert (empty / "notes.txt").read_text() == "not ours"
+
+
+def test_wiping_what_a_half_done_wipe_left_still_wipes(cli, tmp_path):
+    """A vault already destroyed (power cut mid-wipe) but the database left: wipe finishes the job."""
+    directory = tmp_path / "dev"
+    ok(cli(directory, "init"))
+    ok(cli(directory, "record", "--json", "-", stdin=json.dumps(observation())))
+    (directory / "vault.json").unlink()
+    assert "wiped" in ok(cli(directory, "wipe", "--yes", passphrase=None))
+    assert not any(directory.iterdir())
