@@ -43,7 +43,7 @@ def create_device(
 ) -> Unlocked:
     """First start: make the vault (data key, device identity) and the empty database."""
     data_dir = Path(data_dir)
-    keys = create_vault(data_dir, passphrase, now=clock(), kdf=kdf)
+    keys = create_vault(data_dir, passphrase, kdf=kdf)
     return Unlocked.open(data_dir, keys, clock=clock)
 
 

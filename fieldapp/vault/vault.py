@@ -10,7 +10,6 @@ Byte values are base64. Changing the passphrase re-wraps the data key only.
 """
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,9 @@ VAULT_FORMAT = "fieldapp-vault"
 VAULT_VERSION = 1
 WRAP_AAD = b"fieldapp/v1/vault"
 DEVICE_KEY_AAD = b"fieldapp/v1/device-key"
+# Fields older vaults kept in clear and today's drop at the next unlock: the moment the
+# device was set up tells a searcher when its owner started working.
+NO_LONGER_KEPT = ("created_at",)
 
 
 def vault_path(data_dir: Path) -> Path:
@@ -39,9 +41,7 @@ def vault_exists(data_dir: Path) -> bool:
     return vault_path(data_dir).is_file()
 
 
-def create_vault(
-    data_dir: Path, passphrase: str, *, now: datetime, kdf: KdfParams | None = None
-) -> DeviceKeys:
+def create_vault(data_dir: Path, passphrase: str, *, kdf: KdfParams | None = None) -> DeviceKeys:
     """First start: a random data key and a new Ed25519 identity, wrapped under the passphrase."""
     if vault_exists(data_dir):
         raise DeviceExists()
@@ -52,7 +52,6 @@ def create_vault(
     document = {
         "format": VAULT_FORMAT,
         "v": VAULT_VERSION,
-        "created_at": now.isoformat(),
         "device_id": device_id_for(public_key),
         "device_public_key": b64encode(public_key),
         "device_private_key": b64encode(
@@ -82,8 +81,10 @@ def unlock_vault(data_dir: Path, passphrase: str, *, kdf: KdfParams | None = Non
         raise VaultDamaged()
     wanted = kdf or default_kdf()
     stored, _salt = kdf_from_json(document["kdf"])
-    if not stored.at_least(wanted):
+    weaker = not stored.at_least(wanted)
+    if weaker:
         _wrap_into(document, data_key, passphrase, wanted)
+    if weaker or any(document.pop(name, None) is not None for name in NO_LONGER_KEPT):
         _write(data_dir, document)
     return DeviceKeys(data_key, signing_key, device_id_for(public_key))
 
