@@ -151,7 +151,7 @@ def run(quick: bool) -> dict:
 
         keys = unlock_vault(full_dir, "bench", kdf=FAST_KDF_FOR_TESTS)
         full = Unlocked(
-            full_dir, keys, open_database(full_dir, synchronous="FULL"), clock=lambda: datetime.now(UTC)
+            full_dir, keys, open_database(full_dir, keys, synchronous="FULL"), clock=lambda: datetime.now(UTC)
         )
         time_saves(full, 20, offset=10**6)
         full_times = time_saves(full, max(200, saves // 5))

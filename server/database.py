@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
+from sync.private_files import private_sqlite_file
+
 from .errors import ConfigurationError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -29,7 +31,8 @@ def make_engine(database_url: str) -> sa.Engine:
         raise ConfigurationError(f"not a database URL: {database_url!r}") from exc
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            Path(url.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_sqlite_file(Path(url.database))  # 0600; SQLite gives -wal and -shm the same
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
         return engine

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from sync.crypto import b64encode
+from sync.private_files import private_dir
 
 from .errors import ConfigurationError
 
@@ -43,8 +44,7 @@ class ServerKeys:
 
 def load_or_create_keys(data_dir: Path) -> ServerKeys:
     """Read the key files, making any that are missing."""
-    key_dir = data_dir / "keys"
-    key_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key_dir = private_dir(data_dir / "keys")
     seal_raw = _load_or_create(key_dir / SEAL_KEY_FILE, _new_x25519)
     sign_raw = _load_or_create(key_dir / SIGN_KEY_FILE, _new_ed25519)
     return ServerKeys(

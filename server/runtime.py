@@ -5,6 +5,8 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
+from sync.private_files import private_dir
+
 from .api.context import ServerContext
 from .clock import Clock, utc_now
 from .database import make_engine, session_factory, upgrade_schema
@@ -16,7 +18,7 @@ def build_context(
     settings: Settings, *, clock: Clock = utc_now, migrate: bool = True
 ) -> tuple[sa.Engine, ServerContext]:
     """Engine (schema upgraded to the newest migration), keys (made on first start), clock."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(settings.data_dir)  # 0700, narrowed if an earlier release left it wider
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade_schema(engine)

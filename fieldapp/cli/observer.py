@@ -9,8 +9,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from fieldapp.errors import FieldAppError
 
@@ -207,22 +208,27 @@ def run_list(args: argparse.Namespace) -> int:
 
     if args.state is not None and args.state not in STATES:
         raise FieldAppError(f"--state must be one of: {', '.join(STATES)}")
+    states = None if args.state is None else [args.state]
     with unlock_from(args) as device:
-        records = []
-        cursor = None
-        while True:
-            page = device.list_page(None if args.state is None else [args.state], cursor=cursor, limit=500)
-            records.extend(page.items)
-            cursor = page.next_cursor
-            if cursor is None:
-                break
-        photos_pending = device.photos_pending_counts() if not args.json else {}
-    if args.json:
-        json.dump([record.to_json() for record in records], sys.stdout, ensure_ascii=False, indent=1)
-        print()
-    else:
-        print(format_table(records, photos_pending=photos_pending))
+        if args.json:
+            write_json_array((view.to_json() for view in device.iter_records(states)), sys.stdout)
+            return 0
+        records = list(device.iter_records(states))
+        photos_pending = device.photos_pending_counts()
+    print(format_table(records, photos_pending=photos_pending))
     return 0
+
+
+def write_json_array(items: Iterable[Any], out: TextIO) -> None:
+    """A JSON array written one element at a time (what `json.dump(list, indent=1)` writes,
+    without holding the list): 100,000 records stream in the memory of a few."""
+    out.write("[")
+    separator = "\n "
+    for item in items:
+        out.write(separator)
+        out.write(json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n "))
+        separator = ",\n "
+    out.write("]\n" if separator == "\n " else "\n]\n")
 
 
 def run_show(args: argparse.Namespace) -> int:

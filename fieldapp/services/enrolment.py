@@ -2,7 +2,8 @@
 
 The server answers with a device credential and its two public keys: the seal key
 records are encrypted to, and the sign key that signs push receipts. They are
-stored encrypted in the device settings; then queued records are sealed at once.
+stored encrypted in the device settings; then queued records are sealed at once (all
+of them again when the seal key is another server's: none is left sealed to the old one).
 """
 
 from dataclasses import dataclass
@@ -96,14 +97,14 @@ def enroll_device(
     _check_keys(answer.server_seal_key, answer.server_sign_key)
     if answer.device_id != info.device_id:
         raise EnrolmentError("the server enrolled a different device id; nothing was stored")
-    device.sync_settings.set(
+    sealed = device.store_enrolment(
         server_url=url,
         device_credential=answer.credential,
         server_seal_key=answer.server_seal_key,
         server_sign_key=answer.server_sign_key,
         update_cursor=0,
     )
-    return EnrolmentResult(device_id=info.device_id, server_url=url, sealed=device.seal_queued())
+    return EnrolmentResult(device_id=info.device_id, server_url=url, sealed=sealed)
 
 
 def _check_keys(*keys_b64: str) -> None:

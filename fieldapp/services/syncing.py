@@ -63,7 +63,7 @@ def run_sync(
         return SyncReport(
             status="failed",
             error=str(NotEnrolledError()),
-            still_queued=device.outbox.count_queued(),
+            still_queued=still_queued(device),
             started_at=now,
             finished_at=now,
         )
@@ -84,12 +84,19 @@ def run_sync(
                 stop_requested=stop_requested,
             )
             report = engine.run()
+            report.still_queued = still_queued(device)
             if with_photos and report.status == "done":
                 _upload_photos_after(report, device, http, stop_requested, sleep, rng)
             return report
         finally:
             if on_client is not None:
                 on_client(None)
+
+
+def still_queued(device: Any) -> int:
+    """Every record still in the outbox: those waiting to go and those the server refused
+    (which stay queued with the reason; the engine counts only what it may send)."""
+    return device.counts()["queued"]
 
 
 def _upload_photos_after(

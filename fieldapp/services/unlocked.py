@@ -5,7 +5,7 @@ joins them, keeps multi-record saves all-or-nothing, and drops the keys on `lock
 """
 
 import base64
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from fieldapp.store import (
     SqlOutbox,
     open_database,
     seal_queued,
+    store_server,
 )
 from fieldapp.store.attachments import PhotoAlreadyAttached, PhotoStore, StoredPhoto, TooManyPhotos
 from fieldapp.vault import DeviceKeys, Locked
@@ -75,7 +76,7 @@ class Unlocked:
 
     @classmethod
     def open(cls, data_dir: Path, keys: DeviceKeys, *, clock: Callable[[], datetime]) -> "Unlocked":
-        device = cls(data_dir, keys, open_database(data_dir), clock=clock)
+        device = cls(data_dir, keys, open_database(data_dir, keys), clock=clock)
         device._photos.sweep()  # sealed files a crash left without a row
         return device
 
@@ -176,7 +177,14 @@ class Unlocked:
         self._check()
         return self._store.page(states, cursor=cursor, limit=limit)
 
+    def iter_records(self, states: Iterable[str] | None = None) -> Iterator[RecordView]:
+        """Every record (of these states), newest first, from one snapshot, in constant memory
+        (for `fieldapp list`; the app pages with list_page)."""
+        self._check()
+        return self._store.iter_records(states)
+
     def counts(self) -> dict[str, int]:
+        """Records per state (every state present); kept as records change, so O(1)."""
         self._check()
         return self._store.counts()
 
@@ -355,6 +363,15 @@ class Unlocked:
     def seal_queued(self) -> int:
         """Seal every queued record to the stored server seal key (after enrolment)."""
         self._check()
+        return seal_queued(self._engine, self._keys)
+
+    def store_enrolment(self, **settings: Any) -> int:
+        """Keep what an enrolment returned (server_url, device_credential, server_seal_key,
+        server_sign_key, update_cursor) in one transaction, then seal the queued records to
+        the server's key; returns how many were sealed. With a new seal key (another server)
+        every queued record is sealed again and the old server's refusals are forgotten."""
+        self._check()
+        store_server(self._engine, self._keys, settings)
         return seal_queued(self._engine, self._keys)
 
 

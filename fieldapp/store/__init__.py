@@ -11,7 +11,8 @@ from .errors import (
     UnknownRecord,
 )
 from .observations import ObservationStore
-from .outbox import SqlOutbox, seal_queued
+from .outbox import SqlOutbox
+from .sealing import seal_queued, store_server
 from .secret_settings import SecretSettings
 from .states import DRAFT, FINALIZED_STATES, QUEUED, REVIEW_STATES, SENT, STATES
 from .views import Page, RecordView, StatusEvent
@@ -41,4 +42,5 @@ __all__ = [
     "database_path",
     "open_database",
     "seal_queued",
+    "store_server",
 ]

@@ -19,7 +19,17 @@ def observation_aad(record_id: str) -> bytes:
     return f"{SCHEMA_TAG}/observation/{record_id}".encode()
 
 
+def column_aad(record_id: str, column: str) -> bytes:
+    """One of a row's encrypted columns (created_at, updated_at, delivery_error, envelope)."""
+    return f"{SCHEMA_TAG}/observation/{record_id}/{column}".encode()
+
+
+def status_event_aad(record_id: str) -> bytes:
+    return f"{SCHEMA_TAG}/status-event/{record_id}".encode()
+
+
 def status_message_aad(record_id: str, at: str) -> bytes:
+    """Schema 2's status messages (the state and time were in clear); read by the migration."""
     return f"{SCHEMA_TAG}/status-message/{record_id}/{at}".encode()
 
 
@@ -35,4 +45,15 @@ def open_json(keys: DeviceKeys, blob: bytes, aad: bytes) -> Any:
     try:
         return json.loads(keys.decrypt(blob, aad))
     except DecryptionError as exc:
+        raise DamagedRecord() from exc
+
+
+def seal_text(keys: DeviceKeys, text: str, aad: bytes) -> bytes:
+    return keys.encrypt(text.encode("utf-8"), aad)
+
+
+def open_text(keys: DeviceKeys, blob: bytes, aad: bytes) -> str:
+    try:
+        return keys.decrypt(blob, aad).decode("utf-8")
+    except (DecryptionError, UnicodeDecodeError) as exc:
         raise DamagedRecord() from exc

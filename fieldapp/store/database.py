@@ -7,24 +7,44 @@ can't take the same sequence number.
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlmodel import SQLModel
+
+from fieldapp.vault import DeviceKeys
+from sync.private_files import private_dir, private_sqlite_file
 
 from .attachments.table import AttachmentRow
 from .errors import DatabaseTooNew
-from .tables import MetaRow, ObservationRow, StatusEventRow
+from .states import STATES
+from .tables import MetaRow, ObservationRow, StateCountRow, StatusEventRow
 
 DATABASE_FILE = "fieldapp.db"
-SCHEMA_VERSION = 2  # 2: the attachment table (photos)
+# 2: the attachment table (photos). 3: only id, state and a sort key in clear; state counts.
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 5000
+
+# The counts of each state follow every insert, delete and change of state, in the same
+# transaction, whichever code path made it: the home screen reads them in O(1).
+COUNT_TRIGGERS = (
+    """CREATE TRIGGER observation_counted AFTER INSERT ON observation BEGIN
+        UPDATE state_count SET n = n + 1 WHERE state = NEW.state; END""",
+    """CREATE TRIGGER observation_uncounted AFTER DELETE ON observation BEGIN
+        UPDATE state_count SET n = n - 1 WHERE state = OLD.state; END""",
+    """CREATE TRIGGER observation_recounted AFTER UPDATE OF state ON observation
+        WHEN OLD.state IS NOT NEW.state BEGIN
+        UPDATE state_count SET n = n - 1 WHERE state = OLD.state;
+        UPDATE state_count SET n = n + 1 WHERE state = NEW.state; END""",
+)
 
 
 def database_path(data_dir: Path) -> Path:
     return Path(data_dir) / DATABASE_FILE
 
 
-def open_database(data_dir: Path, *, synchronous: str = "NORMAL") -> Engine:
-    """An engine over data_dir/fieldapp.db, with the schema created or checked.
+def open_database(data_dir: Path, keys: DeviceKeys, *, synchronous: str = "NORMAL") -> Engine:
+    """An engine over data_dir/fieldapp.db, with the schema created, checked or upgraded.
+
+    Upgrading an older file needs the keys (kind and times move into ciphertext).
 
     WAL with synchronous=NORMAL (Android's own default for WAL databases): every commit is
     atomic and survives the app crashing; a power cut may lose the last commits before the
@@ -33,7 +53,8 @@ def open_database(data_dir: Path, *, synchronous: str = "NORMAL") -> Engine:
     the outbox checkpoints (fsync) before it hands records to the sync engine.
     """
     path = database_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
+    private_sqlite_file(path)  # 0600 before SQLite opens it: its -wal and -shm follow
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -53,7 +74,7 @@ def open_database(data_dir: Path, *, synchronous: str = "NORMAL") -> Engine:
     def _on_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    _prepare_schema(engine)
+    _prepare_schema(engine, keys)
     return engine
 
 
@@ -69,17 +90,25 @@ def make_durable(engine: Engine) -> None:
         raw.close()
 
 
-def _prepare_schema(engine: Engine) -> None:
+def create_tables(connection: Connection, models: tuple[type[SQLModel], ...]) -> None:
+    """Create our tables (only ours: other packages' models may share SQLModel.metadata in one
+    process), with the state counts' rows and triggers when the observation table is new."""
+    SQLModel.metadata.create_all(connection, tables=[model.__table__ for model in models])
+    if StateCountRow in models:
+        connection.execute(StateCountRow.__table__.insert(), [{"state": state, "n": 0} for state in STATES])
+        for trigger in COUNT_TRIGGERS:
+            connection.exec_driver_sql(trigger)
+
+
+def _prepare_schema(engine: Engine, keys: DeviceKeys) -> None:
     with engine.begin() as connection:
         version = connection.exec_driver_sql("PRAGMA user_version").scalar_one()
         if version > SCHEMA_VERSION:
             raise DatabaseTooNew()
         if version == 0:
-            # Only our tables: other packages' models may share SQLModel.metadata in one process.
-            tables = [model.__table__ for model in (ObservationRow, StatusEventRow, MetaRow, AttachmentRow)]
-            SQLModel.metadata.create_all(connection, tables=tables)
-        elif version == 1:  # a release without photos: add their table
-            SQLModel.metadata.create_all(connection, tables=[AttachmentRow.__table__])
-        # Later releases: migrate step by step from `version` to SCHEMA_VERSION here.
-        if version < SCHEMA_VERSION:
+            create_tables(connection, (ObservationRow, StatusEventRow, StateCountRow, MetaRow, AttachmentRow))
             connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    if 0 < version < SCHEMA_VERSION:
+        from .migration import upgrade
+
+        upgrade(engine, keys, version)

@@ -4,55 +4,70 @@ The store takes record dicts that the model has already validated (`Observation.
 it never validates content itself. Each method is one transaction.
 """
 
+import heapq
 import json
-from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy import Connection, Engine, bindparam, delete, select, update
 
 from fieldapp.vault import DeviceKeys
 from sync.canonical import sha256_hex
 from sync.crypto import b64decode, b64encode
-from sync.records import envelope_header, seal_record, sign_record
+from sync.records import envelope_header, sign_record
 
 from .clock import stamp
-from .codec import observation_aad, open_json, seal_json, status_message_aad
 from .errors import DuplicateRecord, NotADraft, NotEditable, UnknownRecord
-from .secret_settings import read_setting
+from .rows import (
+    EVENTS,
+    INSERT_EVENT,
+    INSERT_OBSERVATION,
+    OBS,
+    event_row,
+    next_sort_key,
+    open_content,
+    open_event,
+    seal_column,
+    seal_content,
+    view_of,
+    write_draft,
+)
+from .sealing import seal_envelope, server_seal_key
 from .states import DRAFT, QUEUED, STATES
-from .tables import ObservationRow, StatusEventRow
-from .views import Page, RecordView, StatusEvent
+from .tables import StateCountRow
+from .views import Page, RecordView
 
-OBS = ObservationRow.__table__
-EVENTS = StatusEventRow.__table__
 # Keys the store sets itself; never taken from the caller's record.
 STORE_KEYS = ("state", "recorded_at", "seq", "prev_hash", "signature", "device_id")
 MAX_PAGE = 500
+SNAPSHOT_FETCH = 200  # rows decrypted at a time while a listing streams
 
 # Statements of the save path, built once: building them per call (SQLAlchemy's generative
 # API and cache keys) cost more than the SQLite work itself.
-INSERT_OBSERVATION = insert(OBS)
-INSERT_EVENT = insert(EVENTS)
 SELECT_BY_ID = select(OBS).where(OBS.c.id == bindparam("record_id"))
 SELECT_EXISTING_IDS = select(OBS.c.id).where(OBS.c.id.in_(bindparam("ids", expanding=True)))
+# The chain's head is the newest finalized record: sort keys rise with sequence numbers.
 SELECT_CHAIN_HEAD = (
-    select(OBS.c.id, OBS.c.seq, OBS.c.content)
-    .where(OBS.c.seq.is_not(None))
-    .order_by(OBS.c.seq.desc())
-    .limit(1)
+    select(OBS.c.id, OBS.c.content).where(OBS.c.state != DRAFT).order_by(OBS.c.sort_key.desc()).limit(1)
 )
+SELECT_EVENTS = (
+    select(EVENTS.c.event).where(EVENTS.c.record_id == bindparam("record_id")).order_by(EVENTS.c.id)
+)
+SELECT_COUNTS = select(StateCountRow.__table__)
 UPDATE_FINALIZED = (
     update(OBS)
     .where(OBS.c.id == bindparam("record_id"))
     .values(
         state=bindparam("state"),
-        seq=bindparam("seq"),
+        sort_key=bindparam("sort_key"),
         updated_at=bindparam("updated_at"),
         envelope=bindparam("envelope"),
         content=bindparam("content"),
     )
 )
+
+ChainHead = tuple[int, str | None]  # (seq, hash of its body) of the newest finalized record
 
 
 class ObservationStore:
@@ -76,30 +91,37 @@ class ObservationStore:
 
         `also` runs inside that transaction after the inserts (the photos' rows use it).
         """
-        moment = self._clock()
+        now = stamp(self._clock())
+        keys = self._keys
         with self._engine.begin() as connection:
             known = (
                 connection.execute(SELECT_EXISTING_IDS, {"ids": [r["id"] for r in records]}).scalars().all()
             )
             if known:
                 raise DuplicateRecord(known[0])
+            sort_key = next_sort_key(connection)
+            head = self._chain_head(connection) if finalize else None
+            rows, events = [], []
             for position, record in enumerate(records):
                 record = _without_store_keys(record)
-                # A microsecond apart, so a batch lists newest-first in its input order.
-                now = stamp(moment + timedelta(microseconds=position))
-                row = {"id": record["id"], "kind": record["kind"], "created_at": now}
+                record_id = record["id"]
+                # Input order is list order: each record gets the next key (newest last).
+                row = {"id": record_id, "sort_key": sort_key + position}
+                row["created_at"] = seal_column(keys, record_id, "created_at", now)
                 if finalize:  # saved and finalized at once: one insert, straight into the chain
-                    row.update(self._next_link(connection, record["id"], record, now))
+                    values, head = self._next_link(connection, record, now, head)
+                    row.update(values)
                 else:
                     row.update(
                         state=DRAFT,
-                        seq=None,
-                        updated_at=now,
+                        updated_at=seal_column(keys, record_id, "updated_at", now),
                         envelope=None,
-                        content=self._seal_content(record["id"], {"record": record}),
+                        content=seal_content(keys, record_id, {"record": record}),
                     )
-                connection.execute(INSERT_OBSERVATION, row)
-                add_status_event(connection, self._keys, record["id"], row["state"], now)
+                rows.append(row)
+                events.append(event_row(keys, record_id, row["state"], now))
+            connection.execute(INSERT_OBSERVATION, rows)
+            connection.execute(INSERT_EVENT, events)
             if also is not None:
                 also(connection)
         return [record["id"] for record in records]
@@ -110,15 +132,7 @@ class ObservationStore:
         now = stamp(self._clock())
         with self._engine.begin() as connection:
             self._require_draft(connection, record["id"], NotEditable)
-            connection.execute(
-                update(OBS)
-                .where(OBS.c.id == record["id"])
-                .values(
-                    kind=record["kind"],
-                    updated_at=now,
-                    content=self._seal_content(record["id"], {"record": record}),
-                )
-            )
+            write_draft(connection, self._keys, record["id"], record, now)
 
     def delete_draft(self, record_id: str) -> None:
         with self._engine.begin() as connection:
@@ -128,53 +142,56 @@ class ObservationStore:
     # --- finalizing ---------------------------------------------------------------------
 
     def finalize(self, record_id: str) -> RecordView:
-        """Sign the draft into the chain (next seq, previous hash) in one transaction."""
+        """Sign the draft into the chain (next seq, previous hash) in one transaction.
+
+        It takes the next sort key too: the list shows it as the newest, and among
+        finalized records the sort key keeps the chain's order.
+        """
         now = stamp(self._clock())
         with self._engine.begin() as connection:
             row = self._require_draft(connection, record_id, NotADraft)
-            record = self._open_content(row)["record"]
-            values = self._next_link(connection, record_id, record, now)
-            connection.execute(UPDATE_FINALIZED, {"record_id": record_id, **values})
-            add_status_event(connection, self._keys, record_id, QUEUED, now)
+            record = open_content(self._keys, row)["record"]
+            values, _head = self._next_link(connection, record, now, self._chain_head(connection))
+            sort_key = next_sort_key(connection)
+            connection.execute(UPDATE_FINALIZED, {"record_id": record_id, "sort_key": sort_key, **values})
+            connection.execute(INSERT_EVENT, event_row(self._keys, record_id, QUEUED, now))
         return self.get(record_id)
 
-    def _next_link(
-        self, connection: Connection, record_id: str, record: dict[str, Any], now: str
-    ) -> dict[str, Any]:
-        """The column values of `record` signed as the chain's next link (and sealed if we can)."""
+    def _chain_head(self, connection: Connection) -> ChainHead:
         # BEGIN IMMEDIATE (see database.py) holds the write lock from the transaction's start,
         # so reading the chain head and writing the next link can't interleave with another.
         head = connection.execute(SELECT_CHAIN_HEAD).first()
         if head is None:
-            seq, prev_hash = 1, None
-        else:
-            seq, prev_hash = head.seq + 1, sha256_hex(b64decode(self._open_content(head)["body"]))
+            return 0, None
+        body = b64decode(open_content(self._keys, head)["body"])
+        return json.loads(body)["seq"], sha256_hex(body)
+
+    def _next_link(
+        self, connection: Connection, record: dict[str, Any], now: str, head: ChainHead
+    ) -> tuple[dict[str, Any], ChainHead]:
+        """The column values of `record` signed as the link after `head` (sealed if we can)."""
+        record_id = record["id"]
+        seq = head[0] + 1
         signed = sign_record(
             {**record, "recorded_at": now},
             device_id=self._keys.device_id,
             seq=seq,
-            prev_hash=prev_hash,
+            prev_hash=head[1],
             private_key=self._keys.signing_key,
         )
-        server_key = read_setting(connection, self._keys, "server_seal_key")
+        server_key = server_seal_key(connection, self._keys)
         envelope = None
         if server_key:
-            envelope = json.dumps(
-                seal_record(
-                    signed,
-                    envelope_header(record_id=record_id, device_id=self._keys.device_id, seq=seq),
-                    b64decode(server_key),
-                ),
-                separators=(",", ":"),
-            )
+            header = envelope_header(record_id=record_id, device_id=self._keys.device_id, seq=seq)
+            envelope = seal_envelope(self._keys, record_id, signed, header, server_key)
         content = {"body": b64encode(signed.body), "signature": b64encode(signed.signature)}
-        return {
+        values = {
             "state": QUEUED,
-            "seq": seq,
-            "updated_at": now,
+            "updated_at": seal_column(self._keys, record_id, "updated_at", now),
             "envelope": envelope,
-            "content": self._seal_content(record_id, content),
+            "content": seal_content(self._keys, record_id, content),
         }
+        return values, (seq, signed.hash)
 
     # --- reading ------------------------------------------------------------------------
 
@@ -184,54 +201,45 @@ class ObservationStore:
             row = _row(connection, record_id)
             if row is None:
                 raise UnknownRecord(f"no observation with id {record_id} on this device")
-            events = connection.execute(
-                select(EVENTS.c.state, EVENTS.c.at, EVENTS.c.message)
-                .where(EVENTS.c.record_id == record_id)
-                .order_by(EVENTS.c.id)
-            ).all()
-        history = tuple(
-            StatusEvent(
-                state=event.state,
-                at=event.at,
-                message=None
-                if event.message is None
-                else open_json(self._keys, event.message, status_message_aad(record_id, event.at)),
-            )
-            for event in events
-        )
+            blobs = connection.execute(SELECT_EVENTS, {"record_id": record_id}).scalars().all()
+        history = tuple(open_event(self._keys, record_id, blob) for blob in blobs)
         latest = next((event.message for event in reversed(history) if event.message), None)
-        return self._view(row, history=history, message=latest)
+        return view_of(self._keys, row, history=history, message=latest)
 
     def page(
         self, states: Iterable[str] | None = None, *, cursor: str | None = None, limit: int = 50
     ) -> Page:
-        """Newest first; only this page's rows are decrypted."""
+        """Newest first; only this page's rows are decrypted. The cursor is a sort key."""
         limit = max(1, min(limit, MAX_PAGE))
-        query = select(OBS).order_by(OBS.c.created_at.desc(), OBS.c.id.desc()).limit(limit + 1)
-        if states is not None:
-            wanted = list(states)
-            query = (
-                query.where(OBS.c.state == wanted[0])
-                if len(wanted) == 1
-                else query.where(OBS.c.state.in_(wanted))
-            )
-        if cursor:
-            created_at, _, last_id = cursor.partition("/")
-            query = query.where(tuple_(OBS.c.created_at, OBS.c.id) < tuple_(created_at, last_id))
+        before = _parse_cursor(cursor)
         with self._engine.begin() as connection:
-            rows = connection.execute(query).all()
-        items = [self._view(row) for row in rows[:limit]]
-        next_cursor = f"{rows[limit - 1].created_at}/{rows[limit - 1].id}" if len(rows) > limit else None
+            rows = list(_newest_first(connection, states, before=before, limit=limit + 1))
+        items = [view_of(self._keys, row) for row in rows[:limit]]
+        next_cursor = str(rows[limit - 1].sort_key) if len(rows) > limit else None
         return Page(items=items, next_cursor=next_cursor)
+
+    def iter_records(self, states: Iterable[str] | None = None) -> Iterator[RecordView]:
+        """Every record (of these states), newest first, from one consistent snapshot.
+
+        A read transaction (WAL: writers go on meanwhile) holds the snapshot, and rows are
+        decrypted a few hundred at a time, so memory stays flat however many there are.
+        Records added or finalized while this runs are not in it, and none appears twice.
+        """
+        raw = self._engine.raw_connection()
+        try:
+            driver = raw.driver_connection
+            driver.execute("BEGIN")  # deferred: a snapshot, not the write lock
+            try:
+                for row in _snapshot_rows(driver, states):
+                    yield view_of(self._keys, row)
+            finally:
+                driver.execute("COMMIT")
+        finally:
+            raw.close()
 
     def counts(self) -> dict[str, int]:
         with self._engine.begin() as connection:
-            found = dict(
-                (row.state, row.count)
-                for row in connection.execute(
-                    select(OBS.c.state, func.count().label("count")).group_by(OBS.c.state)
-                )
-            )
+            found = {row.state: row.n for row in connection.execute(SELECT_COUNTS)}
         return {state: found.get(state, 0) for state in STATES}
 
     # --- helpers ------------------------------------------------------------------------
@@ -244,51 +252,65 @@ class ObservationStore:
             raise error()
         return row
 
-    def _seal_content(self, record_id: str, content: dict[str, Any]) -> bytes:
-        return seal_json(self._keys, content, observation_aad(record_id))
-
-    def _open_content(self, row: Any) -> dict[str, Any]:
-        return open_json(self._keys, row.content, observation_aad(row.id))
-
-    def _view(
-        self, row: Any, *, history: tuple[StatusEvent, ...] = (), message: str | None = None
-    ) -> RecordView:
-        content = self._open_content(row)
-        common: dict[str, Any] = {
-            "id": row.id,
-            "kind": row.kind,
-            "state": row.state,
-            "created_at": row.created_at,
-            "updated_at": row.updated_at,
-            "delivery_error": row.delivery_error,
-            "sealed": row.envelope is not None,
-            "history": history,
-            "message": message,
-        }
-        if "body" in content:
-            return RecordView.from_signed_body(
-                b64decode(content["body"]), signature=content["signature"], **common
-            )
-        return RecordView(record=content["record"], **common)
-
 
 def _row(connection: Connection, record_id: str) -> Any:
     return connection.execute(SELECT_BY_ID, {"record_id": record_id}).first()
 
 
-def add_status_event(
-    connection: Connection,
-    keys: DeviceKeys,
-    record_id: str,
-    state: str,
-    at: str,
-    message: str | None = None,
-) -> None:
-    """Append one step to a record's history (the message, if any, encrypted)."""
-    blob = None
-    if message is not None:
-        blob = seal_json(keys, message, status_message_aad(record_id, at))
-    connection.execute(INSERT_EVENT, {"record_id": record_id, "state": state, "at": at, "message": blob})
+def _parse_cursor(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        return int(cursor)
+    except ValueError:
+        raise UnknownRecord("that page of the list no longer exists; start again from the top") from None
+
+
+def _newest_first(
+    connection: Connection, states: Iterable[str] | None, *, before: int | None, limit: int
+) -> Iterator[Any]:
+    """Rows newest first: one indexed range per state, merged (a single query over several
+    states would sort every matching row first)."""
+
+    def one(state: str | None) -> Iterator[Any]:
+        query = select(OBS).order_by(OBS.c.sort_key.desc()).limit(limit)
+        if state is not None:
+            query = query.where(OBS.c.state == state)
+        if before is not None:
+            query = query.where(OBS.c.sort_key < before)
+        return iter(connection.execute(query).all())
+
+    wanted = [None] if states is None else list(dict.fromkeys(states))
+    merged = heapq.merge(*(one(state) for state in wanted), key=lambda row: -row.sort_key)
+    for count, row in enumerate(merged):
+        if count == limit:
+            return
+        yield row
+
+
+def _snapshot_rows(driver: Any, states: Iterable[str] | None) -> Iterator[Any]:
+    """The same order as `_newest_first`, streamed from the DB-API connection's snapshot."""
+    columns = ", ".join(column.name for column in OBS.columns)
+
+    def one(state: str | None) -> Iterator[Any]:
+        where = "" if state is None else "WHERE state = ?"
+        cursor = driver.execute(
+            f"SELECT {columns} FROM observation {where} ORDER BY sort_key DESC",  # noqa: S608 (no input)
+            () if state is None else (state,),
+        )
+        names = [item[0] for item in cursor.description]
+        while batch := cursor.fetchmany(SNAPSHOT_FETCH):
+            for values in batch:
+                yield _Row(zip(names, values, strict=True))
+
+    wanted = [None] if states is None else list(dict.fromkeys(states))
+    yield from heapq.merge(*(one(state) for state in wanted), key=lambda row: -row.sort_key)
+
+
+class _Row(dict):
+    """A DB-API row with attribute access, as SQLAlchemy's rows have."""
+
+    __getattr__ = dict.__getitem__
 
 
 def _without_store_keys(record: dict[str, Any]) -> dict[str, Any]:

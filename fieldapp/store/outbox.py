@@ -1,27 +1,26 @@
 """The sync engine's view of the store (sync.outbox.Outbox) over the same SQLite file.
 
-Queued records go out in sequence order; results and review updates are applied in
-one local transaction each, and states never move backwards.
+Queued records go out in sequence order, read through an index in that order
+(ix_observation_sendable); results and review updates are applied in one local
+transaction each, and states never move backwards. A delivered record's envelope is
+dropped: the server holds it, and the signed body stays in the record's content.
 """
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Engine, bindparam, func, select, update
+from sqlalchemy import Engine, bindparam, func, select, text, update
 
 from fieldapp.vault import DeviceKeys
-from sync.crypto import b64decode
 from sync.outbox import OutboxItem
-from sync.records import SignedRecord, envelope_header, seal_record
 from sync.wire import ItemResult, ReviewUpdate
 
 from .clock import stamp
-from .codec import observation_aad, open_json, seal_json, status_message_aad
 from .database import make_durable
-from .observations import INSERT_EVENT, OBS
+from .rows import INSERT_EVENT, OBS, envelope_of, event_row, seal_column
 from .secret_settings import read_setting, write_setting
 from .states import DRAFT, QUEUED, REVIEW_STATES, SENT
+from .tables import SENDABLE
 
 DELIVERED = ("accepted", "duplicate")
 
@@ -34,39 +33,38 @@ class SqlOutbox:
         self._keys = keys
         self._clock = clock
 
-    def _sendable(self):
-        # A record the server rejected keeps its state with the reason; it is not resent blindly.
-        return (OBS.c.state == QUEUED) & OBS.c.envelope.is_not(None) & OBS.c.delivery_error.is_(None)
-
     def count_queued(self) -> int:
+        """Records sealed and waiting to be sent (a record the server refused is not resent blindly)."""
         with self._engine.begin() as connection:
-            return connection.execute(select(func.count()).where(self._sendable())).scalar_one()
+            return connection.execute(_COUNT_SENDABLE).scalar_one()
 
     def queued(self, *, after: str | None, limit: int) -> list[OutboxItem]:
-        query = select(OBS.c.id, OBS.c.envelope).where(self._sendable()).order_by(OBS.c.seq).limit(limit)
         if after is None:
             # Records about to leave the device must survive a power cut first (see database.py):
             # a record the server has but the device lost would fork the device's chain.
             make_durable(self._engine)
         with self._engine.begin() as connection:
+            after_key = 0
             if after is not None:
-                after_seq = connection.execute(
-                    select(OBS.c.seq).where(OBS.c.id == after)
-                ).scalar_one_or_none()
-                if after_seq is not None:
-                    query = query.where(OBS.c.seq > after_seq)
-            rows = connection.execute(query).all()
-        return [
-            OutboxItem(record_id=row.id, envelope=json.loads(row.envelope), size=len(row.envelope.encode()))
-            for row in rows
-        ]
+                after_key = connection.execute(_SORT_KEY_OF, {"rid": after}).scalar_one_or_none() or 0
+            rows = connection.execute(_PAGE_SENDABLE, {"after": after_key, "limit": limit}).all()
+        items = []
+        for row in rows:
+            envelope, size = envelope_of(self._keys, row)
+            items.append(OutboxItem(record_id=row.id, envelope=envelope, size=size))
+        return items
 
     def mark_results(self, results: list[ItemResult]) -> None:
         # Set-based (one SELECT, then executemany) so a batch of hundreds costs a few statements.
         now = stamp(self._clock())
+        keys = self._keys
         delivered = [r.record_id for r in results if r.status in DELIVERED]
         refused = [
-            {"rid": r.record_id, "why": r.reason or "rejected by the server", "now": now}
+            {
+                "rid": r.record_id,
+                "why": seal_column(keys, r.record_id, "delivery_error", r.reason or "rejected by the server"),
+                "now": seal_column(keys, r.record_id, "updated_at", now),
+            }
             for r in results
             if r.status not in DELIVERED
         ]
@@ -76,11 +74,11 @@ class SqlOutbox:
                 moving = set(connection.execute(_SELECT_QUEUED_IDS, {"ids": delivered}).scalars())
             if moving:
                 ordered = [rid for rid in dict.fromkeys(delivered) if rid in moving]
-                connection.execute(_MARK_SENT, [{"rid": rid, "now": now} for rid in ordered])
                 connection.execute(
-                    INSERT_EVENT,
-                    [{"record_id": rid, "state": SENT, "at": now, "message": None} for rid in ordered],
+                    _MARK_SENT,
+                    [{"rid": rid, "now": seal_column(keys, rid, "updated_at", now)} for rid in ordered],
                 )
+                connection.execute(INSERT_EVENT, [event_row(keys, rid, SENT, now) for rid in ordered])
             if refused:
                 connection.execute(_MARK_REFUSED, refused)
 
@@ -90,6 +88,7 @@ class SqlOutbox:
 
     def apply_updates(self, updates: list[ReviewUpdate], cursor: int) -> None:
         now = stamp(self._clock())
+        keys = self._keys
         # Review states come from the server in cursor order; the last one wins (executemany
         # keeps the order). A queued record the server has reviewed was evidently delivered.
         wanted = [item for item in updates if item.state in REVIEW_STATES]
@@ -102,30 +101,43 @@ class SqlOutbox:
             if applied:
                 connection.execute(
                     _SET_REVIEW_STATE,
-                    [{"rid": i.record_id, "new_state": i.state, "now": now} for i in applied],
+                    [
+                        {
+                            "rid": i.record_id,
+                            "new_state": i.state,
+                            "now": seal_column(keys, i.record_id, "updated_at", now),
+                        }
+                        for i in applied
+                    ],
                 )
                 connection.execute(INSERT_EVENT, [self._event(item, now) for item in applied])
-            write_setting(connection, self._keys, "update_cursor", int(cursor))
+            write_setting(connection, keys, "update_cursor", int(cursor))
 
     def _event(self, item: ReviewUpdate, now: str) -> dict:
-        """A status-history row for a review update (the verifier's message encrypted)."""
+        """A status-history row for a review update (with the verifier's message)."""
         at = stamp(item.changed_at) if item.changed_at.tzinfo else now
-        message = None
-        if item.message is not None:
-            message = seal_json(self._keys, item.message, status_message_aad(item.record_id, at))
-        return {"record_id": item.record_id, "state": item.state, "at": at, "message": message}
+        return event_row(self._keys, item.record_id, item.state, at, item.message)
 
 
+_COUNT_SENDABLE = select(func.count()).select_from(OBS).where(text(SENDABLE))
+_SORT_KEY_OF = select(OBS.c.sort_key).where(OBS.c.id == bindparam("rid"))
+_PAGE_SENDABLE = (
+    select(OBS.c.id, OBS.c.envelope)
+    .where(text(SENDABLE), OBS.c.sort_key > bindparam("after"))
+    .order_by(OBS.c.sort_key)
+    .limit(bindparam("limit"))
+)
 _SELECT_QUEUED_IDS = select(OBS.c.id).where(
     OBS.c.id.in_(bindparam("ids", expanding=True)), OBS.c.state == QUEUED
 )
 _SELECT_FINALIZED_IDS = select(OBS.c.id).where(
     OBS.c.id.in_(bindparam("ids", expanding=True)), OBS.c.state != DRAFT
 )
+# Delivered: the server holds the envelope now, so the device drops its copy.
 _MARK_SENT = (
     update(OBS)
     .where(OBS.c.id == bindparam("rid"), OBS.c.state == QUEUED)
-    .values(state=SENT, delivery_error=None, updated_at=bindparam("now"))
+    .values(state=SENT, delivery_error=None, envelope=None, updated_at=bindparam("now"))
 )
 _MARK_REFUSED = (
     update(OBS)
@@ -135,33 +147,5 @@ _MARK_REFUSED = (
 _SET_REVIEW_STATE = (
     update(OBS)
     .where(OBS.c.id == bindparam("rid"), OBS.c.state != DRAFT)
-    .values(state=bindparam("new_state"), delivery_error=None, updated_at=bindparam("now"))
+    .values(state=bindparam("new_state"), delivery_error=None, envelope=None, updated_at=bindparam("now"))
 )
-
-
-def seal_queued(engine: Engine, keys: DeviceKeys, server_seal_key: bytes | None = None) -> int:
-    """Seal every queued record that has no envelope yet; returns how many were sealed.
-
-    Called at enrolment, once the server's seal key is known (records finalized after that
-    are sealed as they are finalized). With no key given, the stored `server_seal_key` is used.
-    """
-    sealed = 0
-    with engine.begin() as connection:
-        if server_seal_key is None:
-            stored = read_setting(connection, keys, "server_seal_key")
-            if not stored:
-                return 0
-            server_seal_key = b64decode(stored)
-        rows = connection.execute(
-            select(OBS.c.id, OBS.c.seq, OBS.c.content)
-            .where(OBS.c.state == QUEUED, OBS.c.envelope.is_(None))
-            .order_by(OBS.c.seq)
-        ).all()
-        for row in rows:
-            content = open_json(keys, row.content, observation_aad(row.id))
-            signed = SignedRecord(body=b64decode(content["body"]), signature=b64decode(content["signature"]))
-            header = envelope_header(record_id=row.id, device_id=keys.device_id, seq=row.seq)
-            envelope = json.dumps(seal_record(signed, header, server_seal_key), separators=(",", ":"))
-            connection.execute(update(OBS).where(OBS.c.id == row.id).values(envelope=envelope))
-            sealed += 1
-    return sealed

@@ -39,7 +39,7 @@ class RecordView:
     signature: str | None = None
     body: bytes | None = field(default=None, repr=False)  # the exact signed bytes
     delivery_error: str | None = None
-    sealed: bool = False
+    sealed: bool = False  # queued with its envelope ready (a delivered record's is dropped)
     history: tuple[StatusEvent, ...] = ()
     message: str | None = None
 
@@ -61,7 +61,9 @@ class RecordView:
         content = json.loads(body)
         recorded_at = content.pop("recorded_at", None)
         chain = {name: content.pop(name, None) for name in CHAIN_FIELDS}
-        return cls(record=content, recorded_at=recorded_at, body=body, **chain, **fields)
+        return cls(
+            kind=content["kind"], record=content, recorded_at=recorded_at, body=body, **chain, **fields
+        )
 
 
 @dataclass(frozen=True)

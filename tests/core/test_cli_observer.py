@@ -97,7 +97,8 @@ def test_scripted_flow_in_a_subprocess(tmp_path):
 
     assert "finalized as record 4" in ok(run(data_dir, "finalize", ids[0]))
     records = json.loads(ok(run(data_dir, "list", "--json")))
-    assert [r["id"] for r in records] == list(reversed(ids))
+    # newest first, where finalizing counts as new: the record just signed leads
+    assert [r["id"] for r in records] == [ids[0], *reversed(ids[1:])]
     assert {r["description"]: r["state"] for r in records}["single object"] == "queued"
     finalized = sorted((r for r in records if r["state"] == "queued"), key=lambda r: r["seq"])
     assert [r["seq"] for r in finalized] == [1, 2, 3, 4]

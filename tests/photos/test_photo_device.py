@@ -3,7 +3,6 @@ signed with the record, encrypted at rest, thumbnails and EXIF in memory, drafts
 
 import base64
 import hashlib
-import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -20,7 +19,6 @@ from fieldapp.services import (
     unlock_device,
     wipe_device,
 )
-from fieldapp.store import database_path
 from fieldapp.vault import FAST_KDF_FOR_TESTS
 from sync.attachment_protocol import PHOTO_SIZE_MAX, PHOTOS_PER_RECORD_MAX
 from sync.records import SignedRecord, verify_record
@@ -216,20 +214,6 @@ def test_orphan_files_from_a_crash_are_swept_at_unlock(device, device_dir):
         assert not orphan.exists()
         assert len(list((device_dir / "attachments").iterdir())) == 1
         assert again.photos_pending_counts() != {}
-
-
-def test_a_version_1_database_gains_the_photo_table(device, device_dir):
-    record_id = device.record(observation())
-    device.lock()
-    with sqlite3.connect(database_path(device_dir)) as db:
-        db.execute("DROP TABLE attachment")
-        db.execute("PRAGMA user_version = 1")
-    with unlock_device(device_dir, PASSPHRASE, kdf=FAST_KDF_FOR_TESTS) as again:
-        assert again.get(record_id).record["attachments"] == []
-        again.attach_photo(record_id, make_jpeg(seed=91))
-        assert len(again.photos(record_id)) == 1
-    with sqlite3.connect(database_path(device_dir)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
 
 
 def test_pending_counts_follow_upload_state(device):

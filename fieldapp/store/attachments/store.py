@@ -24,8 +24,8 @@ from sync.crypto import b64decode, b64encode, new_key
 from ..clock import stamp
 from ..codec import SCHEMA_TAG, observation_aad, open_json, seal_json
 from ..errors import NotEditable, UnknownRecord
+from ..rows import OBS, write_draft
 from ..states import DRAFT, QUEUED
-from ..tables import ObservationRow
 from .errors import PhotoAlreadyAttached, TooManyPhotos, UnknownPhoto
 from .sealed_file import SealedPhoto, write_sealed_photo
 from .table import AttachmentRow
@@ -33,7 +33,6 @@ from .table import AttachmentRow
 ATTACHMENTS_DIR = "attachments"
 FILE_SUFFIX = ".photo"
 ORPHAN_AGE_S = 3600  # a file this old without a row is left over from a crash
-OBS = ObservationRow.__table__
 ATT = AttachmentRow.__table__
 UPLOAD_STATES = ("pending", "uploading", "done")
 
@@ -236,7 +235,7 @@ class PhotoStore:
                 select(ATT)
                 .join(OBS, OBS.c.id == ATT.c.record_id)
                 .where(OBS.c.state.not_in((DRAFT, QUEUED)), ATT.c.upload_state != "done")
-                .order_by(OBS.c.seq, ATT.c.position)
+                .order_by(OBS.c.sort_key, ATT.c.position)
             ).all()
         pending = []
         for row in rows:
@@ -300,14 +299,7 @@ class PhotoStore:
         return open_json(self._keys, row.content, observation_aad(record_id))["record"]
 
     def _write_draft(self, connection: Connection, record_id: str, record: dict[str, Any]) -> None:
-        connection.execute(
-            update(OBS)
-            .where(OBS.c.id == record_id)
-            .values(
-                updated_at=stamp(self._clock()),
-                content=seal_json(self._keys, {"record": record}, observation_aad(record_id)),
-            )
-        )
+        write_draft(connection, self._keys, record_id, record, stamp(self._clock()))
 
 
 SELECT_OF_RECORD = select(ATT).where(ATT.c.record_id == bindparam("record_id")).order_by(ATT.c.position)
