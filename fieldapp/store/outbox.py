@@ -9,7 +9,7 @@ dropped: the server holds it, and the signed body stays in the record's content.
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Engine, bindparam, func, select, text, update
+from sqlalchemy import Engine, bindparam, select, text, update
 
 from fieldapp.vault import DeviceKeys
 from sync.outbox import OutboxItem
@@ -119,13 +119,15 @@ class SqlOutbox:
         return event_row(self._keys, item.record_id, item.state, at, item.message)
 
 
-_COUNT_SENDABLE = select(func.count()).select_from(OBS).where(text(SENDABLE))
+# The index is named, not left to the planner: without statistics SQLite picks the
+# (state, sort_key) index and reads every queued row to test its envelope (measured: 7.8 ms a
+# count at 5,000 queued). INDEXED BY also turns a statement that can't use it into an error.
+SENDABLE_INDEX = "INDEXED BY ix_observation_sendable"
+_COUNT_SENDABLE = text(f"SELECT count(*) FROM observation {SENDABLE_INDEX} WHERE {SENDABLE}")  # noqa: S608 (constants)
 _SORT_KEY_OF = select(OBS.c.sort_key).where(OBS.c.id == bindparam("rid"))
-_PAGE_SENDABLE = (
-    select(OBS.c.id, OBS.c.envelope)
-    .where(text(SENDABLE), OBS.c.sort_key > bindparam("after"))
-    .order_by(OBS.c.sort_key)
-    .limit(bindparam("limit"))
+_PAGE_SENDABLE = text(
+    f"SELECT id, envelope FROM observation {SENDABLE_INDEX} WHERE {SENDABLE} AND sort_key > :after "  # noqa: S608
+    "ORDER BY sort_key LIMIT :limit"
 )
 _SELECT_QUEUED_IDS = select(OBS.c.id).where(
     OBS.c.id.in_(bindparam("ids", expanding=True)), OBS.c.state == QUEUED
