@@ -71,7 +71,11 @@ class SqlOutbox:
         with self._engine.begin() as connection:
             moving = set()
             if delivered:
-                moving = set(connection.execute(_SELECT_QUEUED_IDS, {"ids": delivered}).scalars())
+                moving = {
+                    row.id
+                    for row in connection.execute(_STATES_OF, {"ids": delivered})
+                    if row.state == QUEUED
+                }
             if moving:
                 ordered = [rid for rid in dict.fromkeys(delivered) if rid in moving]
                 connection.execute(
@@ -96,7 +100,7 @@ class SqlOutbox:
             known = set()
             if wanted:
                 ids = list({item.record_id for item in wanted})
-                known = set(connection.execute(_SELECT_FINALIZED_IDS, {"ids": ids}).scalars())
+                known = {row.id for row in connection.execute(_STATES_OF, {"ids": ids}) if row.state != DRAFT}
             applied = [item for item in wanted if item.record_id in known]
             if applied:
                 connection.execute(
@@ -129,12 +133,10 @@ _PAGE_SENDABLE = text(
     f"SELECT id, envelope FROM observation {SENDABLE_INDEX} WHERE {SENDABLE} AND sort_key > :after "  # noqa: S608
     "ORDER BY sort_key LIMIT :limit"
 )
-_SELECT_QUEUED_IDS = select(OBS.c.id).where(
-    OBS.c.id.in_(bindparam("ids", expanding=True)), OBS.c.state == QUEUED
-)
-_SELECT_FINALIZED_IDS = select(OBS.c.id).where(
-    OBS.c.id.in_(bindparam("ids", expanding=True)), OBS.c.state != DRAFT
-)
+# By primary key alone, the states tested in Python: with `AND state = 'queued'` and hundreds
+# of ids, SQLite (no statistics) preferred the state index and read every queued row per batch
+# (mark_results: 78 µs a record at 10k queued, 570 at 100k).
+_STATES_OF = select(OBS.c.id, OBS.c.state).where(OBS.c.id.in_(bindparam("ids", expanding=True)))
 # Delivered: the server holds the envelope now, so the device drops its copy.
 _MARK_SENT = (
     update(OBS)
