@@ -1,7 +1,8 @@
 """What the sync bar says, from the sync loop's `SyncStatus` (docs/sync.md).
 
-Parts, in order: connectivity · N pending · syncing i of N · last synced at · last error.
-Offline is a normal state (shown plainly, not as an error). Returns (key, values)
+Parts, in order: a log alarm (when the device holds one) · connectivity · N pending ·
+syncing i of N · last synced at · last error. Offline is a normal state (shown plainly, not
+as an error); a failed audit of the server's transparency log never leaves the bar. Returns (key, values)
 pairs so tests can check them without Flet and the view translates them.
 """
 
@@ -31,6 +32,9 @@ def sync_bar_parts(
             parts.append(BarPart("sync.pending", {"count": pending}))
         return parts
     parts: list[BarPart] = []
+    alarm = getattr(status.last_report, "log_alarm", None)
+    if alarm:
+        parts.append(BarPart("sync.log_alarm", {"reason": alarm}, is_error=True))
     state = status.state
     if state == "not_enrolled":
         parts.append(BarPart("sync.not_enrolled", {}))
