@@ -10,6 +10,7 @@ from sync.log_protocol import ConsistencyProof, InclusionProof, SignedTreeHead, 
 from ..errors import InvalidInput, NotFound
 from ..keys import ServerKeys
 from . import log_store
+from .tables import LogLeaf
 
 
 def signed_head(
@@ -32,6 +33,11 @@ def inclusion_for_record(session: Session, record_id: str, *, tree_size: int | N
     _check_size(size, log_store.current(session).size)
     if leaf.leaf_index >= size:
         raise InvalidInput(f"the record was logged at index {leaf.leaf_index}, after a tree of {size}")
+    return inclusion_of(session, leaf, size)
+
+
+def inclusion_of(session: Session, leaf: LogLeaf, size: int) -> InclusionProof:
+    """A stored leaf's inclusion proof in the tree of `size` (which must contain it)."""
     return InclusionProof(
         leaf_index=leaf.leaf_index,
         tree_size=size,
