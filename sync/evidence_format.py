@@ -128,6 +128,13 @@ def first_difference(data: bytes, files: dict[str, bytes]) -> str | None:
     expected, regions = _layout(files)
     if data == expected:
         return None
+    changed = [
+        info.filename
+        for info in zipfile.ZipFile(BytesIO(data)).infolist()
+        if info.filename in files and zlib.crc32(files[info.filename]) != info.CRC
+    ]
+    if changed:  # a content byte changed: the rebuilt CRC is the first difference, the file is the news
+        return f"the content of {changed[0]} no longer matches its CRC-32"
     at = next((i for i, (a, b) in enumerate(zip(data, expected, strict=False)) if a != b), None)
     if at is None:
         return f"the package is {len(data)} bytes where its canonical form has {len(expected)}"
