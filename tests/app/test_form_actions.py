@@ -14,6 +14,7 @@ from fieldapp.ui.state.form_record import FormError
 from fieldapp.ui.state.gps import GpsFix
 from fieldapp.ui.state.observation_form import ObservationForm
 from fieldapp.ui.state.photos import Notice
+from tests.app.forms import complete
 from tests.photos.photo_files import make_jpeg, make_png
 
 
@@ -24,15 +25,6 @@ class Picked:
     name: str
     bytes: builtins.bytes | None = None
     path: str | None = None
-
-
-def complete(form):
-    form.choose_kind("violation")
-    form.lat, form.lon = "31.2", "16.58"
-    form.observed_by, form.certainty = "heard", "probable"
-    form.description = "shelling north of the road"
-    form.details = {"type": "shelling"}
-    return form
 
 
 def take(photos, files, **options):

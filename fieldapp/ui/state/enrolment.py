@@ -17,7 +17,6 @@ class EnrolOutcome:
     ok: bool
     message_key: str | None = None  # translation key for the outcome
     detail: str | None = None  # the service's own sentence when it failed
-    sealed: int = 0
 
 
 def enrolled_server(device: Unlocked) -> str | None:
@@ -40,10 +39,10 @@ def enrol(
     if not code.strip():
         return EnrolOutcome(False, "enrol.need_code")
     try:
-        result = enroll_device(device, server_url.strip(), code.strip(), transport=transport)
+        enroll_device(device, server_url.strip(), code.strip(), transport=transport)
     except (FieldAppError, SyncError) as exc:
         return EnrolOutcome(False, "enrol.failed", detail=" ".join(str(exc).split()))
-    return EnrolOutcome(True, "enrol.done", sealed=result.sealed)
+    return EnrolOutcome(True, "enrol.done")
 
 
 @dataclass

@@ -32,10 +32,6 @@ def secondary_button(
     return tagged(ft.Row(controls=[button]), identifier)
 
 
-def text_button(text: str, identifier: str, on_click: Handler) -> ft.Control:
-    return tagged(ft.TextButton(content=text, on_click=on_click, height=TOUCH), identifier)
-
-
 def icon_button(icon: ft.IconData, tooltip: str, identifier: str, on_click: Handler) -> ft.Control:
     button = ft.IconButton(icon=icon, tooltip=tooltip, on_click=on_click, width=TOUCH, height=TOUCH)
     return tagged(button, identifier)
