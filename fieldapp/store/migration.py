@@ -3,16 +3,19 @@
 Schema 2 kept each record's kind, created/updated times, sequence number, the server's
 refusal and the sealed envelope in clear, and each status step's state and time. Schema 3
 keeps only id, state and a sort key in clear (tables.py). The upgrade runs in one
-transaction (a crash leaves schema 2 whole, and the next unlock starts again), then rewrites
-the file (VACUUM) and empties the WAL, so no page of the old clear columns stays on disk.
+transaction (a crash leaves schema 2 whole, and the next unlock starts again); the dropped
+tables' pages are zeroed (secure_delete), the file is rewritten (VACUUM) and the WAL emptied,
+so no page of the old clear columns stays in the file.
 
 Sort keys: drafts in the order they were made, finalized records in chain order, the two
 merged by time (a finalized record at the moment it was finalized), so the list reads as it
 will from now on and the chain's head is the finalized record with the highest key.
 """
 
+import contextlib
 import heapq
 import json
+import sqlite3
 from collections.abc import Iterator
 from itertools import count
 from typing import Any
@@ -65,7 +68,11 @@ def upgrade(engine: Engine, keys: DeviceKeys, version: int) -> None:
         finally:
             driver.execute("PRAGMA legacy_alter_table = OFF")
             driver.execute("PRAGMA foreign_keys = ON")
-        driver.execute("VACUUM")  # a new file: the old clear pages are not in it
+        # secure_delete (database.py) already zeroed the dropped tables' pages; VACUUM also
+        # writes a new, smaller file. It needs free space the size of the database: where
+        # that is lacking, the upgrade stands without it.
+        with contextlib.suppress(sqlite3.OperationalError):
+            driver.execute("VACUUM")
         driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 
