@@ -3,8 +3,8 @@
 Per item, in the order of docs/ARCHITECTURE.md: header schema (already validated by the
 wire model) → device known and not revoked → unseal (one opaque error) → verify the
 signature over the exact bytes with the enrolled key → parse → header matches body →
-record fields → idempotency by (record id, body hash) → chain check (a gap is recorded,
-not rejected). Results come back in request order.
+what a body may hold (server/record_content.py) → record fields → idempotency by
+(record id, body hash) → chain check (a gap is recorded, not rejected). Results come back in request order.
 
 The crypto runs outside any transaction; the writes for the whole batch are one
 transaction of a few bulk statements. Idempotency is decided by the database, not by a
@@ -36,6 +36,7 @@ from .clock import Clock
 from .database import SessionFactory
 from .keys import ServerKeys
 from .models import Device, DeviceUpdate, Report
+from .record_content import check_content
 from .record_fields import MalformedRecord, read_report_fields
 
 log = logging.getLogger("fieldapp.server.ingest")
@@ -162,6 +163,7 @@ def _open(
     except ProtocolError:
         return REASON_HEADER
     try:
+        check_content(content)
         fields = read_report_fields(content)
     except MalformedRecord as exc:
         return str(exc)

@@ -5,7 +5,6 @@ decision takes it implicitly; if someone else holds an unexpired lock the decisi
 refused (409). A decision releases the lock.
 """
 
-import json
 import logging
 
 import sqlalchemy as sa
@@ -18,6 +17,7 @@ from . import locks
 from .clock import Clock
 from .errors import InvalidInput, NotFound
 from .models import Device, DeviceUpdate, Report, ReviewEvent
+from .record_content import StoredContent, read_stored
 from .report_filters import ReportFilters
 from .schemas import (
     AuditEvent,
@@ -35,8 +35,9 @@ log = logging.getLogger("fieldapp.server.review")
 REASON_REQUIRED = ("rejected", "needs_info")
 
 
-def summary(report: Report, content: dict | None = None) -> ReportSummary:
-    content = content if content is not None else _content(report)
+def summary(report: Report, stored: StoredContent | None = None) -> ReportSummary:
+    stored = stored if stored is not None else read_stored(report.body)
+    content = stored.content
     return ReportSummary(
         record_id=report.record_id,
         device_id=report.device_id,
@@ -51,6 +52,7 @@ def summary(report: Report, content: dict | None = None) -> ReportSummary:
         amends=report.amends,
         place=_text(content.get("place")),
         description=_text(content.get("description")),
+        content_problem=stored.problem,
     )
 
 
@@ -95,7 +97,7 @@ def get_report(session: Session, record_id: str) -> Report:
 def detail(session: Session, settings: Settings, record_id: str, *, clock: Clock) -> ReportDetail:
     report = get_report(session, record_id)
     device = session.get(Device, report.device_id)
-    content = _content(report)
+    stored = read_stored(report.body)
     public_key = b64decode(device.public_key) if device else b""
     skew = None
     if report.recorded_at is not None:
@@ -105,9 +107,9 @@ def detail(session: Session, settings: Settings, record_id: str, *, clock: Clock
     ).all()
     lock = locks.current(session, record_id, clock=clock)
     return ReportDetail(
-        **summary(report, content).model_dump(),
+        **summary(report, stored).model_dump(),
         recorded_at=report.recorded_at,
-        record=content,
+        record=stored.content,
         body_hash=report.body_hash,
         signature=SignatureStatus(
             valid=bool(device) and verify(public_key, report.body, report.signature),
@@ -230,14 +232,6 @@ def revoke_device(session: Session, device_id: str, *, actor: str, clock: Clock)
         device.revoked_at = clock()
         session.flush()
         log.info("devices.revoked", extra={"fields": {"device_id": device_id, "actor": actor}})
-
-
-def _content(report: Report) -> dict:
-    try:
-        content = json.loads(report.body)
-    except ValueError:
-        return {}
-    return content if isinstance(content, dict) else {}
 
 
 def _text(value: object) -> str | None:

@@ -110,6 +110,9 @@ class ReportSummary(BaseModel):
     amends: str | None
     place: str | None = None
     description: str | None = None
+    content_problem: str | None = Field(
+        default=None, description="why the stored record cannot be read (then shown empty), or null"
+    )
 
 
 class ReportPage(BaseModel):

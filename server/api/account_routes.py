@@ -57,7 +57,7 @@ async def _login_body(request: Request) -> LoginRequest:
             data = {key: values[0] for key, values in fields.items()}
         else:
             data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # not UTF-8 / not JSON / nested past the parser
         raise BadRequest("the body must be JSON or a form with username and password") from exc
     try:
         return LoginRequest.model_validate(data)

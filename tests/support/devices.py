@@ -12,10 +12,14 @@ sync tests can make envelopes without a vault:
 `device.sign_next(record)` signs it as the next link of the chain and returns
 `(SignedRecord, header)`; `device.seal(signed, header)` makes the wire envelope.
 `seq`/`prev_hash` advance on every `sign_next`; set them to make gaps or forks.
+A hostile device's bytes: `device.raw_body(record, transform)` is the JSON text of the record
+as the next link (chain fields included), passed through `transform(text) -> text|bytes`;
+`device.raw_envelope(body, record_id=...)` signs and seals exactly those bytes as the next link.
 `device.enroll_request(code, challenge)` is the signed request body, for tests that send it themselves
 (`challenge` is the JSON of `GET /api/v1/enroll/challenge`; `fetch_challenge(client)` gets one).
 """
 
+import json
 import random
 import uuid
 from dataclasses import dataclass, field
@@ -24,7 +28,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sync.crypto import b64decode, b64encode, device_id_for
+from sync.crypto import b64decode, b64encode, device_id_for, sign
 from sync.enrollment import signed_enroll_request
 from sync.records import SignedRecord, envelope_header, seal_record, sign_record
 from sync.wire import EnrollChallenge
@@ -142,6 +146,22 @@ class TestDevice:
     def seal(self, signed: SignedRecord, header: dict[str, Any]) -> dict[str, Any]:
         assert self.server_seal_key, "enroll the device (or set server_seal_key) first"
         return seal_record(signed, header, self.server_seal_key)
+
+    def raw_body(self, record: dict[str, Any], transform: Any = None) -> bytes:
+        """The record as the next link's JSON text (not canonical), changed by `transform`."""
+        content = {**record, "device_id": self.device_id, "seq": self.seq + 1, "prev_hash": self.prev_hash}
+        text = json.dumps(content, sort_keys=True)
+        changed = transform(text) if transform else text
+        return changed if isinstance(changed, bytes) else changed.encode()
+
+    def raw_envelope(self, body: bytes, *, record_id: str, seq: int | None = None) -> dict[str, Any]:
+        """These exact bytes signed and sealed as the next link (or at `seq`), as a hostile device would."""
+        self.seq = self.seq + 1 if seq is None else seq
+        signed = SignedRecord(body=body, signature=sign(self.private_key, body))
+        self.prev_hash = signed.hash
+        header = envelope_header(record_id=record_id, device_id=self.device_id, seq=self.seq)
+        self.signed.append((signed, header))
+        return self.seal(signed, header)
 
     def envelopes(self, count: int, **overrides: Any) -> list[dict[str, Any]]:
         """The next `count` records, signed and sealed, as wire envelopes."""

@@ -1,0 +1,96 @@
+"""What a signed record body may hold, and reading stored bodies without trusting them.
+
+A valid signature says which device sent the bytes, not that they are harmless. Before a
+body is accepted it must be something every later answer, export and database write can
+carry: canonical-JSON-safe (UTF-8, finite numbers: `sync.canonical.parse_json`), no text
+UTF-8 cannot encode (a lone surrogate from a `\\ud800` escape), integers within JSON's exact
+range, nesting and sizes within fixed bounds. A body that fails is rejected with the reason.
+
+Reading is defence in depth: a row stored before these checks (or changed in the database)
+is read with the same checks, and a body that fails them is shown as empty with the reason
+(`content_problem`), never as an error answer.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sync.canonical import parse_json
+from sync.errors import ProtocolError
+from sync.wire import encodable_text
+
+from .record_fields import MalformedRecord
+
+MAX_DEPTH = 8  # objects/arrays inside each other; a record needs 3 (details.vehicles.tank)
+MAX_ENTRIES = 200  # keys of one object or items of one array
+MAX_KEY_CHARS = 64
+MAX_TEXT_CHARS = 1000  # any text field...
+TEXT_CHARS = {"description": 8000}  # ...but these (twice what the app lets an observer type)
+MAX_EXACT_INT = 2**53
+
+
+@dataclass(frozen=True)
+class StoredContent:
+    """A stored body as the review and export code may use it."""
+
+    content: dict[str, Any]
+    problem: str | None = None
+
+
+def check_content(content: Any) -> None:
+    """Raise MalformedRecord (with the field's path) if the parsed body holds anything unsafe."""
+    _check(content, "", 1)
+
+
+def read_stored(body: bytes) -> StoredContent:
+    """The body parsed and checked; an empty record and the reason if it fails."""
+    try:
+        content = parse_json(body)
+        if not isinstance(content, dict):
+            raise MalformedRecord("malformed record: not a JSON object")
+        check_content(content)
+    except ProtocolError as exc:
+        return StoredContent({}, f"malformed record: {exc}")
+    except MalformedRecord as exc:
+        return StoredContent({}, str(exc))
+    return StoredContent(content)
+
+
+def _check(value: Any, path: str, depth: int) -> None:
+    if isinstance(value, str):
+        _check_text(value, path)
+    elif isinstance(value, bool) or value is None or isinstance(value, float):
+        return  # floats are finite: parse_json refused the rest
+    elif isinstance(value, int):
+        if abs(value) > MAX_EXACT_INT:
+            raise MalformedRecord(f"malformed record: number at {path} out of range")
+    elif isinstance(value, dict | list):
+        if depth > MAX_DEPTH:
+            raise MalformedRecord(f"malformed record: nested deeper than {MAX_DEPTH} levels at {path}")
+        if len(value) > MAX_ENTRIES:
+            raise MalformedRecord(f"malformed record: more than {MAX_ENTRIES} entries at {path or 'top'}")
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                _check(item, f"{path}[{index}]", depth + 1)
+            return
+        for key, item in value.items():
+            if len(key) > MAX_KEY_CHARS:
+                raise MalformedRecord(
+                    f"malformed record: a key at {path or 'top'} is longer than {MAX_KEY_CHARS} characters"
+                )
+            _check_text(key, f"{path} key" if path else "a key")
+            _check(item, f"{path}.{key}" if path else key, depth + 1)
+    else:  # pragma: no cover - parse_json makes nothing else
+        raise MalformedRecord(f"malformed record: unexpected value at {path}")
+
+
+def _check_text(value: str, path: str) -> None:
+    limit = TEXT_CHARS.get(path, MAX_TEXT_CHARS)
+    if len(value) > limit:
+        raise MalformedRecord(f"malformed record: {path} longer than {limit} characters")
+    if not value.isascii():
+        try:
+            encodable_text(value)
+        except ValueError as exc:
+            raise MalformedRecord(
+                f"malformed record: text at {path} holds a lone surrogate (not valid Unicode)"
+            ) from exc
