@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sync.crypto import b64decode, verify
 from sync.wire import REVIEW_STATES
 
-from . import locks
+from . import chain_evidence, locks
 from .clock import Clock
 from .errors import InvalidInput, NotFound
 from .models import Device, DeviceUpdate, Report, ReviewEvent
@@ -50,6 +50,7 @@ def summary(report: Report, stored: StoredContent | None = None) -> ReportSummar
         state=report.state,
         chain_status=report.chain_status,
         amends=report.amends,
+        amends_invalid=report.amends_invalid,
         place=_text(content.get("place")),
         description=_text(content.get("description")),
         content_problem=stored.problem,
@@ -102,9 +103,6 @@ def detail(session: Session, settings: Settings, record_id: str, *, clock: Clock
     skew = None
     if report.recorded_at is not None:
         skew = (report.received_at - report.recorded_at).total_seconds()
-    amended_by = session.scalars(
-        sa.select(Report.record_id).where(Report.amends == record_id).order_by(Report.received_at)
-    ).all()
     lock = locks.current(session, record_id, clock=clock)
     return ReportDetail(
         **summary(report, stored).model_dump(),
@@ -116,10 +114,12 @@ def detail(session: Session, settings: Settings, record_id: str, *, clock: Clock
             body_hash_matches=_sha256(report.body) == report.body_hash,
         ),
         chain=_chain(session, report),
+        fork=chain_evidence.fork_evidence(session, report),
         clock_skew=ClockSkew(
             seconds=skew, flagged=skew is not None and abs(skew) > settings.clock_skew_flag.total_seconds()
         ),
-        amended_by=list(amended_by),
+        amended_by=chain_evidence.valid_amendments(session, report),
+        amends_problem=chain_evidence.amends_problem(session, report),
         lock=lock,
         device_label=device.label if device else None,
         device_revoked=bool(device and device.revoked_at),
@@ -127,7 +127,9 @@ def detail(session: Session, settings: Settings, record_id: str, *, clock: Clock
 
 
 def _chain(session: Session, report: Report) -> ChainStatus:
-    """Recomputed now (a gap may have been filled since the report arrived)."""
+    """Recomputed now (a gap may have been filled since the report arrived); a fork stays one."""
+    if report.chain_status == "fork":
+        return ChainStatus(status="fork", previous_record_id=None, missing_before=0)
     if report.seq == 1:
         status = "valid" if report.prev_hash is None else "invalid"
         return ChainStatus(status=status, previous_record_id=None, missing_before=0)
@@ -199,12 +201,13 @@ def audit_trail(session: Session, record_id: str) -> list[AuditEvent]:
 
 def list_devices(session: Session) -> list[DevicePublic]:
     stats = {
-        row.device_id: (row.reports, row.gaps)
+        row.device_id: (row.reports, row.gaps, row.forks)
         for row in session.execute(
             sa.select(
                 Report.device_id,
                 sa.func.count().label("reports"),
                 sa.func.sum(sa.case((Report.chain_status == "gap", 1), else_=0)).label("gaps"),
+                sa.func.sum(sa.case((Report.chain_status == "fork", 1), else_=0)).label("forks"),
             ).group_by(Report.device_id)
         )
     }
@@ -217,8 +220,9 @@ def list_devices(session: Session) -> list[DevicePublic]:
             revoked_at=d.revoked_at,
             last_seen_at=d.last_seen_at,
             last_seq=d.last_seq,
-            reports=stats.get(d.id, (0, 0))[0],
-            gaps=int(stats.get(d.id, (0, 0))[1] or 0),
+            reports=stats.get(d.id, (0, 0, 0))[0],
+            gaps=int(stats.get(d.id, (0, 0, 0))[1] or 0),
+            forks=int(stats.get(d.id, (0, 0, 0))[2] or 0),
         )
         for d in devices
     ]

@@ -106,8 +106,14 @@ class ReportSummary(BaseModel):
     lat: float
     lon: float
     state: ReviewState
-    chain_status: str = Field(description="ok | gap | broken (as stored at ingest)")
+    chain_status: str = Field(
+        description="ok | gap | broken | fork (as stored at ingest; fork: this device signed another "
+        "record for the same place in its chain)"
+    )
     amends: str | None
+    amends_invalid: bool = Field(
+        default=False, description="`amends` names another device's record, or one not earlier in the chain"
+    )
     place: str | None = None
     description: str | None = None
     content_problem: str | None = Field(
@@ -131,9 +137,10 @@ class SignatureStatus(BaseModel):
 
 
 class ChainStatus(BaseModel):
-    status: Literal["valid", "gap", "invalid"] = Field(
+    status: Literal["valid", "gap", "invalid", "fork"] = Field(
         description="valid: the previous record is here and this one names its hash; "
-        "gap: records before this one have not arrived; invalid: the previous record's hash differs"
+        "gap: records before this one have not arrived; invalid: the previous record's hash differs; "
+        "fork: the device signed another record for the same place in its chain (see `fork`)"
     )
     previous_record_id: str | None
     missing_before: int = Field(description="how many sequence numbers are missing just before this record")
@@ -144,6 +151,22 @@ class ClockSkew(BaseModel):
     flagged: bool
 
 
+class OtherVersion(BaseModel):
+    body_hash: str
+    received_at: datetime
+
+
+class ForkEvidence(BaseModel):
+    """What proves the fork: every record is signed by this device's enrolled key."""
+
+    records: list[str] = Field(
+        description="other records of this device with the same sequence number or previous hash"
+    )
+    other_versions: list[OtherVersion] = Field(
+        description="other signed versions of this very record (same id), refused at ingest and kept"
+    )
+
+
 class ReportDetail(ReportSummary):
     recorded_at: datetime | None
     record: dict[str, Any] = Field(description="the signed record as the device sent it")
@@ -151,7 +174,9 @@ class ReportDetail(ReportSummary):
     signature: SignatureStatus
     chain: ChainStatus
     clock_skew: ClockSkew
-    amended_by: list[str] = Field(description="later records that amend this one")
+    fork: ForkEvidence | None = Field(description="null unless chain.status is fork")
+    amended_by: list[str] = Field(description="later records of the same device that amend this one")
+    amends_problem: str | None = Field(description="why `amends` is not a valid amendment, or null")
     lock: LockInfo | None
     device_label: str | None
     device_revoked: bool
@@ -197,6 +222,7 @@ class DevicePublic(BaseModel):
     last_seq: int
     reports: int
     gaps: int = Field(description="reports received with records missing before them")
+    forks: int = Field(default=0, description="reports in a fork of this device's chain (never valid)")
 
 
 class ReportPhoto(BaseModel):

@@ -34,6 +34,7 @@ CHAIN_TEXT = {
     "gap": "gap before this record",
     "broken": "invalid",
     "invalid": "invalid",
+    "fork": "FORK",
 }
 MAX_REASON = 4000  # the server's limit
 MIN_PASSWORD = 8  # the server's limit

@@ -108,6 +108,7 @@ class AdminView:
                     "Last seq",
                     "Reports",
                     "Chain gaps",
+                    "Forks",
                     "Status",
                     "",
                 ],
@@ -166,7 +167,7 @@ class AdminView:
                 f"revoke-{device_id}",
             )
         )
-        gaps = int(d.get("gaps") or 0)
+        gaps, forks = int(d.get("gaps") or 0), int(d.get("forks") or 0)
         return tagged(
             _row(
                 [
@@ -180,6 +181,15 @@ class AdminView:
                         str(gaps),
                         color=ft.Colors.RED_700 if gaps else None,
                         weight=ft.FontWeight.BOLD if gaps else None,
+                    ),
+                    tagged(
+                        ft.Text(
+                            str(forks),
+                            color=ft.Colors.RED_700 if forks else None,
+                            weight=ft.FontWeight.BOLD if forks else None,
+                            tooltip="reports in a fork of this device's chain" if forks else None,
+                        ),
+                        f"device-forks-{device_id}",
                     ),
                     tagged(
                         ft.Text(
@@ -323,7 +333,7 @@ class AdminView:
         await self.app.guard(run)
 
 
-DEVICE_WIDTHS = (150, 110, 135, 135, 60, 60, 70, 130, 100)
+DEVICE_WIDTHS = (150, 110, 135, 135, 60, 60, 70, 50, 130, 100)
 USER_WIDTHS = (110, 70, 90, 70, 90)
 
 
