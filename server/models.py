@@ -144,6 +144,28 @@ class UserSession(SQLModel, table=True):
     expires_at: datetime = _when()
 
 
+# Failed sign-ins counted for one account name (known or not) or one client address.
+class LoginThrottle(SQLModel, table=True):
+    __tablename__ = "login_throttle"
+    scope: str = Field(primary_key=True, max_length=10)  # account | address
+    key: str = Field(primary_key=True, max_length=64)
+    failures: int = Field(default=0)
+    last_failure_at: datetime = _when(index=True)
+    locked_until: datetime | None = _when(nullable=True)
+
+
+# One sign-in event in the append-only login audit (never updated or deleted).
+class LoginEvent(SQLModel, table=True):
+    __tablename__ = "login_events"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _when()
+    username: str = Field(max_length=64, index=True)  # as typed: the account may not exist
+    address: str = Field(max_length=64)
+    outcome: str = Field(max_length=10)  # ok | failed | unlocked
+    locked_until: datetime | None = _when(nullable=True)  # the lock this failure started
+    actor: str | None = Field(default=None, max_length=64)  # the administrator who unlocked
+
+
 # Who is working on a report right now, until when.
 class ReviewLock(SQLModel, table=True):
     __tablename__ = "review_locks"

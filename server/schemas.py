@@ -67,6 +67,22 @@ class UserPublic(BaseModel):
     role: Role
     disabled: bool
     created_at: datetime
+    failed_logins: int = Field(default=0, description="failed sign-ins counted now (reset by a success)")
+    locked_until: datetime | None = Field(
+        default=None, description="sign-in refused (429) until then after repeated failures; null if not"
+    )
+
+
+class LoginEventPublic(BaseModel):
+    """One entry of the login audit (GET /login-events)."""
+
+    id: int
+    at: datetime
+    username: str = Field(description="the name as typed: the account may not exist")
+    address: str
+    outcome: Literal["ok", "failed", "unlocked"]
+    locked_until: datetime | None = Field(description="the lock this failure started, if it did")
+    actor: str | None = Field(description="the administrator who unlocked")
 
 
 class EnrollmentCodeCreate(_In):

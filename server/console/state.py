@@ -498,6 +498,10 @@ class AdminState:
         await api.set_user_disabled(username, disabled)
         self.users = await api.users()
 
+    async def unlock(self, api: ConsoleApi, username: str) -> None:
+        await api.unlock_user(username)
+        self.users = await api.users()
+
 
 def enroll_uri(server_url: str, code: str) -> str:
     """What the QR code holds: the server to enrol with and the one-time code.

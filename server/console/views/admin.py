@@ -120,7 +120,7 @@ class AdminView:
             self.devices.controls.append(ft.Text("No device enrolled yet."))
         me = self.app.api.user.username if self.app.api.user else ""
         self.users.controls = [
-            _row(["User", "Role", "Created", "Status", ""], bold=True, widths=USER_WIDTHS),
+            _row(["User", "Role", "Created", "Status", "Failed", ""], bold=True, widths=USER_WIDTHS),
             *(self._user(u, me) for u in self.state.users),
         ]
 
@@ -207,6 +207,7 @@ class AdminView:
     def _user(self, u: dict[str, Any], me: str) -> ft.Control:
         username = u["username"]
         disabled = bool(u.get("disabled"))
+        locked_until = u.get("locked_until")
         action: ft.Control = (
             ft.Text("(you)")
             if username == me
@@ -218,17 +219,38 @@ class AdminView:
                 f"user-toggle-{username}",
             )
         )
+        if locked_until:
+            status, colour = f"locked until {short_time(locked_until)}", ft.Colors.RED_700
+        else:
+            status, colour = ("disabled", ft.Colors.RED_700) if disabled else ("active", ft.Colors.GREEN_800)
+        failures = int(u.get("failed_logins") or 0)
         return tagged(
             _row(
                 [
                     username,
                     u.get("role", ""),
                     (u.get("created_at") or "")[:10],
-                    ft.Text(
-                        "disabled" if disabled else "active",
-                        color=ft.Colors.RED_700 if disabled else ft.Colors.GREEN_800,
+                    tagged(
+                        ft.Text(
+                            status,
+                            color=colour,
+                            tooltip=f"{failures} failed sign-ins in a row" if failures else None,
+                        ),
+                        f"user-status-{username}",
                     ),
-                    action,
+                    ft.Text(str(failures), color=ft.Colors.RED_700 if failures else None),
+                    ft.Row(
+                        [
+                            action,
+                            tagged(
+                                ft.TextButton(content="Unlock", on_click=self._unlock_user(username)),
+                                f"user-unlock-{username}",
+                            )
+                            if locked_until
+                            else ft.Container(),
+                        ],
+                        spacing=0,
+                    ),
                 ],
                 widths=USER_WIDTHS,
             ),
@@ -309,6 +331,17 @@ class AdminView:
 
         return handler
 
+    def _unlock_user(self, username: str):
+        async def handler(_event: ft.Event) -> None:
+            async def run() -> None:
+                await self.state.unlock(self.app.api, username)
+                self.render()
+                self.app.flash(f"Account {username} unlocked: it may sign in again.")
+
+            await self.app.guard(run)
+
+        return handler
+
     async def create_user(self, _event: ft.Event | None = None) -> None:
         fields = {"username": self.new_username, "password": self.new_password, "role": self.new_role}
 
@@ -334,7 +367,7 @@ class AdminView:
 
 
 DEVICE_WIDTHS = (150, 110, 135, 135, 60, 60, 70, 50, 130, 100)
-USER_WIDTHS = (110, 70, 90, 70, 90)
+USER_WIDTHS = (100, 65, 85, 150, 45, 150)
 
 
 def _row(cells: list[Any], *, bold: bool = False, widths: tuple[int, ...] = DEVICE_WIDTHS) -> ft.Control:
