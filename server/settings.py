@@ -19,6 +19,7 @@ class Settings:
     data_dir: Path
     database_url: str
     max_body_bytes: int = 8 * MIB  # after decompression; 413 above
+    max_bundle_bytes: int = 64 * MIB  # a bundle, after decompression: POST /bundles and import-bundle
     token_ttl: timedelta = timedelta(hours=12)  # verifier/admin sessions
     lock_ttl: timedelta = timedelta(minutes=15)  # reviewer locks
     clock_skew_flag: timedelta = timedelta(minutes=10)  # recorded_at vs received_at
