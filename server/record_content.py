@@ -38,7 +38,7 @@ class StoredContent:
 
 def check_content(content: Any) -> None:
     """Raise MalformedRecord (with the field's path) if the parsed body holds anything unsafe."""
-    _check(content, "", 1)
+    _check(content, None, 1)
 
 
 def read_stored(body: bytes) -> StoredContent:
@@ -55,42 +55,68 @@ def read_stored(body: bytes) -> StoredContent:
     return StoredContent(content)
 
 
-def _check(value: Any, path: str, depth: int) -> None:
-    if isinstance(value, str):
-        _check_text(value, path)
-    elif isinstance(value, bool) or value is None or isinstance(value, float):
-        return  # floats are finite: parse_json refused the rest
-    elif isinstance(value, int):
-        if abs(value) > MAX_EXACT_INT:
-            raise MalformedRecord(f"malformed record: number at {path} out of range")
-    elif isinstance(value, dict | list):
+# On the ingest hot path (every record): the path is a (parent, key) chain, spelled out
+# only for the error message; exact type checks (parse_json makes plain types only).
+def _check(value: Any, where: Any, depth: int) -> None:
+    kind = type(value)
+    if kind is str:
+        _check_text(value, where)
+    elif kind is int:
+        if not -MAX_EXACT_INT <= value <= MAX_EXACT_INT:
+            raise MalformedRecord(f"malformed record: number at {_path(where)} out of range")
+    elif kind is dict or kind is list:
         if depth > MAX_DEPTH:
-            raise MalformedRecord(f"malformed record: nested deeper than {MAX_DEPTH} levels at {path}")
+            raise MalformedRecord(
+                f"malformed record: nested deeper than {MAX_DEPTH} levels at {_path(where)}"
+            )
         if len(value) > MAX_ENTRIES:
-            raise MalformedRecord(f"malformed record: more than {MAX_ENTRIES} entries at {path or 'top'}")
-        if isinstance(value, list):
+            raise MalformedRecord(f"malformed record: more than {MAX_ENTRIES} entries at {_path(where)}")
+        if kind is list:
             for index, item in enumerate(value):
-                _check(item, f"{path}[{index}]", depth + 1)
+                _check(item, (where, index), depth + 1)
             return
         for key, item in value.items():
-            if len(key) > MAX_KEY_CHARS:
-                raise MalformedRecord(
-                    f"malformed record: a key at {path or 'top'} is longer than {MAX_KEY_CHARS} characters"
-                )
-            _check_text(key, f"{path} key" if path else "a key")
-            _check(item, f"{path}.{key}" if path else key, depth + 1)
-    else:  # pragma: no cover - parse_json makes nothing else
-        raise MalformedRecord(f"malformed record: unexpected value at {path}")
+            if len(key) > MAX_KEY_CHARS or not key.isascii():
+                _check_key(key, where)
+            _check(item, (where, key), depth + 1)
+    # bool, None and float need nothing: parse_json refused non-finite numbers
 
 
-def _check_text(value: str, path: str) -> None:
-    limit = TEXT_CHARS.get(path, MAX_TEXT_CHARS)
-    if len(value) > limit:
-        raise MalformedRecord(f"malformed record: {path} longer than {limit} characters")
-    if not value.isascii():
-        try:
-            encodable_text(value)
-        except ValueError as exc:
-            raise MalformedRecord(
-                f"malformed record: text at {path} holds a lone surrogate (not valid Unicode)"
-            ) from exc
+def _check_key(key: str, where: Any) -> None:
+    if len(key) > MAX_KEY_CHARS:
+        raise MalformedRecord(
+            f"malformed record: a key at {_path(where)} is longer than {MAX_KEY_CHARS} characters"
+        )
+    if not _encodable(key):
+        raise MalformedRecord(
+            f"malformed record: a key at {_path(where)} holds a lone surrogate (not valid Unicode)"
+        )
+
+
+def _check_text(value: str, where: Any) -> None:
+    if len(value) > MAX_TEXT_CHARS:
+        limit = TEXT_CHARS.get(_path(where), MAX_TEXT_CHARS)
+        if len(value) > limit:
+            raise MalformedRecord(f"malformed record: {_path(where)} longer than {limit} characters")
+    if not value.isascii() and not _encodable(value):
+        raise MalformedRecord(
+            f"malformed record: text at {_path(where)} holds a lone surrogate (not valid Unicode)"
+        )
+
+
+def _encodable(text: str) -> bool:
+    try:
+        encodable_text(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _path(where: Any) -> str:
+    """`details.vehicles.tank`, `attachments[0].name` or `top` from a (parent, key) chain."""
+    parts: list[str] = []
+    while where is not None:
+        where, key = where
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    text = "".join(reversed(parts)).lstrip(".")
+    return text or "top"
