@@ -10,6 +10,7 @@ import pytest
 from server.models import Report
 from sync.canonical import sha256_hex
 from tests.server.conftest import API, START
+from tests.support.devices import fetch_challenge, make_device
 
 
 def swap(old, new, *, raw=False):
@@ -160,3 +161,17 @@ def test_parse_failures_are_4xx_on_every_route(harness, admin_headers):
     for body in DEEP_BODIES:
         answer = harness.client.post(photo, content=body, headers=device.auth)
         assert 400 <= answer.status_code < 500, answer.text
+
+
+def test_text_a_device_or_a_person_sends_must_be_valid_unicode(harness, admin_headers):
+    device = make_device(seed=5)
+    body = device.enroll_request(harness.enrollment_code(admin_headers), fetch_challenge(harness.client))
+    text = json.dumps({**body, "label": "phone SURROGATE"}).replace("SURROGATE", "\\ud800")
+    answer = harness.client.post(f"{API}/enroll", content=text, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 422 and "surrogate" in answer.text
+    code = json.dumps({"label": "team SURROGATE", "expires_hours": 1}).replace("SURROGATE", "\\udfff")
+    answer = harness.client.post(
+        f"{API}/enrollment-codes", content=code, headers={**admin_headers, "Content-Type": "application/json"}
+    )
+    assert answer.status_code == 422
+    assert harness.client.get(f"{API}/devices", headers=admin_headers).status_code == 200
