@@ -1,6 +1,7 @@
 """Sign-in for verifiers and administrators, and account management (admin)."""
 
 import json
+from collections.abc import Sequence
 from typing import Annotated
 from urllib.parse import parse_qs
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from .. import accounts, login_throttle
 from ..errors import BadRequest, NotFound
@@ -109,7 +111,8 @@ def list_users(_: Admin, ctx: Ctx) -> list[UserPublic]:
         return _public(session, ctx, users)
 
 
-def _public(session, ctx: ServerContext, users) -> list[UserPublic]:
+def _public(session: Session, ctx: ServerContext, users: Sequence[User]) -> list[UserPublic]:
+    """Accounts as administrators see them: with their sign-in failures and lock."""
     states = login_throttle.account_states(session, [u.username for u in users], ctx.clock())
     return [
         UserPublic(
