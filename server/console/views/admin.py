@@ -120,7 +120,7 @@ class AdminView:
             self.devices.controls.append(ft.Text("No device enrolled yet."))
         me = self.app.api.user.username if self.app.api.user else ""
         self.users.controls = [
-            _row(["User", "Role", "Created", "Status", "Failed", ""], bold=True, widths=USER_WIDTHS),
+            _row(["User", "Role", "Created", "Status", ""], bold=True, widths=USER_WIDTHS),
             *(self._user(u, me) for u in self.state.users),
         ]
 
@@ -208,22 +208,27 @@ class AdminView:
         username = u["username"]
         disabled = bool(u.get("disabled"))
         locked_until = u.get("locked_until")
-        action: ft.Control = (
-            ft.Text("(you)")
-            if username == me
-            else tagged(
+        failures = int(u.get("failed_logins") or 0)
+        action: ft.Control
+        if username == me:
+            action = ft.Text("(you)")
+        elif locked_until:  # lifting the lock comes first; Disable is there again afterwards
+            action = tagged(
+                ft.TextButton(content="Unlock", on_click=self._unlock_user(username)),
+                f"user-unlock-{username}",
+            )
+        else:
+            action = tagged(
                 ft.TextButton(
                     content="Enable" if disabled else "Disable",
                     on_click=self._toggle_user(username, not disabled),
                 ),
                 f"user-toggle-{username}",
             )
-        )
         if locked_until:
             status, colour = f"locked until {short_time(locked_until)}", ft.Colors.RED_700
         else:
             status, colour = ("disabled", ft.Colors.RED_700) if disabled else ("active", ft.Colors.GREEN_800)
-        failures = int(u.get("failed_logins") or 0)
         return tagged(
             _row(
                 [
@@ -234,23 +239,12 @@ class AdminView:
                         ft.Text(
                             status,
                             color=colour,
+                            size=13,
                             tooltip=f"{failures} failed sign-ins in a row" if failures else None,
                         ),
                         f"user-status-{username}",
                     ),
-                    ft.Text(str(failures), color=ft.Colors.RED_700 if failures else None),
-                    ft.Row(
-                        [
-                            action,
-                            tagged(
-                                ft.TextButton(content="Unlock", on_click=self._unlock_user(username)),
-                                f"user-unlock-{username}",
-                            )
-                            if locked_until
-                            else ft.Container(),
-                        ],
-                        spacing=0,
-                    ),
+                    action,
                 ],
                 widths=USER_WIDTHS,
             ),
@@ -366,8 +360,8 @@ class AdminView:
         await self.app.guard(run)
 
 
-DEVICE_WIDTHS = (150, 110, 135, 135, 60, 60, 70, 50, 130, 100)
-USER_WIDTHS = (100, 65, 85, 150, 45, 150)
+DEVICE_WIDTHS = (130, 100, 140, 140, 55, 55, 70, 45, 80, 100)
+USER_WIDTHS = (90, 60, 80, 140, 90)
 
 
 def _row(cells: list[Any], *, bold: bool = False, widths: tuple[int, ...] = DEVICE_WIDTHS) -> ft.Control:
