@@ -32,7 +32,7 @@ from sync.errors import DecryptionError, ProtocolError, SignatureError
 from sync.records import check_header_matches, open_envelope, verify_record
 from sync.wire import Envelope, ItemResult
 
-from . import chain_evidence
+from . import chain_evidence, transparency
 from .clock import Clock
 from .database import SessionFactory
 from .keys import ServerKeys
@@ -235,7 +235,8 @@ def _store(
         if accepted:
             chain_evidence.after_insert(session, accepted)
             _after_accept(session, accepted, now)
-    return answers
+        # The transparency log gets a leaf per accepted record in this same transaction.
+        return transparency.log_accepted(session, answers, accepted, now=now)
 
 
 def _existing(

@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .log_audit import LogAuditResult
 
 Outcome = Literal["sent", "duplicate", "rejected", "deferred"]
 # done: everything that could be sent was answered and updates were pulled.
@@ -46,6 +49,10 @@ class SyncReport:
     # Photo uploads that followed the push (sync.attachments.PhotoUploadReport.to_dict()),
     # or None when the run did not get that far.
     photos: dict[str, Any] | None = None
+    # The audit of the server's transparency log (sync.log_audit), when the run got that far,
+    # and the alarm this device holds (the first failure it found; shown until re-enrolment).
+    log_audit: "LogAuditResult | None" = None
+    log_alarm: str | None = None
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for o in self.outcomes if o.outcome == outcome)
@@ -91,4 +98,6 @@ class SyncReport:
                 if o.outcome == "rejected"
             ],
             "photos": self.photos,
+            "log_audit": self.log_audit.to_dict() if self.log_audit else None,
+            "log_alarm": self.log_alarm,
         }

@@ -39,7 +39,7 @@ def _id(n: int) -> str:
 def test_upgrading_flags_forks_and_foreign_amendments_already_stored(database_url):
     engine = make_engine(database_url)
     try:
-        upgrade_schema(engine, "0002")  # the schema before chain evidence existed
+        upgrade_schema(engine, "transparency_log")  # the schema before chain evidence existed
         rows = [
             _report(_id(1), A, 1, None),
             _report(_id(2), A, 2, PREV),

@@ -1,7 +1,7 @@
 """chain evidence: forks and amendments outside a device's chain
 
 Revision ID: 0003
-Revises: 0002
+Revises: transparency_log
 Create Date: 2026-12-01
 
 - `reports.amends_invalid`: the record it amends is another device's, or not earlier.
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision = '0003'
-down_revision = '0002'
+down_revision = 'transparency_log'
 branch_labels = None
 depends_on = None
 
