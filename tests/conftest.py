@@ -39,7 +39,8 @@ def _server_side(path: Path) -> bool:
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     if _server_side(collection_path) and not server_side_installed():
-        _not_collected.append(str(collection_path.relative_to(TESTS.parent)))
+        if any(Path(arg).resolve() in (collection_path, *collection_path.parents) for arg in config.args):
+            _not_collected.append(str(collection_path.relative_to(TESTS.parent)))
         return True
     return None
 

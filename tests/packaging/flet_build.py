@@ -79,7 +79,8 @@ def requirement_closure(requirements: Iterable[str], python_version: str) -> dic
 
     Uses this environment's installed metadata for each package's own requirements (the
     versions differ from the phone's, their dependency names hardly ever do)."""
-    markers = {**ANDROID_MARKERS, "python_version": python_version, "python_full_version": f"{python_version}.0"}
+    markers = {**ANDROID_MARKERS, "python_version": python_version}
+    markers["python_full_version"] = f"{python_version}.0"
     found: dict[str, str] = {}
     todo = [(Requirement(r), "") for r in requirements]
     while todo:

@@ -113,7 +113,7 @@ def test_every_package_of_the_main_install_is_pinned_for_the_server():
         requirement = Requirement(dependency)
         pinned = SERVER.get(norm(requirement.name))
         assert pinned, f"{requirement.name} has no pin in constraints/server.txt"
-        assert requirement.specifier.contains(pinned), f"constraints/server.txt {pinned} is outside {dependency}"
+        assert requirement.specifier.contains(pinned), f"server.txt's {pinned} is outside {dependency}"
 
 
 def test_the_bundled_python_is_the_one_the_floor_job_tests():
