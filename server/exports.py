@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from .models import Report, ReviewEvent
+from .record_content import read_stored
 from .report_filters import ReportFilters
 
 BASE_COLUMNS = (
@@ -41,9 +42,11 @@ BASE_COLUMNS = (
     "description",
     "controlling_side",
     "amends",
+    "amends_invalid",
     "review_reason",
     "reviewed_by",
     "reviewed_at",
+    "content_problem",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -108,11 +111,8 @@ def _last_decisions(session: Session, record_ids: list[str]) -> dict[str, Review
 
 
 def _flatten(report: Report, decision: ReviewEvent | None) -> dict[str, Any]:
-    try:
-        content = json.loads(report.body)
-    except ValueError:
-        content = {}
-    content = content if isinstance(content, dict) else {}
+    stored = read_stored(report.body)
+    content = stored.content
     location = content.get("location") if isinstance(content.get("location"), dict) else {}
     row: dict[str, Any] = {
         "record_id": report.record_id,
@@ -134,9 +134,11 @@ def _flatten(report: Report, decision: ReviewEvent | None) -> dict[str, Any]:
         "description": _scalar(content.get("description")),
         "controlling_side": _scalar(content.get("controlling_side")),
         "amends": report.amends,
+        "amends_invalid": report.amends_invalid,
         "review_reason": decision.reason if decision else None,
         "reviewed_by": decision.actor if decision else None,
         "reviewed_at": decision.at.isoformat() if decision else None,
+        "content_problem": stored.problem,
     }
     details = content.get("details")
     if isinstance(details, dict):

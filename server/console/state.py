@@ -34,6 +34,7 @@ CHAIN_TEXT = {
     "gap": "gap before this record",
     "broken": "invalid",
     "invalid": "invalid",
+    "fork": "FORK",
 }
 MAX_REASON = 4000  # the server's limit
 MIN_PASSWORD = 8  # the server's limit
@@ -495,6 +496,10 @@ class AdminState:
 
     async def set_disabled(self, api: ConsoleApi, username: str, disabled: bool) -> None:
         await api.set_user_disabled(username, disabled)
+        self.users = await api.users()
+
+    async def unlock(self, api: ConsoleApi, username: str) -> None:
+        await api.unlock_user(username)
         self.users = await api.users()
 
 
