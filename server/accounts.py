@@ -9,14 +9,12 @@ from sqlalchemy.orm import Session
 from .clock import Clock
 from .errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from .models import User, UserSession
+from .schemas import PASSWORD_MAX, PASSWORD_MIN, ROLES, USERNAME_PATTERN
 from .secrets import burn_password_time, hash_password, new_token, token_hash, verify_password
 from .settings import Settings
 
 log = logging.getLogger("fieldapp.server.accounts")
-ROLES = ("verifier", "admin")
-USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
-MIN_PASSWORD = 8
-MAX_PASSWORD = 1024
+USERNAME = re.compile(USERNAME_PATTERN)
 
 
 class WrongLogin(NotAuthenticated):
@@ -30,8 +28,8 @@ def create_user(
         raise InvalidInput("username: 2–64 letters, digits or . _ @ -")
     if role not in ROLES:
         raise InvalidInput("role must be verifier or admin")
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise InvalidInput(f"password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise InvalidInput(f"password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters")
     if session.get(User, username) is not None:
         raise Conflict(f"user {username} already exists")
     user = User(
@@ -68,9 +66,9 @@ def login(
 ) -> tuple[User, str, UserSession]:
     user = session.get(User, username) if len(username) <= 64 else None
     if user is None:
-        burn_password_time(password[:MAX_PASSWORD], n=settings.password_scrypt_n)
+        burn_password_time(password[:PASSWORD_MAX], n=settings.password_scrypt_n)
         raise WrongLogin()
-    if not verify_password(password[:MAX_PASSWORD], user.password_hash) or user.disabled:
+    if not verify_password(password[:PASSWORD_MAX], user.password_hash) or user.disabled:
         log.warning("accounts.login_failed", extra={"fields": {"username": username}})
         raise WrongLogin()
     token = new_token()

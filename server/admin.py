@@ -27,11 +27,20 @@ def create_user(
 
 
 def create_enrollment_code(
-    settings: Settings, *, label: str | None = None, expires_hours: float = 24.0, clock: Clock = utc_now
+    settings: Settings,
+    *,
+    label: str | None = None,
+    expires_hours: float | None = None,
+    clock: Clock = utc_now,
 ) -> str:
+    """A one-time code; `expires_hours` defaults to `settings.enrollment_code_ttl`."""
     with opened(settings, clock=clock) as ctx, ctx.transaction() as session:
         code, _row = enrollment.create_code(
-            session, clock=ctx.clock, label=label, expires_hours=expires_hours
+            session,
+            clock=ctx.clock,
+            label=label,
+            expires_hours=expires_hours,
+            default_ttl=settings.enrollment_code_ttl,
         )
     return code
 

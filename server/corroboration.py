@@ -14,10 +14,13 @@ from sqlalchemy.orm import Session
 from .errors import InvalidInput
 from .models import Report
 from .review import get_report, summary
-from .schemas import CorroborationItem, CorroborationResponse
+from .schemas import (
+    CORROBORATION_HOURS_MAX,
+    CORROBORATION_KM_MAX,
+    CorroborationItem,
+    CorroborationResponse,
+)
 
-MAX_KM = 500.0
-MAX_HOURS = 24.0 * 30
 MAX_ITEMS = 100
 KM_PER_DEGREE = 111.0
 
@@ -40,10 +43,10 @@ def related_kinds(kind: str) -> set[str]:
 
 
 def candidates(session: Session, record_id: str, *, km: float, hours: float) -> CorroborationResponse:
-    if not (0 < km <= MAX_KM and math.isfinite(km)):
-        raise InvalidInput(f"km must be more than 0 and at most {MAX_KM:g}")
-    if not (0 < hours <= MAX_HOURS and math.isfinite(hours)):
-        raise InvalidInput(f"hours must be more than 0 and at most {MAX_HOURS:g}")
+    if not (0 < km <= CORROBORATION_KM_MAX and math.isfinite(km)):
+        raise InvalidInput(f"km must be more than 0 and at most {CORROBORATION_KM_MAX:g}")
+    if not (0 < hours <= CORROBORATION_HOURS_MAX and math.isfinite(hours)):
+        raise InvalidInput(f"hours must be more than 0 and at most {CORROBORATION_HOURS_MAX:g}")
     report = get_report(session, record_id)
     window = timedelta(hours=hours)
     dlat = km / KM_PER_DEGREE

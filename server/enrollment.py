@@ -11,10 +11,10 @@ from sync.crypto import b64decode, device_id_for
 from .clock import Clock
 from .errors import Forbidden, InvalidInput
 from .models import Device, EnrollmentCode
+from .schemas import ENROLLMENT_CODE_HOURS_MAX
 from .secrets import enrollment_code_hash, new_enrollment_code, new_token, token_hash
 
 log = logging.getLogger("fieldapp.server.enrollment")
-MAX_CODE_HOURS = 24 * 30
 
 
 class EnrollmentRefused(Forbidden):
@@ -26,11 +26,18 @@ class DeviceRevoked(Forbidden):
 
 
 def create_code(
-    session: Session, *, clock: Clock, label: str | None, expires_hours: float
+    session: Session,
+    *,
+    clock: Clock,
+    label: str | None,
+    expires_hours: float | None,
+    default_ttl: timedelta,
 ) -> tuple[str, EnrollmentCode]:
-    """A new code (returned once, stored hashed) and its row."""
-    if not 0 < expires_hours <= MAX_CODE_HOURS:
-        raise InvalidInput(f"expires_hours must be more than 0 and at most {MAX_CODE_HOURS}")
+    """A new code (returned once, stored hashed) and its row; `default_ttl` when no hours are given."""
+    if expires_hours is None:
+        expires_hours = default_ttl / timedelta(hours=1)
+    if not 0 < expires_hours <= ENROLLMENT_CODE_HOURS_MAX:
+        raise InvalidInput(f"expires_hours must be more than 0 and at most {ENROLLMENT_CODE_HOURS_MAX}")
     code = new_enrollment_code()
     now = clock()
     row = EnrollmentCode(

@@ -20,6 +20,7 @@ from .errors import InvalidInput, NotFound
 from .models import Device, DeviceUpdate, Report, ReviewEvent
 from .report_filters import ReportFilters
 from .schemas import (
+    REASON_REQUIRED,
     AuditEvent,
     ChainStatus,
     ClockSkew,
@@ -32,7 +33,6 @@ from .schemas import (
 from .settings import Settings
 
 log = logging.getLogger("fieldapp.server.review")
-REASON_REQUIRED = ("rejected", "needs_info")
 
 
 def summary(report: Report, content: dict | None = None) -> ReportSummary:

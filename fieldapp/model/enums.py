@@ -4,6 +4,7 @@ Values are exactly the strings that appear in records; labels and translations
 belong to the UI.
 """
 
+from sync.attachment_protocol import PHOTO_MIME_TYPES
 from sync.wire import KINDS as KINDS  # one list of kinds, shared with the server
 
 OBSERVED_BY: tuple[str, ...] = ("saw", "heard", "camera", "uav", "eyewitness", "imagery")
@@ -49,4 +50,4 @@ VIOLATION_TYPES: tuple[str, ...] = (
 WEAPON_RELATIONS: tuple[str, ...] = ("beyond_withdrawal_line", "outside_storage_site", "other")
 RESTRICTIONS: tuple[str, ...] = ("denial", "delay", "other")
 
-ATTACHMENT_MIME_TYPES: tuple[str, ...] = ("image/jpeg", "image/png")
+ATTACHMENT_MIME_TYPES: tuple[str, ...] = PHOTO_MIME_TYPES  # what the upload protocol carries

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fieldapp.model.limits import NAME_MAX  # a file name is one of the record's short names
 from fieldapp.store.attachments import (
     NotAPhoto,
     PhotoStore,
@@ -33,7 +34,6 @@ if TYPE_CHECKING:  # httpx and the uploader load only when photos are sent
     from sync.retry import RetryPolicy
 
 READ_BYTES = 64 * 1024
-NAME_MAX = 200
 THUMBNAIL_PX = 320
 JPEG_MAGIC = b"\xff\xd8\xff"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from sync.wire import Bundle, SubmissionResponse
+from sync.wire import DEVICE_ID_PATTERN, Bundle, SubmissionResponse
 
 from .. import enrollment, ingest, review
 from ..schemas import DevicePublic, EnrollmentCodeCreate, EnrollmentCodeCreated
@@ -13,7 +13,7 @@ from .context import Ctx, ServerContext
 from .errors import ERROR_RESPONSES
 
 router = APIRouter(responses=ERROR_RESPONSES)
-DeviceIdPath = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", min_length=32, max_length=32)]
+DeviceIdPath = Annotated[str, Path(pattern=DEVICE_ID_PATTERN, min_length=32, max_length=32)]
 BUNDLE_CHUNK = 500
 
 
@@ -42,7 +42,11 @@ def new_enrollment_code(body: EnrollmentCodeCreate, _: Admin, ctx: Ctx) -> Enrol
     """A one-time enrolment code; shown only in this answer."""
     with ctx.transaction() as session:
         code, row = enrollment.create_code(
-            session, clock=ctx.clock, label=body.label, expires_hours=body.expires_hours
+            session,
+            clock=ctx.clock,
+            label=body.label,
+            expires_hours=body.expires_hours,
+            default_ttl=ctx.settings.enrollment_code_ttl,
         )
         return EnrollmentCodeCreated(code=code, label=row.label, expires_at=row.expires_at)
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
 from fieldapp.vault import DeviceKeys
-from sync.attachment_protocol import PHOTOS_PER_RECORD_MAX, PendingPhoto, UploadState
+from sync.attachment_protocol import PHOTOS_PER_RECORD_MAX, UPLOAD_STATES, PendingPhoto, UploadState
 from sync.crypto import b64decode, b64encode, new_key
 
 from ..clock import stamp
@@ -35,7 +35,6 @@ FILE_SUFFIX = ".photo"
 ORPHAN_AGE_S = 3600  # a file this old without a row is left over from a crash
 OBS = ObservationRow.__table__
 ATT = AttachmentRow.__table__
-UPLOAD_STATES = ("pending", "uploading", "done")
 
 
 def meta_aad(record_id: str, file_id: str) -> bytes:
