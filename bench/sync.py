@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from fieldapp.services import create_device  # noqa: E402
-from fieldapp.services.enrolment import enroll_device  # noqa: E402
+from fieldapp.services.enrollment import enroll_device  # noqa: E402
 from fieldapp.services.syncing import run_sync  # noqa: E402
 from fieldapp.vault import FAST_KDF_FOR_TESTS  # noqa: E402
 from sync.engine import SyncOptions  # noqa: E402

@@ -14,7 +14,7 @@ class EnrolOutcome:
 
 def enrolled_server(device: Any) -> str | None:
     """The server this device is enrolled with, or None."""
-    from fieldapp.services.enrolment import is_enrolled
+    from fieldapp.services.enrollment import is_enrolled
 
     return device.sync_settings.get("server_url") if is_enrolled(device) else None
 
@@ -22,7 +22,7 @@ def enrolled_server(device: Any) -> str | None:
 def enrol(device: Any, server_url: str, code: str, *, transport: Any = None) -> EnrolOutcome:
     """Never raises for what a person can fix: the outcome says what happened."""
     from fieldapp.errors import FieldAppError
-    from fieldapp.services.enrolment import enroll_device
+    from fieldapp.services.enrollment import enroll_device
     from sync.errors import SyncError
 
     if not server_url.strip():

@@ -20,24 +20,24 @@ from sync.transport import SyncClient
 from sync.wire import EnrollRequest
 
 
-class EnrolmentError(FieldAppError):
+class EnrollmentError(FieldAppError):
     """Enrolment failed."""
 
 
-class InvalidServerUrl(EnrolmentError):
+class InvalidServerUrl(EnrollmentError):
     """The server address must look like https://host[:port] (or http:// on this computer)."""
 
 
-class InvalidCode(EnrolmentError):
+class InvalidCode(EnrollmentError):
     """That enrolment code is not in the right form: ask the administrator for a new one."""
 
 
-class CodeRefused(EnrolmentError):
+class CodeRefused(EnrollmentError):
     """The server refused the enrolment code: it may be wrong, used or expired."""
 
 
 @dataclass(frozen=True)
-class EnrolmentResult:
+class EnrollmentResult:
     """What enrolment did: the server now knows this device; `sealed` queued records are ready."""
 
     device_id: str
@@ -69,7 +69,7 @@ def enroll_device(
     *,
     transport: httpx.BaseTransport | None = None,
     label: str | None = None,
-) -> EnrolmentResult:
+) -> EnrollmentResult:
     """POST /api/v1/enroll with this device's id and public key; keep what the server answers.
 
     `device` is an unlocked device (`fieldapp.services.Unlocked`). The credential and keys
@@ -95,7 +95,7 @@ def enroll_device(
             ) from exc
     _check_keys(answer.server_seal_key, answer.server_sign_key)
     if answer.device_id != info.device_id:
-        raise EnrolmentError("the server enrolled a different device id; nothing was stored")
+        raise EnrollmentError("the server enrolled a different device id; nothing was stored")
     device.sync_settings.set(
         server_url=url,
         device_credential=answer.credential,
@@ -103,13 +103,13 @@ def enroll_device(
         server_sign_key=answer.server_sign_key,
         update_cursor=0,
     )
-    return EnrolmentResult(device_id=info.device_id, server_url=url, sealed=device.seal_queued())
+    return EnrollmentResult(device_id=info.device_id, server_url=url, sealed=device.seal_queued())
 
 
 def _check_keys(*keys_b64: str) -> None:
     try:
         keys = [b64decode(key) for key in keys_b64]
     except SyncError as exc:
-        raise EnrolmentError("the server's public keys are not valid; nothing was stored") from exc
+        raise EnrollmentError("the server's public keys are not valid; nothing was stored") from exc
     if any(len(key) != PUBLIC_KEY_BYTES for key in keys):
-        raise EnrolmentError("the server's public keys are not valid; nothing was stored")
+        raise EnrollmentError("the server's public keys are not valid; nothing was stored")
