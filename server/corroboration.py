@@ -1,6 +1,6 @@
 """Corroboration candidates: other devices' reports of related kinds near in place and time.
 
-Distances are geodesic on WGS 84 (geographiclib). A bounding box in degrees narrows the
+Distances are geodesic on WGS 84 (`sync.geo`). A bounding box in degrees narrows the
 query first; the exact distance decides.
 """
 
@@ -8,8 +8,9 @@ import math
 from datetime import timedelta
 
 import sqlalchemy as sa
-from geographiclib.geodesic import Geodesic
 from sqlalchemy.orm import Session
+
+from sync.geo import distance_km
 
 from .errors import InvalidInput
 from .models import Report
@@ -62,7 +63,7 @@ def candidates(session: Session, record_id: str, *, km: float, hours: float) -> 
         conditions.append(Report.lon.between(report.lon - dlon, report.lon + dlon))
     items = []
     for other in session.scalars(sa.select(Report).where(*conditions).limit(5000)):
-        distance = Geodesic.WGS84.Inverse(report.lat, report.lon, other.lat, other.lon)["s12"] / 1000
+        distance = distance_km(report.lat, report.lon, other.lat, other.lon)
         if distance <= km:
             apart = abs((other.observed_at - report.observed_at).total_seconds()) / 3600
             items.append(

@@ -5,31 +5,14 @@ belong to the UI.
 """
 
 from sync.attachment_protocol import PHOTO_MIME_TYPES
+from sync.geo import COMPASS_POINTS
 from sync.wire import KINDS as KINDS  # one list of kinds, shared with the server
 
 OBSERVED_BY: tuple[str, ...] = ("saw", "heard", "camera", "uav", "eyewitness", "imagery")
 CERTAINTIES: tuple[str, ...] = ("confirmed", "probable", "unconfirmed")
 LOCATION_SOURCES: tuple[str, ...] = ("gps", "manual", "place")
 
-# 16-point compass, clockwise from north.
-HEADINGS: tuple[str, ...] = (
-    "N",
-    "NNE",
-    "NE",
-    "ENE",
-    "E",
-    "ESE",
-    "SE",
-    "SSE",
-    "S",
-    "SSW",
-    "SW",
-    "WSW",
-    "W",
-    "WNW",
-    "NW",
-    "NNW",
-)
+HEADINGS: tuple[str, ...] = COMPASS_POINTS  # 16-point compass, clockwise from north
 RANGE_BANDS: tuple[str, ...] = ("<1km", "1-3km", "3-5km", "5-10km", ">10km")
 
 VEHICLE_TYPES: tuple[str, ...] = ("technical", "apc", "tank", "artillery", "mlrs", "truck")

@@ -22,11 +22,11 @@ from server.schemas import (
     REASON_REQUIRED,
     ROLES,
 )
+from sync.geo import distance_km
 from sync.wire import KINDS, REVIEW_STATES
 
 from .api import ConsoleApi
 from .errors import ApiError, InvalidInput, PhotoHashMismatch, PhotoNotArrived
-from .geo import distance_km
 
 # Colour of each state on the maps and in the queue (Flet colour names).
 STATE_COLOURS = {
@@ -380,7 +380,7 @@ def with_separation(report: dict[str, Any], other: dict[str, Any]) -> dict[str, 
     result = dict(other)
     here, there = point_of(report), point_of(other)
     if result.get("distance_km") is None and here and there:
-        result["distance_km"] = distance_km(here, there)
+        result["distance_km"] = distance_km(*here, *there)
     a, b = parse_when(observed_of(report)), parse_when(observed_of(other))
     if a and b:
         result["hours_apart"] = (b - a).total_seconds() / 3600.0

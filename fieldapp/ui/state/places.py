@@ -1,4 +1,4 @@
-"""The offline place list for the form's picker (assets/places.json via fieldapp.places)."""
+"""The offline place list for the form's picker (assets/places.json via sync.places)."""
 
 from functools import lru_cache
 from typing import Any
@@ -6,13 +6,13 @@ from typing import Any
 
 @lru_cache(maxsize=1)
 def _all_places() -> tuple[Any, ...]:
-    from fieldapp.places import load_places
+    from sync.places import load_places
 
     return tuple(load_places())
 
 
 def find_places(query: str, *, limit: int = 8) -> list[Any]:
-    """Places (`fieldapp.places.Place`) matching what the observer typed, best first."""
-    from fieldapp.places import search_places
+    """Places (`sync.places.Place`) matching what the observer typed, best first."""
+    from sync.places import search_places
 
     return search_places(_all_places(), query, limit=limit)

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
+from sync.geo import mgrs_of
+
 from ..errors import ApiError, InvalidInput
-from ..geo import mgrs_of
 from ..state import (
     CHAIN_TEXT,
     DECISIONS,
