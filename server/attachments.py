@@ -21,7 +21,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from sync.attachment_protocol import (
@@ -35,6 +34,7 @@ from sync.attachment_protocol import (
 )
 from sync.errors import DecryptionError
 
+from .database import insert_ignoring_conflicts
 from .errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 from .keys import ServerKeys
 from .models import Report, ReportAttachment
@@ -183,9 +183,7 @@ def _own_photo(session: Session, device_id: str, record_id: str, sha256: str) ->
 def _row(
     session: Session, device_id: str, record_id: str, photo: SignedPhoto, now: datetime, *, lock: bool
 ) -> ReportAttachment:
-    table = ReportAttachment.__table__
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    insert = insert_ignoring_conflicts(session, ReportAttachment.__table__, key=["record_id", "sha256"])
     session.execute(
         insert.values(
             record_id=record_id,
@@ -196,7 +194,7 @@ def _row(
             received=0,
             complete=False,
             started_at=now,
-        ).on_conflict_do_nothing(index_elements=["record_id", "sha256"])
+        )
     )
     query = sa.select(ReportAttachment).where(
         ReportAttachment.record_id == record_id, ReportAttachment.sha256 == photo.sha256

@@ -23,7 +23,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from sync.canonical import canonical_bytes
@@ -33,7 +32,7 @@ from sync.records import check_header_matches, open_envelope, verify_record
 from sync.wire import Envelope, ItemResult
 
 from .clock import Clock
-from .database import SessionFactory
+from .database import SessionFactory, insert_ignoring_conflicts
 from .keys import ServerKeys
 from .models import Device, DeviceUpdate, Report
 from .record_fields import MalformedRecord, read_report_fields
@@ -232,9 +231,7 @@ def _existing(candidate: _Candidate, stored_hash: str | None) -> ItemResult:
 
 def _insert(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     table = Report.__table__
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    statement = insert.on_conflict_do_nothing(index_elements=["record_id"]).returning(table.c.record_id)
+    statement = insert_ignoring_conflicts(session, table, key=["record_id"]).returning(table.c.record_id)
     return set(session.execute(statement, rows).scalars().all())
 
 

@@ -5,10 +5,10 @@ expired lock is anybody's. Taking a lock someone else holds is refused with 409.
 """
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .clock import Clock
+from .database import insert_ignoring_conflicts
 from .errors import Conflict, NotFound
 from .models import Report, ReviewLock
 from .schemas import LockInfo
@@ -33,16 +33,14 @@ def take(session: Session, settings: Settings, record_id: str, *, username: str,
     session.execute(
         sa.delete(ReviewLock).where(ReviewLock.record_id == record_id, ReviewLock.expires_at <= now)
     )
-    table = ReviewLock.__table__
-    dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    insert = insert_ignoring_conflicts(session, ReviewLock.__table__, key=["record_id"])
     values = {
         "record_id": record_id,
         "username": username,
         "taken_at": now,
         "expires_at": now + settings.lock_ttl,
     }
-    session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["record_id"]))
+    session.execute(insert.values(**values))
     session.execute(
         sa.update(ReviewLock)
         .where(ReviewLock.record_id == record_id, ReviewLock.username == username)
