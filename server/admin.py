@@ -8,12 +8,11 @@ from pydantic import ValidationError
 
 from sync.wire import Bundle, ItemResult
 
-from . import accounts, enrollment, exports
-from .api.admin_routes import import_bundle as _import_bundle
+from . import accounts, enrollment, exports, ingest
 from .clock import Clock, utc_now
+from .context import opened
 from .errors import InvalidInput
 from .report_filters import ReportFilters
-from .runtime import opened
 from .settings import Settings
 
 
@@ -66,7 +65,9 @@ def read_bundle(path: Path) -> Bundle:
 def import_bundle(settings: Settings, path: Path, *, clock: Clock = utc_now) -> list[ItemResult]:
     bundle = read_bundle(path)
     with opened(settings, clock=clock) as ctx:
-        return _import_bundle(bundle, ctx)
+        return ingest.import_bundle(
+            bundle, session_factory=ctx.session_factory, keys=ctx.keys, clock=ctx.clock, pool=ctx.pool
+        )
 
 
 def export(settings: Settings, *, fmt: str, state: str | None = None, clock: Clock = utc_now) -> str:
@@ -87,13 +88,11 @@ def export_zip(settings: Settings, out: Path, *, state: str | None = None, clock
     """
     import os
 
-    from .storage import attachment_store_for
-
     filters = ReportFilters(state=state)
     temp = out.with_name(f".{out.name}.tmp")
     try:
         with opened(settings, clock=clock) as ctx, ctx.transaction() as session, open(temp, "wb") as handle:
-            count = exports.write_zip(session, filters, attachment_store_for(settings), handle)
+            count = exports.write_zip(session, filters, ctx.attachments, handle)
         os.replace(temp, out)  # never a half-written export
     finally:
         temp.unlink(missing_ok=True)

@@ -15,9 +15,8 @@ conflict) in the other.
 """
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,9 +28,10 @@ from sync.canonical import canonical_bytes
 from sync.crypto import b64decode, b64encode, sign
 from sync.errors import DecryptionError, ProtocolError, SignatureError
 from sync.records import check_header_matches, open_envelope, verify_record
-from sync.wire import Envelope, ItemResult
+from sync.wire import Bundle, Envelope, ItemResult
 
 from .clock import Clock
+from .context import CRYPTO_THREADS
 from .database import SessionFactory, insert_ignoring_conflicts
 from .keys import ServerKeys
 from .models import Device, DeviceUpdate, Report
@@ -63,17 +63,20 @@ def ingest_envelopes(
     keys: ServerKeys,
     clock: Clock,
     only_device: str | None = None,
+    pool: Executor | None = None,
 ) -> list[ItemResult]:
     """Check and store a batch; one ItemResult per envelope, in order.
 
     `only_device`: pushes are restricted to the authenticated device's own envelopes.
+    `pool`: where a large batch's envelopes are opened (`ServerContext.pool`); without
+    one, everything runs on the calling thread.
     """
     now = clock()
     results: list[ItemResult | None] = [None] * len(envelopes)
     with session_factory() as session:
         devices = _devices(session, {env.header.device_id for env in envelopes})
     candidates: list[_Candidate] = []
-    opened = _map_in_parallel(lambda env: _open(env, devices, keys, only_device, now), envelopes)
+    opened = _map_in_parallel(lambda env: _open(env, devices, keys, only_device, now), envelopes, pool)
     for index, (envelope, outcome) in enumerate(zip(envelopes, opened, strict=True)):
         if isinstance(outcome, str):
             record_id = envelope.header.record_id
@@ -92,26 +95,45 @@ def ingest_envelopes(
     return final
 
 
-# Signature checks and unsealing release the GIL inside `cryptography`, and they are most of
-# the ingest time: a batch's envelopes are opened on two threads so that on a multi-core
-# server the crypto of one half overlaps the other. Small batches stay on the calling thread.
-_OPEN_THREADS = 2
+# Opening envelopes (unseal, verify) is most of the ingest time and releases the GIL: a
+# batch is cut into one part per thread of the context's pool, so on a multi-core server
+# the crypto of one part overlaps the other's. Small batches stay on the calling thread.
 _PARALLEL_FROM = 32
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
+BUNDLE_CHUNK = 500  # envelopes of a bundle stored per transaction
 
 
-def _map_in_parallel(function: Callable[[Envelope], Any], envelopes: Sequence[Envelope]) -> list[Any]:
-    global _executor
-    if len(envelopes) < _PARALLEL_FROM:
+def _map_in_parallel(
+    function: Callable[[Envelope], Any], envelopes: Sequence[Envelope], pool: Executor | None
+) -> list[Any]:
+    if pool is None or len(envelopes) < _PARALLEL_FROM:
         return [function(envelope) for envelope in envelopes]
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=_OPEN_THREADS, thread_name_prefix="ingest-open")
-    size = -(-len(envelopes) // _OPEN_THREADS)
+    size = -(-len(envelopes) // CRYPTO_THREADS)
     parts = [envelopes[start : start + size] for start in range(0, len(envelopes), size)]
-    futures = [_executor.submit(lambda part=part: [function(env) for env in part]) for part in parts]
+    futures = [pool.submit(lambda part=part: [function(env) for env in part]) for part in parts]
     return [outcome for future in futures for outcome in future.result()]
+
+
+def import_bundle(
+    bundle: Bundle,
+    *,
+    session_factory: SessionFactory,
+    keys: ServerKeys,
+    clock: Clock,
+    pool: Executor | None = None,
+) -> list[ItemResult]:
+    """An offline bundle through the same ingest as a push (envelopes of the bundle's device only),
+    stored `BUNDLE_CHUNK` envelopes per transaction."""
+    results: list[ItemResult] = []
+    for start in range(0, len(bundle.envelopes), BUNDLE_CHUNK):
+        results += ingest_envelopes(
+            bundle.envelopes[start : start + BUNDLE_CHUNK],
+            session_factory=session_factory,
+            keys=keys,
+            clock=clock,
+            only_device=bundle.device_id,
+            pool=pool,
+        )
+    return results
 
 
 def receipt_signature(results: Sequence[ItemResult], keys: ServerKeys) -> str:

@@ -9,9 +9,8 @@ from .api import account_routes, admin_routes, attachment_routes, device_routes,
 from .api.body_limit import BodyLimitMiddleware
 from .api.errors import install_error_handlers
 from .clock import Clock, utc_now
-from .runtime import build_context
+from .context import build_context
 from .settings import MIB, Settings
-from .storage import attachment_store_for
 
 API_PREFIX = "/api/v1"
 BUNDLE_LIMIT_BYTES = 64 * MIB
@@ -19,13 +18,16 @@ log = logging.getLogger("fieldapp.server")
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = True) -> FastAPI:
-    """The server app: the schema upgraded (unless `migrate=False`), keys loaded or made."""
-    engine, context = build_context(settings, clock=clock, migrate=migrate)
+    """The server app: the schema upgraded (unless `migrate=False`), keys loaded or made.
+
+    Its `ServerContext` is `app.state.context`, closed when the app shuts down.
+    """
+    context = build_context(settings, clock=clock, migrate=migrate)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
-        engine.dispose()
+        context.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -35,10 +37,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
         docs_url="/docs",
         redoc_url=None,
     )
-    app.state.engine = engine
     app.state.context = context
-    app.state.settings = settings
-    app.state.attachment_store = attachment_store_for(settings)
     routers = (device_routes, account_routes, review_routes, admin_routes, attachment_routes)
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)

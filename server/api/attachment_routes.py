@@ -43,8 +43,8 @@ _IMAGE = {
 }
 
 
-def attachment_store(request: Request) -> AttachmentStore:
-    return request.app.state.attachment_store
+def attachment_store(ctx: Ctx) -> AttachmentStore:
+    return ctx.attachments
 
 
 Store = Annotated[AttachmentStore, Depends(attachment_store)]

@@ -12,10 +12,11 @@ import sqlalchemy as sa
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from ..context import ServerContext
 from ..errors import Forbidden, NotAuthenticated
 from ..models import Device, User, UserSession
 from ..secrets import same_hash, token_hash
-from .context import Ctx, ServerContext
+from .context import Ctx
 
 MAX_TOKEN_LENGTH = 200
 

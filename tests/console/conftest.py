@@ -124,4 +124,4 @@ def world(tmp_path: Path) -> Iterator[World]:
     app = create_app(settings)
     with TestClient(app, raise_server_exceptions=False) as devices_client:
         yield World(app=app, settings=settings, devices_client=devices_client)
-    app.state.engine.dispose()
+    app.state.context.close()
