@@ -17,11 +17,11 @@ from .batching import DEFAULT_MAX_BYTES, Batch, Batcher, BatchSource, split_batc
 from .canonical import canonical_bytes
 from .crypto import b64decode, verify
 from .errors import ProtocolError, SyncError
-from .failures import BatchTooLargeError, OfflineError, ReceiptError, TransportError
+from .failures import BatchTooLargeError, OfflineError, ReceiptError, Stopped, TransportError
 from .outbox import Outbox
 from .pipeline import InOrderWorker
 from .report import RecordOutcome, SyncProgress, SyncReport
-from .retry import RetryPolicy, Stopped, with_retries
+from .retry import RetryPolicy, with_retries
 from .transport import SyncClient
 from .wire import MAX_BATCH_ITEMS, ItemResult, SubmissionResponse, UpdatesResponse
 

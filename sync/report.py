@@ -46,6 +46,9 @@ class SyncReport:
     # Photo uploads that followed the push (sync.attachments.PhotoUploadReport.to_dict()),
     # or None when the run did not get that far.
     photos: dict[str, Any] | None = None
+    # The run "failed" because the device has no server yet (sync.failures.NotEnrolledError):
+    # the app shows "not enrolled" instead of an error.
+    not_enrolled: bool = False
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for o in self.outcomes if o.outcome == outcome)

@@ -63,6 +63,7 @@ def run_sync(
         return SyncReport(
             status="failed",
             error=str(NotEnrolledError()),
+            not_enrolled=True,
             still_queued=device.outbox.count_queued(),
             started_at=now,
             finished_at=now,
@@ -269,9 +270,7 @@ class AutoSync:
                 return None
             self._publish(state="error", progress=None, last_error=_sentence(exc))
             return SyncReport(status="failed", error=_sentence(exc))
-        state = _STATE_OF_REPORT[report.status]
-        if report.status == "failed" and report.error == str(NotEnrolledError()):
-            state = "not_enrolled"
+        state = "not_enrolled" if report.not_enrolled else _STATE_OF_REPORT[report.status]
         changes: dict[str, Any] = {
             "state": state,
             "progress": None,

@@ -154,9 +154,23 @@ def test_not_enrolled_is_its_own_state():
     from sync.failures import NotEnrolledError
 
     def not_enrolled(device, **io):
-        return SyncReport(status="failed", error=str(NotEnrolledError()), still_queued=3)
+        return SyncReport(status="failed", error=str(NotEnrolledError()), still_queued=3, not_enrolled=True)
 
     loop = AutoSync(FakeDevice(), interval=3600, sync=not_enrolled)
     loop.start()
     wait_for(lambda: loop.status.state == "not_enrolled")
     loop.stop()
+
+
+def test_a_device_without_a_server_reports_not_enrolled(tmp_path):
+    from fieldapp.services import create_device
+    from fieldapp.services.syncing import run_sync
+    from fieldapp.vault import FAST_KDF_FOR_TESTS
+
+    with create_device(tmp_path / "dev", "tinned peaches at dawn", kdf=FAST_KDF_FOR_TESTS) as device:
+        report = run_sync(device)
+        assert report.status == "failed" and report.not_enrolled
+        loop = AutoSync(device, interval=3600)
+        loop.start()
+        wait_for(lambda: loop.status.state == "not_enrolled")
+        loop.stop()
