@@ -19,7 +19,7 @@ from .crypto import b64decode, verify
 from .errors import ProtocolError, SyncError
 from .failures import BatchTooLargeError, OfflineError, ReceiptError, Stopped, TransportError
 from .outbox import Outbox
-from .pipeline import InOrderWorker
+from .pipeline import StoreBehind
 from .report import RecordOutcome, SyncProgress, SyncReport
 from .retry import RetryPolicy, with_retries
 from .transport import SyncClient
@@ -110,14 +110,14 @@ class SyncEngine:
 
         With `options.pipeline` (the default) batch k+1 is prepared and batch k-1's results
         are stored while batch k is on the wire (sync.batching.BatchSource,
-        sync.pipeline.InOrderWorker). On a failure, whatever was answered is stored first,
+        sync.pipeline.StoreBehind). On a failure, whatever was answered is stored first,
         then every record still queued is listed as `deferred`, and the error propagates.
         """
         opts = self.options
         total = self.outbox.count_queued()
         batcher = Batcher(max_bytes=opts.max_batch_bytes, max_items=opts.max_batch_items)
         source = BatchSource(self.outbox, batcher, threaded=opts.pipeline)
-        worker = InOrderWorker(threaded=opts.pipeline)
+        worker = StoreBehind(threaded=opts.pipeline)
         done = [0]
         wire_start = self.client.wire.sent
         self._emit("push", 0, total, report)
@@ -204,7 +204,7 @@ class SyncEngine:
         again from there, and applying an update twice changes nothing.
         """
         cursor = self.outbox.update_cursor()
-        worker = InOrderWorker(threaded=self.options.pipeline)
+        worker = StoreBehind(threaded=self.options.pipeline)
 
         def store(page: UpdatesResponse, previous: int) -> None:
             if page.updates or page.cursor != previous:
