@@ -149,10 +149,6 @@ def run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-class DemoError(Exception):
-    pass
-
-
 def _demo_server(server_dir, port: int):
     """`fieldapp serve` as a child process on 127.0.0.1, stopped (TERM, then KILL) on exit."""
     import contextlib

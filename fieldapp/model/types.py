@@ -16,7 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from sync.wire import RECORD_ID_PATTERN
 
-from .limits import COUNT_MAX, DESCRIPTION_MAX, NAME_MAX, NOTE_MAX
+from .limits import COUNT_MAX, DESCRIPTION_MAX, NAME_MAX
 
 FIELDAPP_ERROR = "fieldapp"
 
@@ -141,7 +141,6 @@ def _max_or_none(limit: int) -> Callable[[str | None], str | None]:
 
 Count = Annotated[StrictInt, AfterValidator(at_least(0, COUNT_MAX))]
 Name = optional_text(NAME_MAX)
-Note = optional_text(NOTE_MAX)
 Description = Annotated[StrictStr, BeforeValidator(_strip), AfterValidator(at_most_chars(DESCRIPTION_MAX))]
 Uuid = Annotated[StrictStr, AfterValidator(check_uuid)]
 StrictFloat = Annotated[float, Strict()]  # accepts JSON integers too, never booleans or strings
