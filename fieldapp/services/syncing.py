@@ -159,7 +159,9 @@ class AutoSync:
     retry wait, aborting a request in flight if it must, and joins the thread:
     call it before locking (the thread uses the device's keys).
 
-    `on_status` is called from the sync thread with every new `SyncStatus`.
+    `on_status` is called from the sync thread with every new `SyncStatus`. `wait(event,
+    seconds)` is how the loop waits (between runs, and in a run's retry waits): it returns
+    early when the event is set; tests pass a fake clock's.
     """
 
     def __init__(
@@ -174,6 +176,7 @@ class AutoSync:
         options: SyncOptions | None = None,
         rng: random.Random | None = None,
         sync: Callable[..., SyncReport] = run_sync,
+        wait: Callable[[threading.Event, float], bool] = threading.Event.wait,
     ) -> None:
         self._device = device
         self._interval = interval
@@ -184,6 +187,7 @@ class AutoSync:
         self._options = options
         self._rng = rng or random.SystemRandom()
         self._sync = sync
+        self._wait = wait
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -248,7 +252,7 @@ class AutoSync:
             else:
                 failures = 0
                 delay = self._interval
-            self._wake.wait(delay)
+            self._wait(self._wake, delay)
         self._publish(state="stopped", progress=None)
 
     def _run_once(self) -> SyncReport | None:
@@ -288,7 +292,7 @@ class AutoSync:
         self._publish(state="syncing", progress=progress, pending=pending)
 
     def _interruptible_sleep(self, seconds: float) -> None:
-        self._stopping.wait(seconds)
+        self._wait(self._stopping, seconds)
 
     def _remember_client(self, client: httpx.Client | None) -> None:
         self._client = client
