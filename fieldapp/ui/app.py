@@ -1,25 +1,39 @@
 """The app object: wires the session, the screens, auto-lock and background sync to a page.
 
 `main(page)` is what `ft.run` and `flet build` call; `make_main(data_dir, ...)` makes
-one bound to a data dir (the `fieldapp app` command and the tests use it).
+one bound to a data dir (the `fieldapp app` command and the tests use it). `FieldApp`
+is the `AppShell` the screens see (fieldapp/ui/shell.py).
 """
+
+from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
+from fieldapp.errors import FieldAppError
 from fieldapp.ui.i18n import DEFAULT_LANGUAGE, Translator
 from fieldapp.ui.paths import ASSETS_DIR
+from fieldapp.ui.shell import FollowsSync, Screen, TakesPhotos
+from fieldapp.ui.state.gps import GpsReader
 from fieldapp.ui.state.idle import IdleTimer
 from fieldapp.ui.state.session import DeviceSession
 from fieldapp.ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from fieldapp.services import Unlocked
+    from fieldapp.ui.state.observation_form import ObservationForm
+    from fieldapp.ui.state.photos import PickedFile
+    from fieldapp.ui.state.sync_controller import SyncController
+    from fieldapp.vault import KdfParams
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +41,8 @@ IDLE_CHECK_SECONDS = 1.0
 
 
 def utc_now() -> datetime:
+    # Not fieldapp.services.utc_now: importing the services package loads the store and
+    # the vault, and the unlock screen must come up before that.
     return datetime.now(UTC)
 
 
@@ -39,7 +55,7 @@ class FieldApp:
         page: ft.Page,
         *,
         data_dir: Path,
-        kdf: Any = None,
+        kdf: KdfParams | None = None,
         clock: Callable[[], datetime] = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
         assets_dir: Path = ASSETS_DIR,
@@ -51,18 +67,55 @@ class FieldApp:
         self.session = DeviceSession(self.data_dir, kdf=kdf, clock=clock)
         self.idle = IdleTimer(0, clock=monotonic)
         self.tr = Translator.load(DEFAULT_LANGUAGE, assets_dir)
-        self.screen: Any = None
-        self.sync: Any = None  # SyncController while unlocked
+        self.screen: Screen | None = None
+        self.sync: SyncController | None = None  # while unlocked
         # Services must stay referenced or Flet drops them; made on first use.
-        self.geolocator: Any = None
-        self._file_picker: Any = None
-        self._idle_task: Any = None
+        self.gps = GpsReader()
+        self._file_picker: ft.FilePicker | None = None
+        self._idle_task: Future[None] | None = None
         self.session.on_lock.append(self._stop_sync)
 
-    # -- text ------------------------------------------------------------------------
+    # -- text, the device, errors ----------------------------------------------------
 
     def t(self, key: str, **values: object) -> str:
         return self.tr.t(key, **values)
+
+    @property
+    def device(self) -> Unlocked:
+        device = self.session.device
+        if device is None:
+            from fieldapp.vault import Locked
+
+            raise Locked()
+        return device
+
+    @contextlib.contextmanager
+    def guard(self, *, activity: bool = True) -> Iterator[None]:
+        """The one place an error in a screen's handler becomes something on screen.
+
+        Every handler runs its work inside `with app.guard():`. Entering counts as
+        activity for auto-lock (`activity=False` for redraws the observer didn't ask
+        for, such as a sync report). A locked device (auto-lock won a race with a tap)
+        goes to the unlock screen; a `FieldAppError` shows its sentence; anything else
+        is a bug: logged with its traceback, and a plain sentence on screen.
+        """
+        if activity:
+            self.idle.touch()
+        try:
+            yield
+        except Exception as exc:
+            self._report(exc)
+
+    def _report(self, exc: Exception) -> None:
+        from fieldapp.vault import Locked
+
+        if isinstance(exc, Locked):
+            self.show_unlock()
+        elif isinstance(exc, FieldAppError):
+            self.toast(self.t("common.failed", reason=" ".join(str(exc).split())))
+        else:
+            log.exception("observer app: a handler failed", exc_info=exc)
+            self.toast(self.t("common.bug"))
 
     # -- start, screens --------------------------------------------------------------
 
@@ -83,7 +136,7 @@ class FieldApp:
             self.show_setup()
         self._idle_task = page.run_task(self._watch_idle)
 
-    def show(self, screen: Any) -> None:
+    def show(self, screen: Screen) -> None:
         """Replace the page's content with a screen object (anything with `build()`)."""
         self.screen = screen
         self.page.controls = [screen.build()]
@@ -113,8 +166,8 @@ class FieldApp:
 
         self.show(HomeScreen(self, tab=tab))
 
-    def show_form(self, form: Any = None) -> None:
-        from fieldapp.ui.views.observation_form import ObservationFormScreen
+    def show_form(self, form: ObservationForm | None = None) -> None:
+        from fieldapp.ui.views.form import ObservationFormScreen
 
         self.show(ObservationFormScreen(self, form=form))
 
@@ -135,10 +188,11 @@ class FieldApp:
             self._file_picker = ft.FilePicker(on_result=self._files_picked)
         return self._file_picker
 
-    async def _files_picked(self, event: Any) -> None:
+    async def _files_picked(self, event: ft.FilePickerResultEvent) -> None:
         screen = self.screen
-        if screen is not None and hasattr(screen, "photo_picked"):
-            await screen.photo_picked(event)
+        if isinstance(screen, TakesPhotos):
+            files: Sequence[PickedFile] = event.files or []
+            await screen.photo_picked(files)
 
     def toast(self, text: str) -> None:
         # Floating above the bottom bar and the "New observation" button, so it never
@@ -152,7 +206,7 @@ class FieldApp:
             )
         )
 
-    # -- language ---------------------------------------------------------------------
+    # -- settings the app itself applies ---------------------------------------------
 
     def _use_language(self, language: str) -> None:
         self.tr = Translator.load(language, self.assets_dir)
@@ -161,16 +215,15 @@ class FieldApp:
     def set_language(self, language: str) -> None:
         """Saved before unlock too (the unlock screen is shown in it); redraws the screen."""
         self.session.set_language(language)
-        if self.session.unlocked:
-            self.session.device.update_settings(language=language)
         self._use_language(language)
         self.rebuild()
 
-    # -- unlocked life ----------------------------------------------------------------
+    def set_auto_lock(self, minutes: int) -> None:
+        """Saved with the device's settings and applied to the running idle timer at once."""
+        self.device.update_settings(auto_lock_minutes=minutes)
+        self.idle.set_minutes(minutes)
 
-    def touch(self) -> None:
-        """Any tap or keystroke the app handles counts as activity."""
-        self.idle.touch()
+    # -- unlocked life ----------------------------------------------------------------
 
     def unlocked(self, *, first_run: bool = False) -> None:
         """After create/unlock: auto-lock minutes from settings, background sync, home."""
@@ -190,10 +243,15 @@ class FieldApp:
         self._use_language(DEFAULT_LANGUAGE)
         self.show_setup()
 
+    def sync_now(self) -> None:
+        """Ask the background sync for a run now (after finalizing, enrolling, a tap)."""
+        if self.sync is not None:
+            self.sync.sync_now()
+
     def _start_sync(self) -> None:
         from fieldapp.ui.state.sync_controller import SyncController
 
-        self.sync = SyncController(self.session.device, on_change=self._sync_changed)
+        self.sync = SyncController(self.device, on_change=self._sync_changed)
         self.sync.start()
 
     def _stop_sync(self) -> None:
@@ -208,7 +266,7 @@ class FieldApp:
 
     async def _redraw_sync(self) -> None:
         screen = self.screen
-        if screen is not None and hasattr(screen, "sync_changed"):
+        if isinstance(screen, FollowsSync):
             screen.sync_changed()
 
     async def _watch_idle(self) -> None:
@@ -218,7 +276,7 @@ class FieldApp:
                 log.info("auto-lock after %s idle minutes", self.idle.minutes)
                 self.lock("unlock.auto_locked")
 
-    def _on_disconnect(self, _event: Any = None) -> None:
+    def _on_disconnect(self, _event: ft.Event[ft.Page] | None = None) -> None:
         # The browser tab went away (or lost its connection): the keys must not stay in
         # memory meanwhile. If it comes back, it finds the unlock screen.
         if self.session.unlocked:
@@ -226,7 +284,7 @@ class FieldApp:
                 self.lock("unlock.auto_locked")
         self.session.lock()
 
-    def _on_page_closed(self, _event: Any = None) -> None:
+    def _on_page_closed(self, _event: ft.Event[ft.Page] | None = None) -> None:
         self.session.lock()
         if self._idle_task is not None:
             self._idle_task.cancel()

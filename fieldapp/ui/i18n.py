@@ -22,7 +22,8 @@ def catalogue_path(language: str, assets_dir: Path = ASSETS_DIR) -> Path:
 
 def load_catalogue(language: str, assets_dir: Path = ASSETS_DIR) -> dict[str, str]:
     with catalogue_path(language, assets_dir).open(encoding="utf-8") as handle:
-        return json.load(handle)
+        strings: dict[str, str] = json.load(handle)
+    return strings
 
 
 @dataclass(frozen=True)

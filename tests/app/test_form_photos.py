@@ -24,20 +24,11 @@ from fieldapp.ui.state.photos import (
 )
 from sync.attachment_protocol import PHOTO_SIZE_MAX, PHOTOS_PER_RECORD_MAX
 from sync.wire import ItemResult
+from tests.app.forms import filled_form
 from tests.photos.photo_files import make_jpeg, make_png
 
 NOW = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
 EN = Translator.load("en")
-
-
-def filled_form(clock):
-    form = ObservationForm(clock=clock)
-    form.choose_kind("violation")
-    form.lat, form.lon = "31.2", "16.58"
-    form.observed_by, form.certainty = "heard", "probable"
-    form.description = "shelling north of the road"
-    form.details = {"type": "shelling"}
-    return form
 
 
 def photos_for(device, record_id=None):

@@ -1,7 +1,15 @@
 """Enrolment from the app: server URL + one-time code → the device is known to the server."""
 
+from __future__ import annotations
+
+import asyncio
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
+
+    from fieldapp.services import Unlocked
 
 
 @dataclass(frozen=True)
@@ -9,17 +17,18 @@ class EnrolOutcome:
     ok: bool
     message_key: str | None = None  # translation key for the outcome
     detail: str | None = None  # the service's own sentence when it failed
-    sealed: int = 0
 
 
-def enrolled_server(device: Any) -> str | None:
+def enrolled_server(device: Unlocked) -> str | None:
     """The server this device is enrolled with, or None."""
     from fieldapp.services.enrollment import is_enrolled
 
     return device.sync_settings.get("server_url") if is_enrolled(device) else None
 
 
-def enrol(device: Any, server_url: str, code: str, *, transport: Any = None) -> EnrolOutcome:
+def enrol(
+    device: Unlocked, server_url: str, code: str, *, transport: httpx.BaseTransport | None = None
+) -> EnrolOutcome:
     """Never raises for what a person can fix: the outcome says what happened."""
     from fieldapp.errors import FieldAppError
     from fieldapp.services.enrollment import enroll_device
@@ -30,7 +39,25 @@ def enrol(device: Any, server_url: str, code: str, *, transport: Any = None) -> 
     if not code.strip():
         return EnrolOutcome(False, "enrol.need_code")
     try:
-        result = enroll_device(device, server_url.strip(), code.strip(), transport=transport)
+        enroll_device(device, server_url.strip(), code.strip(), transport=transport)
     except (FieldAppError, SyncError) as exc:
         return EnrolOutcome(False, "enrol.failed", detail=" ".join(str(exc).split()))
-    return EnrolOutcome(True, "enrol.done", sealed=result.sealed)
+    return EnrolOutcome(True, "enrol.done")
+
+
+@dataclass
+class Enrolment:
+    """The enrol screen's state: where the device is enrolled now, and enrolling it."""
+
+    device: Unlocked
+
+    def current_server(self) -> str | None:
+        return enrolled_server(self.device)
+
+    def saved_url(self) -> str:
+        """The server address last typed (kept in the encrypted settings)."""
+        return self.device.settings().server_url or ""
+
+    async def enrol(self, server_url: str, code: str) -> EnrolOutcome:
+        """`enrol` off the page's loop (it talks to the server)."""
+        return await asyncio.to_thread(enrol, self.device, server_url, code)

@@ -26,23 +26,33 @@ def _accuracy(position: Any) -> float | None:
     return float(value) if value is not None else None
 
 
-async def read_fix(app: Any) -> GpsFix:
-    """Ask for permission if needed, then one position; never raises."""
-    try:
-        import flet_geolocator as ftg
-    except ImportError:
-        return GpsFix(error_key="gps.unavailable")
-    try:
-        if app.geolocator is None:
-            # Kept on the app object: Flet drops services nobody references.
-            app.geolocator = ftg.Geolocator()
-        geo = app.geolocator
-        status = await asyncio.wait_for(geo.request_permission(), GPS_TIMEOUT_SECONDS)
-        if status in (ftg.GeolocatorPermissionStatus.DENIED, ftg.GeolocatorPermissionStatus.DENIED_FOREVER):
-            return GpsFix(error_key="gps.no_permission")
-        position = await asyncio.wait_for(geo.get_current_position(), GPS_TIMEOUT_SECONDS)
-    except TimeoutError:
-        return GpsFix(error_key="gps.timeout")
-    except Exception:  # the client reports a missing sensor or a browser refusal as an error
-        return GpsFix(error_key="gps.unavailable")
-    return fix_from_position(position)
+class GpsReader:
+    """Reads fixes for the page. Held by the app: Flet drops a service (the geolocator)
+    nobody references, so it is made on first use and kept here."""
+
+    def __init__(self, *, timeout: float = GPS_TIMEOUT_SECONDS) -> None:
+        self.timeout = timeout
+        self._geolocator: Any = None  # flet_geolocator.Geolocator, made on the page's loop
+
+    async def read_fix(self) -> GpsFix:
+        """Ask for permission if needed, then one position; never raises."""
+        try:
+            import flet_geolocator as ftg  # type: ignore[import-untyped]  # ships no py.typed
+        except ImportError:
+            return GpsFix(error_key="gps.unavailable")
+        try:
+            if self._geolocator is None:
+                self._geolocator = ftg.Geolocator()
+            geo = self._geolocator
+            status = await asyncio.wait_for(geo.request_permission(), self.timeout)
+            if status in (
+                ftg.GeolocatorPermissionStatus.DENIED,
+                ftg.GeolocatorPermissionStatus.DENIED_FOREVER,
+            ):
+                return GpsFix(error_key="gps.no_permission")
+            position = await asyncio.wait_for(geo.get_current_position(), self.timeout)
+        except TimeoutError:
+            return GpsFix(error_key="gps.timeout")
+        except Exception:  # the client reports a missing sensor or a browser refusal as an error
+            return GpsFix(error_key="gps.unavailable")
+        return fix_from_position(position)

@@ -1,7 +1,13 @@
 """The home list: tabs drafts / pending / sent / reviewed, newest first, paged."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fieldapp.services import RecordView, Unlocked
 
 from fieldapp.services.tabs import TABS  # which device states each tab shows, in tab order
 
@@ -21,10 +27,10 @@ def tab_for_state(state: str) -> str:
 class HomeState:
     """One tab's loaded rows plus the per-tab counts; `device` is `services.Unlocked`."""
 
-    device: Any
+    device: Unlocked
     tab: str = "drafts"
     page_size: int = PAGE_SIZE
-    items: list[Any] = field(default_factory=list)
+    items: list[RecordView] = field(default_factory=list)
     next_cursor: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     photos_pending: dict[str, int] = field(default_factory=dict)  # record id -> photos not yet sent
@@ -55,7 +61,7 @@ class HomeState:
         self.next_cursor = page.next_cursor
         self.photos_pending.update(self._photos_pending(page.items))
 
-    def _photos_pending(self, items: list[Any]) -> dict[str, int]:
+    def _photos_pending(self, items: Sequence[RecordView]) -> dict[str, int]:
         """One query per page, for the records the server already has."""
         ids = [item.id for item in items if item.state in ON_SERVER_STATES]
         return self.device.photos_pending_counts(ids) if ids else {}

@@ -5,8 +5,13 @@ shows them beside fields. Known shapes are matched here and translated with thei
 numbers kept; anything unforeseen is shown as the model wrote it.
 """
 
+from __future__ import annotations
+
 import re
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fieldapp.ui.i18n import Translator
 
 # (pattern, translation key) — named groups become the translation's values.
 PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -35,7 +40,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-def translate_model_message(text: str, translator: Any) -> str:
+def translate_model_message(text: str, translator: Translator) -> str:
     for pattern, key in PATTERNS:
         match = pattern.match(text)
         if match and translator.has(key):

@@ -5,12 +5,19 @@ Results carry translation keys or the service's own sentence, never exceptions,
 so the screens only render them.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fieldapp.ui.state.passphrase import check_new_passphrase
+
+if TYPE_CHECKING:
+    from fieldapp.services import ClearSettings, Unlocked
+    from fieldapp.vault import KdfParams
 
 
 @dataclass(frozen=True)
@@ -28,19 +35,20 @@ class DeviceSession:
     background sync, which still uses the device, and returns to the unlock screen).
     """
 
-    def __init__(self, data_dir: Path, *, kdf: Any = None, clock: Callable[[], Any] | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        kdf: KdfParams | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self.data_dir = Path(data_dir)
         self.kdf = kdf
         self.clock = clock
-        self.device: Any = None
+        self.device: Unlocked | None = None
         self.on_lock: list[Callable[[], None]] = []
 
     # -- before unlock ------------------------------------------------------------
-
-    def _services(self):
-        from fieldapp import services
-
-        return services
 
     def _io(self) -> dict[str, Any]:
         io: dict[str, Any] = {"kdf": self.kdf}
@@ -49,14 +57,21 @@ class DeviceSession:
         return io
 
     def exists(self) -> bool:
-        return self._services().device_exists(self.data_dir)
+        from fieldapp.services import device_exists
 
-    def clear_settings(self):
-        return self._services().read_clear_settings(self.data_dir)
+        return device_exists(self.data_dir)
+
+    def clear_settings(self) -> ClearSettings:
+        from fieldapp.services import read_clear_settings
+
+        return read_clear_settings(self.data_dir)
 
     def set_language(self, language: str) -> None:
-        """Saved in the clear settings: the unlock screen needs it before any key exists."""
-        self._services().write_clear_settings(self.data_dir, language=language)
+        """Saved in the clear settings (the unlock screen needs it before any key exists);
+        the unlocked device reads its language setting from there too."""
+        from fieldapp.services import write_clear_settings
+
+        write_clear_settings(self.data_dir, language=language)
 
     @property
     def unlocked(self) -> bool:
@@ -64,25 +79,28 @@ class DeviceSession:
 
     def create(self, passphrase: str, confirm: str) -> str | None:
         """First start. Returns a reason key when refused; None when the device exists and is open."""
+        from fieldapp.services import create_device
+
         reason = check_new_passphrase(passphrase, confirm)
         if reason:
             return reason
-        self.device = self._services().create_device(self.data_dir, passphrase, **self._io())
+        self.device = create_device(self.data_dir, passphrase, **self._io())
         return None
 
     def unlock(self, passphrase: str) -> UnlockResult:
-        services = self._services()
+        from fieldapp.services import DeviceWiped, NoDevice, WrongPassphrase, unlock_device
+
         if not passphrase:
             return UnlockResult(False, "unlock.empty")
         try:
-            self.device = services.unlock_device(self.data_dir, passphrase, **self._io())
-        except services.DeviceWiped:
+            self.device = unlock_device(self.data_dir, passphrase, **self._io())
+        except DeviceWiped:
             return UnlockResult(False, "unlock.wiped", wiped=True)
-        except services.WrongPassphrase as exc:
-            remaining = getattr(exc, "remaining", None)
+        except WrongPassphrase as exc:
+            remaining = exc.remaining
             key = "unlock.wrong_remaining" if remaining is not None else "unlock.wrong"
             return UnlockResult(False, key, remaining=remaining)
-        except services.NoDevice:
+        except NoDevice:
             return UnlockResult(False, "unlock.no_device")
         return UnlockResult(True)
 
@@ -104,17 +122,20 @@ class DeviceSession:
 
     def change_passphrase(self, old: str, new: str, confirm: str) -> str | None:
         """A reason key when refused (policy, mismatch or wrong current passphrase)."""
+        from fieldapp.services import WrongPassphrase, change_passphrase
+
         reason = check_new_passphrase(new, confirm)
         if reason:
             return reason
-        services = self._services()
         try:
-            services.change_passphrase(self.data_dir, old, new, kdf=self.kdf)
-        except services.WrongPassphrase:
+            change_passphrase(self.data_dir, old, new, kdf=self.kdf)
+        except WrongPassphrase:
             return "passphrase.reason.wrong_current"
         return None
 
     def wipe(self) -> None:
         """Panic wipe: drop the keys, then destroy the vault and the files."""
+        from fieldapp.services import wipe_device
+
         self.lock()
-        self._services().wipe_device(self.data_dir)
+        wipe_device(self.data_dir)

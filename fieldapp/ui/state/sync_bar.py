@@ -5,9 +5,15 @@ Offline is a normal state (shown plainly, not as an error). Returns (key, values
 pairs so tests can check them without Flet and the view translates them.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fieldapp.services.syncing import SyncStatus
 
 
 @dataclass(frozen=True)
@@ -17,20 +23,27 @@ class BarPart:
     is_error: bool = False
 
 
+def _local(when: datetime) -> datetime:
+    return when.astimezone()
+
+
 def sync_bar_parts(
-    status: Any, *, pending: int | None = None, local_time=lambda when: when.astimezone()
+    status: SyncStatus | None,
+    *,
+    pending: int | None = None,
+    local_time: Callable[[datetime], datetime] = _local,
 ) -> list[BarPart]:
     """The sync bar's pieces for a `SyncStatus` (None before the loop reported anything).
 
     `pending`, when given, is the store's own count of queued records: fresher than the
     loop's last report (which is only recounted when it runs).
     """
+    parts: list[BarPart] = []
     if status is None:
-        parts = [BarPart("sync.starting", {})]
+        parts.append(BarPart("sync.starting", {}))
         if pending is not None:
             parts.append(BarPart("sync.pending", {"count": pending}))
         return parts
-    parts: list[BarPart] = []
     state = status.state
     if state == "not_enrolled":
         parts.append(BarPart("sync.not_enrolled", {}))
@@ -61,5 +74,5 @@ def sync_bar_parts(
     return parts
 
 
-def sync_bar_text(status: Any, translate, **options: Any) -> str:
+def sync_bar_text(status: SyncStatus | None, translate: Callable[..., str], **options: Any) -> str:
     return " · ".join(translate(part.key, **part.values) for part in sync_bar_parts(status, **options))

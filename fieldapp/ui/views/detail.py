@@ -1,14 +1,21 @@
 """Detail: the record read-only (once finalized), its status history, the verifier's words, Amend."""
 
-import contextlib
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
-from fieldapp.ui.state.observation_form import ObservationForm
+from fieldapp.ui.state.detail import RecordDetail
 from fieldapp.ui.views.common import confirm
-from fieldapp.ui.views.home import STATE_COLOURS, _short_time
-from fieldapp.ui.views.labels import choice_label, field_label, kind_label, state_label
+from fieldapp.ui.views.labels import (
+    STATE_COLOURS,
+    choice_label,
+    field_label,
+    kind_label,
+    short_time,
+    state_label,
+)
 from fieldapp.ui.views.photos import photo_tile
 from fieldapp.ui.views.widgets import (
     icon_button,
@@ -19,17 +26,22 @@ from fieldapp.ui.views.widgets import (
     tagged,
 )
 
+if TYPE_CHECKING:
+    from fieldapp.services import RecordView
+    from fieldapp.ui.shell import AppShell
+
 
 class DetailScreen:
-    def __init__(self, app: Any, record_id: str) -> None:
+    def __init__(self, app: AppShell, record_id: str) -> None:
         self.app = app
         self.record_id = record_id
+        self.photo_state: ft.Text | None = None
+        self.photo_list = ft.Column(controls=[], spacing=8)
 
     def build(self) -> ft.Control:
         t = self.app.t
-        view = self.app.session.device.get(self.record_id)
-        self.view = view
-        record = view.record
+        self.detail = RecordDetail(self.app.device, self.record_id, clock=self.app.clock)
+        view = self.detail.view
         body: list[ft.Control] = []
         chip = ft.Container(
             content=ft.Text(value=state_label(self.app, view.state), color=ft.Colors.WHITE),
@@ -77,7 +89,7 @@ class DetailScreen:
             )
         if view.finalized:
             body.append(ft.Text(value=t("detail.read_only"), size=12, color=ft.Colors.ON_SURFACE_VARIANT))
-        body += self._fields(record)
+        body += self._fields()
         body += self._photos(view)
         body += self._history(view)
         actions: list[ft.Control] = []
@@ -104,35 +116,26 @@ class DetailScreen:
             spacing=0,
         )
 
-    def _fields(self, record: dict[str, Any]) -> list[ft.Control]:
-        from fieldapp.model import to_mgrs
-
+    def _fields(self) -> list[ft.Control]:
         t = self.app.t
+        detail = self.detail
+        record = detail.view.record
         lines: list[ft.Control] = []
-        lines.append(self._line(t("form.observed_at"), _short_time(record.get("observed_at"))))
-        location = record.get("location") or {}
+        lines.append(self._line(t("form.observed_at"), short_time(record.get("observed_at"))))
+        location = detail.location
         if "lat" in location:
             where = f"{location['lat']:.5f}, {location['lon']:.5f}"
-            with contextlib.suppress(Exception):  # outside MGRS's range: the coordinates say enough
-                where += f"\n{to_mgrs(location['lat'], location['lon'])}"
+            mgrs = detail.mgrs()
+            if mgrs:
+                where += f"\n{mgrs}"
             source = location.get("source")
             if source:
                 where += f"\n{t('detail.source.' + source)}"
             lines.append(self._line(t("form.location"), where))
-        for name in ("place", "observed_by", "certainty", "description", "controlling_side"):
-            value = record.get(name)
-            if value in (None, ""):
-                continue
+        for name, value in detail.common_fields():
             shown = choice_label(self.app, name, value) if name in ("observed_by", "certainty") else value
             lines.append(self._line(field_label(self.app, name), shown))
-        from fieldapp.model import describe_kind
-
-        details = record.get("details") or {}
-        order = [spec.name for spec in describe_kind(record["kind"])] if record.get("kind") else []
-        for name in order + [name for name in details if name not in order]:
-            value = details.get(name)
-            if value in (None, "", {}):
-                continue
+        for name, value in detail.details():
             if isinstance(value, dict):
                 shown = ", ".join(
                     f"{choice_label(self.app, name, k)}: {v}" for k, v in value.items() if v is not None
@@ -146,12 +149,10 @@ class DetailScreen:
             lines.append(self._line(t("detail.amends"), record["amends"]))
         return lines
 
-    def _photos(self, view: Any) -> list[ft.Control]:
-        from fieldapp.ui.state.photos import record_photos
-
+    def _photos(self, view: RecordView) -> list[ft.Control]:
         t = self.app.t
         self.photo_state = None
-        cards = record_photos(self.app.session.device, self.record_id)
+        cards = self.detail.photos()
         if not cards:
             return []
         parts: list[ft.Control] = [section_title(t("photo.section"))]
@@ -170,9 +171,7 @@ class DetailScreen:
         return parts
 
     def _fill_photo_state(self) -> None:
-        from fieldapp.ui.state.photos import upload_summary
-
-        summary = upload_summary(self.app.session.device, self.record_id, finalized=True)
+        summary = self.detail.upload_summary()
         if summary is None or summary.key is None or self.photo_state is None:
             return
         self.photo_state.value = self.app.t(summary.key, pending=summary.pending, total=summary.total)
@@ -182,56 +181,51 @@ class DetailScreen:
         """A sync run ended: the photos may have gone up meanwhile (redrawn in place)."""
         if self.photo_state is None or (self.app.sync is not None and self.app.sync.running):
             return
-        from fieldapp.ui.state.photos import record_photos
+        with self.app.guard(activity=False):  # not the observer's doing
+            self._fill_photo_state()
+            self.photo_list.controls = [
+                photo_tile(self.app, card, show_upload=True) for card in self.detail.photos()
+            ]
+            self.app.page.update()
 
-        self._fill_photo_state()
-        self.photo_list.controls = [
-            photo_tile(self.app, card, show_upload=True)
-            for card in record_photos(self.app.session.device, self.record_id)
-        ]
-        self.app.page.update()
-
-    def _history(self, view: Any) -> list[ft.Control]:
+    def _history(self, view: RecordView) -> list[ft.Control]:
         t = self.app.t
         if not view.history:
             return []
         rows: list[ft.Control] = [section_title(t("detail.history"))]
         for event in view.history:
-            text = f"{_short_time(event.at)} — {state_label(self.app, event.state)}"
+            text = f"{short_time(event.at)} — {state_label(self.app, event.state)}"
             if event.message:
                 text += f": {event.message}"
             rows.append(ft.Text(value=text, size=13))
         return [tagged(ft.Column(controls=rows, spacing=4), "detail-history")]
 
-    def _back(self, _event) -> None:
-        self.app.touch()
-        self.app.show_home()
+    def _back(self, _event: ft.Event[ft.IconButton]) -> None:
+        with self.app.guard():
+            self.app.show_home()
 
-    def _amend(self, _event) -> None:
-        self.app.touch()
-        prefill = self.app.session.device.start_amendment(self.record_id)
-        form = ObservationForm.from_record(prefill, clock=self.app.clock)
-        self.app.show_form(form)
+    def _amend(self, _event: ft.Event[ft.Button]) -> None:
+        with self.app.guard():
+            self.app.show_form(self.detail.amend())
 
-    def _edit(self, _event) -> None:
-        self.app.touch()
-        form = ObservationForm.from_record(self.view.record, clock=self.app.clock, record_id=self.record_id)
-        self.app.show_form(form)
+    def _edit(self, _event: ft.Event[ft.Button]) -> None:
+        with self.app.guard():
+            self.app.show_form(self.detail.edit())
 
-    def _delete(self, _event) -> None:
-        self.app.touch()
-        t = self.app.t
+    def _delete(self, _event: ft.Event[ft.OutlinedButton]) -> None:
+        with self.app.guard():
+            t = self.app.t
 
-        def delete() -> None:
-            self.app.session.device.delete_draft(self.record_id)
-            self.app.show_home("drafts")
+            def delete() -> None:
+                self.detail.delete()
+                self.app.show_home("drafts")
 
-        confirm(
-            self.app,
-            title=t("detail.delete_title"),
-            text=t("detail.delete_text"),
-            confirm_label=t("detail.delete"),
-            on_confirm=delete,
-            identifier="delete-confirm",
-            danger=True,
-        )
+            confirm(
+                self.app,
+                title=t("detail.delete_title"),
+                text=t("detail.delete_text"),
+                confirm_label=t("detail.delete"),
+                on_confirm=delete,
+                identifier="delete-confirm",
+                danger=True,
+            )

@@ -1,11 +1,12 @@
 """Enrolment: server address and the one-time code an administrator gave; or "Later"."""
 
-import asyncio
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import flet as ft
 
-from fieldapp.ui.state.enrolment import enrol, enrolled_server
+from fieldapp.ui.state.enrolment import Enrolment
 from fieldapp.ui.views.widgets import (
     icon_button,
     message,
@@ -16,20 +17,22 @@ from fieldapp.ui.views.widgets import (
     tagged,
 )
 
+if TYPE_CHECKING:
+    from fieldapp.ui.shell import AppShell
+
 
 class EnrolScreen:
-    def __init__(self, app: Any, *, after_setup: bool) -> None:
+    def __init__(self, app: AppShell, *, after_setup: bool) -> None:
         self.app = app
         self.after_setup = after_setup
 
     def build(self) -> ft.Control:
         t = self.app.t
-        device = self.app.session.device
-        current = enrolled_server(device)
-        settings = device.settings()
+        self.state = Enrolment(self.app.device)
+        current = self.state.current_server()
         self.server = ft.TextField(
             label=t("enrol.server"),
-            value=settings.server_url or "",
+            value=self.state.saved_url(),
             hint_text="https://",
             keyboard_type=ft.KeyboardType.URL,
         )
@@ -55,27 +58,25 @@ class EnrolScreen:
             leading = icon_button(ft.Icons.ARROW_BACK, t("common.back"), "enrol-back", self._later)
         return screen(title=t("enrol.title"), body=body, actions=actions, leading=leading)
 
-    async def _enrol(self, _event) -> None:
-        self.app.touch()
-        t = self.app.t
-        say(self.error, None)
-        say(self.result, t("enrol.working"))
-        self.app.page.update()
-        device = self.app.session.device
-        outcome = await asyncio.to_thread(enrol, device, self.server.value or "", self.code.value or "")
-        if not outcome.ok:
-            say(self.result, None)
-            text = t(outcome.message_key)
-            say(self.error, f"{text} {outcome.detail}" if outcome.detail else text)
-            return
-        if self.app.sync is not None:
-            self.app.sync.sync_now()
-        self.app.toast(t("enrol.done"))
-        self.app.show_home()
-
-    def _later(self, _event) -> None:
-        self.app.touch()
-        if self.after_setup:
+    async def _enrol(self, _event: ft.Event[ft.Button] | ft.Event[ft.TextField]) -> None:
+        with self.app.guard():
+            t = self.app.t
+            say(self.error, None)
+            say(self.result, t("enrol.working"))
+            self.app.page.update()
+            outcome = await self.state.enrol(self.server.value or "", self.code.value or "")
+            if not outcome.ok:
+                say(self.result, None)
+                text = t(outcome.message_key or "enrol.failed")
+                say(self.error, f"{text} {outcome.detail}" if outcome.detail else text)
+                return
+            self.app.sync_now()
+            self.app.toast(t("enrol.done"))
             self.app.show_home()
-        else:
-            self.app.show_settings()
+
+    def _later(self, _event: ft.Event[ft.OutlinedButton] | ft.Event[ft.IconButton]) -> None:
+        with self.app.guard():
+            if self.after_setup:
+                self.app.show_home()
+            else:
+                self.app.show_settings()

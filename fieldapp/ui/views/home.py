@@ -1,33 +1,28 @@
 """Home: the sync bar, tabs drafts / pending / sent / reviewed, the list, "New observation"."""
 
-from datetime import datetime
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import flet as ft
 
 from fieldapp.ui.state.home import TABS, HomeState
 from fieldapp.ui.state.sync_bar import sync_bar_parts
 from fieldapp.ui.theme import TOUCH
-from fieldapp.ui.views.labels import kind_label, state_label
+from fieldapp.ui.views.labels import STATE_COLOURS, kind_label, short_time, state_label
 from fieldapp.ui.views.widgets import icon_button, screen, secondary_button, tagged
 
-STATE_COLOURS = {
-    "draft": ft.Colors.GREY_700,
-    "queued": ft.Colors.AMBER_900,
-    "sent": ft.Colors.BLUE_700,
-    "received": ft.Colors.BLUE_700,
-    "needs_info": ft.Colors.DEEP_ORANGE_700,
-    "verified": ft.Colors.GREEN_800,
-    "unverifiable": ft.Colors.BLUE_GREY_700,
-    "rejected": ft.Colors.RED_800,
-}
+if TYPE_CHECKING:
+    from fieldapp.services import RecordView
+    from fieldapp.ui.shell import AppShell
 
 
 class HomeScreen:
-    def __init__(self, app: Any, *, tab: str | None = None) -> None:
+    def __init__(self, app: AppShell, *, tab: str | None = None) -> None:
         self.app = app
-        self.state = HomeState(app.session.device, tab=tab or "drafts")
+        self.state = HomeState(app.device, tab=tab or "drafts")
         self.state.refresh()
+        self._tab_parts: dict[str, tuple[ft.Text, ft.Text, ft.Container]] = {}
 
     # -- building ---------------------------------------------------------------------
 
@@ -88,7 +83,12 @@ class HomeScreen:
             # bottom-end corner: the right in English, the left in Arabic
             controls=[
                 frame,
-                ft.Container(content=new_button, bottom=16, **{"left" if self.app.tr.rtl else "right": 16}),
+                ft.Container(
+                    content=new_button,
+                    bottom=16,
+                    left=16 if self.app.tr.rtl else None,
+                    right=None if self.app.tr.rtl else 16,
+                ),
             ],
             expand=True,
         )
@@ -96,7 +96,8 @@ class HomeScreen:
     def _fill_sync_bar(self) -> None:
         sync = self.app.sync
         status = sync.status if sync is not None else None
-        normal, errors = [], []
+        normal: list[str] = []
+        errors: list[str] = []
         for part in sync_bar_parts(status, pending=self.state.counts.get("pending")):
             (errors if part.is_error else normal).append(self.app.t(part.key, **part.values))
         self.sync_text.value = " · ".join(normal)
@@ -108,7 +109,6 @@ class HomeScreen:
         report would swap the controls under a finger (or a test) about to tap them."""
         t = self.app.t
         if not self.tabs.controls:
-            self._tab_parts = {}
             for tab in TABS:
                 name = ft.Text(value=t(f"tab.{tab}"), size=13, max_lines=1, overflow=ft.TextOverflow.ELLIPSIS)
                 count = ft.Text(value="", size=12)
@@ -145,11 +145,11 @@ class HomeScreen:
         self.list.controls = rows
         self.list_tag.identifier = f"list-{self.state.tab}"
 
-    def _row(self, item: Any) -> ft.Control:
+    def _row(self, item: RecordView) -> ft.Control:
         record = item.record or {}
         t = self.app.t
         title = record.get("description") or record.get("place") or kind_label(self.app, item.kind)
-        when = _short_time(record.get("observed_at"))
+        when = short_time(record.get("observed_at"))
         subtitle = " · ".join(
             part for part in (kind_label(self.app, item.kind), record.get("place"), when) if part
         )
@@ -229,52 +229,44 @@ class HomeScreen:
     # -- actions ------------------------------------------------------------------------
 
     def _select(self, tab: str) -> None:
-        self.app.touch()
-        self.state.select(tab)
-        self._fill_tabs()
-        self._fill_list()
+        with self.app.guard():
+            self.state.select(tab)
+            self._fill_tabs()
+            self._fill_list()
 
-    def _load_more(self, _event) -> None:
-        self.app.touch()
-        self.state.load_more()
-        self._fill_list()
+    def _load_more(self, _event: ft.Event[ft.OutlinedButton]) -> None:
+        with self.app.guard():
+            self.state.load_more()
+            self._fill_list()
 
-    def _sync_now(self, _event) -> None:
-        self.app.touch()
-        if self.app.sync is not None:
-            self.app.sync.sync_now()
+    def _sync_now(self, _event: ft.Event[ft.TextButton]) -> None:
+        with self.app.guard():
+            self.app.sync_now()
 
-    def _new(self, _event) -> None:
-        self.app.touch()
-        self.app.show_form()
+    def _new(self, _event: ft.Event[ft.FloatingActionButton]) -> None:
+        with self.app.guard():
+            self.app.show_form()
 
     def _open(self, record_id: str) -> None:
-        self.app.touch()
-        self.app.show_detail(record_id)
+        with self.app.guard():
+            self.app.show_detail(record_id)
 
-    def _lock(self, _event) -> None:
-        self.app.lock()
+    def _lock(self, _event: ft.Event[ft.IconButton]) -> None:
+        with self.app.guard():
+            self.app.lock()
 
-    def _settings(self, _event) -> None:
-        self.app.touch()
-        self.app.show_settings()
+    def _settings(self, _event: ft.Event[ft.IconButton]) -> None:
+        with self.app.guard():
+            self.app.show_settings()
 
     def sync_changed(self) -> None:
         """The sync loop reported: redraw the bar, and the list (states may have moved)."""
         # Runs on the page's loop, like tap handlers (Flet calls sync handlers there too),
-        # so the two never interleave.
-        if self.app.sync is None or not self.app.sync.running:
-            self.state.refresh()
-            self._fill_tabs()
-            self._fill_list()
-        self._fill_sync_bar()
-        self.app.page.update()
-
-
-def _short_time(text: str | None) -> str:
-    if not text:
-        return ""
-    try:
-        return datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return text
+        # so the two never interleave. Not the observer's doing: no activity for auto-lock.
+        with self.app.guard(activity=False):
+            if self.app.sync is None or not self.app.sync.running:
+                self.state.refresh()
+                self._fill_tabs()
+                self._fill_list()
+            self._fill_sync_bar()
+            self.app.page.update()

@@ -1,7 +1,9 @@
 """A photo as the form and the detail screen show it: thumbnail, name, size, short SHA-256."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import flet as ft
 
@@ -9,11 +11,14 @@ from fieldapp.ui.state.photos import Notice, PhotoCard
 from fieldapp.ui.theme import TOUCH
 from fieldapp.ui.views.widgets import tagged
 
+if TYPE_CHECKING:
+    from fieldapp.ui.shell import AppShell
+
 THUMB_PX = 72
 
 
 def photo_tile(
-    app: Any,
+    app: AppShell,
     card: PhotoCard,
     *,
     on_remove: Callable[[str], None] | None = None,
@@ -78,7 +83,7 @@ def photo_tile(
     )
 
 
-def notice_text(app: Any, notice: Notice) -> str:
+def notice_text(app: AppShell, notice: Notice) -> str:
     if notice.key:
         return app.t(notice.key, **notice.values)
     return notice.text or ""

@@ -1,13 +1,14 @@
 """Settings: server and enrolment, auto-lock, language, passphrase, panic wipe, export, about."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import flet as ft
 
 from fieldapp import __version__
 from fieldapp.ui.i18n import LANGUAGES
-from fieldapp.ui.state.enrolment import enrolled_server
-from fieldapp.ui.state.settings import AUTO_LOCK_CHOICES, WIPE_AFTER_CHOICES, export_offline_bundle
+from fieldapp.ui.state.settings import AUTO_LOCK_CHOICES, WIPE_AFTER_CHOICES, DeviceSettings
 from fieldapp.ui.theme import ARABIC_FONT, TOUCH
 from fieldapp.ui.views.common import confirm
 from fieldapp.ui.views.widgets import (
@@ -21,19 +22,22 @@ from fieldapp.ui.views.widgets import (
     tagged,
 )
 
+if TYPE_CHECKING:
+    from fieldapp.ui.shell import AppShell
+
 
 class SettingsScreen:
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: AppShell) -> None:
         self.app = app
 
     def build(self) -> ft.Control:
         t = self.app.t
-        device = self.app.session.device
-        settings = device.settings()
+        self.state = DeviceSettings(self.app.device, self.app.data_dir, clock=self.app.clock)
+        settings = self.state.current()
         body: list[ft.Control] = []
 
         # server and enrolment
-        server = enrolled_server(device)
+        server = self.state.server()
         body += [
             section_title(t("settings.server")),
             tagged(
@@ -51,7 +55,7 @@ class SettingsScreen:
         ]
 
         # language
-        language_buttons = []
+        language_buttons: list[ft.Control] = []
         for code, (name, _rtl) in LANGUAGES.items():
             selected = code == self.app.tr.language
             style = ft.TextStyle(font_family=ARABIC_FONT) if code == "ar" else None
@@ -129,7 +133,7 @@ class SettingsScreen:
         ]
 
         # about
-        info = device.device_info()
+        info = self.state.about()
         body += [
             section_title(t("settings.about")),
             tagged(
@@ -160,65 +164,66 @@ class SettingsScreen:
 
     # -- actions -------------------------------------------------------------------------
 
-    def _back(self, _event) -> None:
-        self.app.touch()
-        self.app.show_home()
+    def _back(self, _event: ft.Event[ft.IconButton]) -> None:
+        with self.app.guard():
+            self.app.show_home()
 
-    def _enrol(self, _event) -> None:
-        self.app.touch()
-        self.app.show_enrol(after_setup=False)
+    def _enrol(self, _event: ft.Event[ft.OutlinedButton]) -> None:
+        with self.app.guard():
+            self.app.show_enrol(after_setup=False)
 
     def _language(self, code: str) -> None:
-        self.app.touch()
-        self.app.set_language(code)
+        with self.app.guard():
+            self.app.set_language(code)
 
-    def _auto_lock(self, event) -> None:
-        self.app.touch()
-        minutes = int(event.control.value or 0)
-        self.app.session.device.update_settings(auto_lock_minutes=minutes)
-        self.app.idle.set_minutes(minutes)
+    def _auto_lock(self, event: ft.Event[ft.Dropdown]) -> None:
+        with self.app.guard():
+            self.app.set_auto_lock(int(event.control.value or 0))
 
-    def _wipe_after(self, event) -> None:
-        self.app.touch()
-        count = int(event.control.value or 0)
-        self.app.session.device.update_settings(wipe_after_failures=count or None)
+    def _wipe_after(self, event: ft.Event[ft.Dropdown]) -> None:
+        with self.app.guard():
+            self.state.set_wipe_after(int(event.control.value or 0))
 
-    def _change_passphrase(self, _event) -> None:
-        self.app.touch()
-        t = self.app.t
-        reason = self.app.session.change_passphrase(
-            self.old.value or "", self.new.value or "", self.again.value or ""
-        )
-        colour = ft.Colors.RED_800 if reason else ft.Colors.GREEN_800
-        say(self.passphrase_result, t(reason) if reason else t("settings.passphrase_changed"), colour=colour)
-        if not reason:
-            self.old.value = self.new.value = self.again.value = ""
+    def _change_passphrase(self, _event: ft.Event[ft.OutlinedButton]) -> None:
+        with self.app.guard():
+            t = self.app.t
+            reason = self.app.session.change_passphrase(
+                self.old.value or "", self.new.value or "", self.again.value or ""
+            )
+            colour = ft.Colors.RED_800 if reason else ft.Colors.GREEN_800
+            say(
+                self.passphrase_result,
+                t(reason) if reason else t("settings.passphrase_changed"),
+                colour=colour,
+            )
+            if not reason:
+                self.old.value = self.new.value = self.again.value = ""
 
-    def _export(self, _event) -> None:
-        self.app.touch()
-        t = self.app.t
-        outcome = export_offline_bundle(self.app.session.device, self.app.data_dir, self.app.clock())
-        if outcome.ok:
-            say(self.export_result, t("settings.exported", count=outcome.count, path=str(outcome.path)))
-        else:
-            say(self.export_result, f"{t('settings.export_failed')} {outcome.detail or ''}".strip())
+    def _export(self, _event: ft.Event[ft.OutlinedButton]) -> None:
+        with self.app.guard():
+            t = self.app.t
+            outcome = self.state.export()
+            if outcome.ok:
+                say(self.export_result, t("settings.exported", count=outcome.count, path=str(outcome.path)))
+            else:
+                say(self.export_result, f"{t('settings.export_failed')} {outcome.detail or ''}".strip())
 
-    def _wipe(self, _event) -> None:
-        self.app.touch()
-        t = self.app.t
+    def _wipe(self, _event: ft.Event[ft.Button]) -> None:
+        with self.app.guard():
+            t = self.app.t
 
-        def wipe() -> None:
-            self.app.session.wipe()
-            self.app.wiped()
-            self.app.toast(t("settings.wiped"))
+            def wipe() -> None:
+                self.app.session.wipe()
+                self.app.wiped()
+                self.app.toast(t("settings.wiped"))
 
-        confirm(
-            self.app,
-            title=t("settings.wipe_title"),
-            text=t("settings.wipe_text"),
-            confirm_label=t("settings.wipe"),
-            on_confirm=wipe,
-            identifier="wipe-confirm",
-            typed_word=t("settings.wipe_word"),
-            danger=True,
-        )
+            confirm(
+                self.app,
+                title=t("settings.wipe_title"),
+                text=t("settings.wipe_text"),
+                confirm_label=t("settings.wipe"),
+                on_confirm=wipe,
+                identifier="wipe-confirm",
+                typed_word=t("settings.wipe_word"),
+                danger=True,
+            )

@@ -1,6 +1,8 @@
 """First run: choose the passphrase (with a strength hint and the policy's reasons)."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import flet as ft
 
@@ -14,9 +16,12 @@ STRENGTH_COLOURS = {
     "strength.strong": ft.Colors.GREEN_700,
 }
 
+if TYPE_CHECKING:
+    from fieldapp.ui.shell import AppShell
+
 
 class SetupScreen:
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: AppShell) -> None:
         self.app = app
 
     def build(self) -> ft.Control:
@@ -51,20 +56,20 @@ class SetupScreen:
             actions=[primary_button(t("setup.create"), "setup-create", self._create, icon=ft.Icons.LOCK)],
         )
 
-    def _changed(self, _event) -> None:
-        self.app.touch()
-        verdict = check_passphrase(self.passphrase.value or "")
-        t = self.app.t
-        self.meter.value = verdict.score
-        self.meter.color = STRENGTH_COLOURS[verdict.strength]
-        strength = t(verdict.strength)
-        self.hint.value = f"{strength} — {t(verdict.reason)}" if verdict.reason else strength
-        say(self.error, None)
+    def _changed(self, _event: ft.Event[ft.TextField]) -> None:
+        with self.app.guard():
+            verdict = check_passphrase(self.passphrase.value or "")
+            t = self.app.t
+            self.meter.value = verdict.score
+            self.meter.color = STRENGTH_COLOURS[verdict.strength]
+            strength = t(verdict.strength)
+            self.hint.value = f"{strength} — {t(verdict.reason)}" if verdict.reason else strength
+            say(self.error, None)
 
-    def _create(self, _event) -> None:
-        self.app.touch()
-        reason = self.app.session.create(self.passphrase.value or "", self.confirm.value or "")
-        if reason:
-            say(self.error, self.app.t(reason))
-            return
-        self.app.unlocked(first_run=True)
+    def _create(self, _event: ft.Event[ft.Button] | ft.Event[ft.TextField]) -> None:
+        with self.app.guard():
+            reason = self.app.session.create(self.passphrase.value or "", self.confirm.value or "")
+            if reason:
+                say(self.error, self.app.t(reason))
+                return
+            self.app.unlocked(first_run=True)

@@ -1,15 +1,20 @@
 """Unlock: the passphrase opens the vault; wrong tries are counted (and may wipe, if set)."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import flet as ft
 
 from fieldapp.ui.views.common import language_switch
 from fieldapp.ui.views.widgets import message, primary_button, say, screen, tagged
 
+if TYPE_CHECKING:
+    from fieldapp.ui.shell import AppShell
+
 
 class UnlockScreen:
-    def __init__(self, app: Any, *, notice_key: str | None = None) -> None:
+    def __init__(self, app: AppShell, *, notice_key: str | None = None) -> None:
         self.app = app
         self.notice_key = notice_key
 
@@ -45,19 +50,19 @@ class UnlockScreen:
             ],
         )
 
-    def _unlock(self, _event) -> None:
-        self.app.touch()
-        result = self.app.session.unlock(self.passphrase.value or "")
-        if result.ok:
-            self.app.unlocked()
-            return
-        if result.wiped:
-            self.app.wiped()
-            self.app.toast(self.app.t("unlock.wiped"))
-            return
-        t = self.app.t
-        say(self.error, t(result.message_key, remaining=result.remaining))
-        say(self.notice, None)
-        failed = self.app.session.failed_unlocks()
-        say(self.failed, t("unlock.failed_count", count=failed) if failed else None)
-        self.passphrase.value = ""
+    def _unlock(self, _event: ft.Event[ft.Button] | ft.Event[ft.TextField]) -> None:
+        with self.app.guard():
+            result = self.app.session.unlock(self.passphrase.value or "")
+            if result.ok:
+                self.app.unlocked()
+                return
+            if result.wiped:
+                self.app.wiped()
+                self.app.toast(self.app.t("unlock.wiped"))
+                return
+            t = self.app.t
+            say(self.error, t(result.message_key or "unlock.wrong", remaining=result.remaining))
+            say(self.notice, None)
+            failed = self.app.session.failed_unlocks()
+            say(self.failed, t("unlock.failed_count", count=failed) if failed else None)
+            self.passphrase.value = ""

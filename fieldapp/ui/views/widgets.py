@@ -15,7 +15,9 @@ def tagged(control: ft.Control, identifier: str) -> ft.Semantics:
     return ft.Semantics(content=control, identifier=identifier)
 
 
-def primary_button(text: str, identifier: str, on_click: Handler, *, icon=None, danger=False) -> ft.Control:
+def primary_button(
+    text: str, identifier: str, on_click: Handler, *, icon: ft.IconData | None = None, danger: bool = False
+) -> ft.Control:
     style = ft.ButtonStyle(bgcolor=ft.Colors.RED_700) if danger else None
     button = ft.FilledButton(
         content=text, icon=icon, on_click=on_click, height=TOUCH, expand=True, style=style
@@ -23,16 +25,14 @@ def primary_button(text: str, identifier: str, on_click: Handler, *, icon=None, 
     return tagged(ft.Row(controls=[button]), identifier)
 
 
-def secondary_button(text: str, identifier: str, on_click: Handler, *, icon=None) -> ft.Control:
+def secondary_button(
+    text: str, identifier: str, on_click: Handler, *, icon: ft.IconData | None = None
+) -> ft.Control:
     button = ft.OutlinedButton(content=text, icon=icon, on_click=on_click, height=TOUCH, expand=True)
     return tagged(ft.Row(controls=[button]), identifier)
 
 
-def text_button(text: str, identifier: str, on_click: Handler) -> ft.Control:
-    return tagged(ft.TextButton(content=text, on_click=on_click, height=TOUCH), identifier)
-
-
-def icon_button(icon, tooltip: str, identifier: str, on_click: Handler) -> ft.Control:
+def icon_button(icon: ft.IconData, tooltip: str, identifier: str, on_click: Handler) -> ft.Control:
     button = ft.IconButton(icon=icon, tooltip=tooltip, on_click=on_click, width=TOUCH, height=TOUCH)
     return tagged(button, identifier)
 
@@ -50,10 +50,14 @@ def message(identifier: str, text: str | None = None, *, error: bool = False) ->
     )
 
 
-def say(line: ft.Semantics, text: str | None, *, colour=None) -> None:
-    line.content.value = text or ""
+def say(line: ft.Semantics, text: str | None, *, colour: ft.ColorValue | None = None) -> None:
+    """Show (or, with no text, hide) a line made by `message`."""
+    shown = line.content
+    if not isinstance(shown, ft.Text):
+        raise TypeError("say() takes a line made by message()")
+    shown.value = text or ""
     if colour is not None:
-        line.content.color = colour
+        shown.color = colour
     line.visible = bool(text)
 
 

@@ -1,0 +1,76 @@
+"""The form's input controls, by the error path each shows its message beside.
+
+Sections register their fields here as they build them; after a save the screen puts
+every error beside its field, and the ones with no field in one line below the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from fieldapp.ui.state.model_messages import translate_model_message
+from fieldapp.ui.views.labels import choice_label
+from fieldapp.ui.views.widgets import say, tagged
+
+if TYPE_CHECKING:
+    from fieldapp.ui.shell import AppShell
+    from fieldapp.ui.state.observation_form import FormError, ObservationForm
+
+Input = ft.TextField | ft.Dropdown
+
+
+class FieldInputs:
+    def __init__(self, app: AppShell) -> None:
+        self.app = app
+        self.controls: dict[str, Input] = {}
+
+    def add(self, path: str, control: Input) -> None:
+        self.controls[path] = control
+
+    def dropdown(
+        self,
+        path: str,
+        label: str,
+        choices: Sequence[str],
+        value: str | None,
+        on_pick: Callable[[str | None], None],
+        *,
+        field_name: str,
+    ) -> ft.Control:
+        """A choice field: its values labelled from the vocabulary of `field_name`."""
+        dropdown = ft.Dropdown(
+            label=label,
+            value=value,
+            options=[ft.DropdownOption(key=c, text=choice_label(self.app, field_name, c)) for c in choices],
+            on_select=lambda e: on_pick(e.control.value or None),
+            expand=True,
+            enable_filter=False,
+            enable_search=False,
+        )
+        self.add(path, dropdown)
+        return tagged(ft.Row(controls=[dropdown]), f"form-{path.replace('.', '-').replace('_', '-')}")
+
+    def show_errors(self, form: ObservationForm, line: ft.Semantics) -> None:
+        """Messages beside their fields (TextField.error / Dropdown.error_text); others in `line`."""
+        for path, control in self.controls.items():
+            error = form.errors.get(path)
+            text = self.error_text(error) if error else None
+            if isinstance(control, ft.Dropdown):
+                control.error_text = text
+            else:
+                control.error = text
+        unplaced = [self.error_text(e) for p, e in form.errors.items() if p not in self.controls]
+        say(
+            line,
+            "\n".join(unplaced)
+            if unplaced
+            else (self.app.t("form.error.fix_fields") if form.errors else None),
+        )
+
+    def error_text(self, error: FormError) -> str:
+        if error.key:
+            return self.app.t(error.key)
+        return translate_model_message(error.text or "", self.app.tr)
