@@ -156,10 +156,10 @@ class FieldApp:
 
         self.show(UnlockScreen(self, notice_key=notice_key))
 
-    def show_enrol(self, *, after_setup: bool) -> None:
-        from fieldapp.ui.views.enrol import EnrolScreen
+    def show_enroll(self, *, after_setup: bool) -> None:
+        from fieldapp.ui.views.enroll import EnrollScreen
 
-        self.show(EnrolScreen(self, after_setup=after_setup))
+        self.show(EnrollScreen(self, after_setup=after_setup))
 
     def show_home(self, tab: str | None = None) -> None:
         from fieldapp.ui.views.home import HomeScreen
@@ -231,7 +231,7 @@ class FieldApp:
         self.idle.set_minutes(settings.auto_lock_minutes)
         self._start_sync()
         if first_run:
-            self.show_enrol(after_setup=True)
+            self.show_enroll(after_setup=True)
         else:
             self.show_home()
 
