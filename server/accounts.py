@@ -5,6 +5,7 @@ import re
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from .clock import Clock
 from .errors import Conflict, InvalidInput, NotAuthenticated, NotFound
@@ -52,7 +53,7 @@ def set_disabled(session: Session, *, username: str, disabled: bool, acting_user
         raise Conflict("you cannot disable your own account")
     user.disabled = disabled
     if disabled:  # signed-in sessions end at once
-        session.execute(sa.delete(UserSession).where(UserSession.username == username))
+        session.execute(sa.delete(UserSession).where(col(UserSession.username) == username))
     session.flush()
     log.info(
         "accounts.user_disabled" if disabled else "accounts.user_enabled",
@@ -77,11 +78,11 @@ def login(
         token_hash=token_hash(token), username=username, created_at=now, expires_at=now + settings.token_ttl
     )
     session.add(row)
-    session.execute(sa.delete(UserSession).where(UserSession.expires_at < now))
+    session.execute(sa.delete(UserSession).where(col(UserSession.expires_at) < now))
     session.flush()
     log.info("accounts.login", extra={"fields": {"username": username}})
     return user, token, row
 
 
 def logout(session: Session, *, token: str) -> None:
-    session.execute(sa.delete(UserSession).where(UserSession.token_hash == token_hash(token)))
+    session.execute(sa.delete(UserSession).where(col(UserSession.token_hash) == token_hash(token)))

@@ -22,6 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from sync.attachment_protocol import (
     CHUNK_BYTES_MAX,
@@ -37,7 +38,7 @@ from sync.errors import DecryptionError
 from .database import insert_ignoring_conflicts
 from .errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 from .keys import ServerKeys
-from .models import Report, ReportAttachment
+from .models import Report, ReportAttachment, table_of
 from .storage import AttachmentStore
 
 log = logging.getLogger("fieldapp.server.attachments")
@@ -183,7 +184,7 @@ def _own_photo(session: Session, device_id: str, record_id: str, sha256: str) ->
 def _row(
     session: Session, device_id: str, record_id: str, photo: SignedPhoto, now: datetime, *, lock: bool
 ) -> ReportAttachment:
-    insert = insert_ignoring_conflicts(session, ReportAttachment.__table__, key=["record_id", "sha256"])
+    insert = insert_ignoring_conflicts(session, table_of(ReportAttachment), key=["record_id", "sha256"])
     session.execute(
         insert.values(
             record_id=record_id,
@@ -197,7 +198,7 @@ def _row(
         )
     )
     query = sa.select(ReportAttachment).where(
-        ReportAttachment.record_id == record_id, ReportAttachment.sha256 == photo.sha256
+        col(ReportAttachment.record_id) == record_id, col(ReportAttachment.sha256) == photo.sha256
     )
     if lock:
         query = query.with_for_update()
@@ -224,7 +225,9 @@ def photos_of_report(session: Session, record_id: str) -> list[dict[str, Any]]:
         raise NotFound("no such report")
     rows = {
         row.sha256: row
-        for row in session.scalars(sa.select(ReportAttachment).where(ReportAttachment.record_id == record_id))
+        for row in session.scalars(
+            sa.select(ReportAttachment).where(col(ReportAttachment.record_id) == record_id)
+        )
     }
     out = []
     for photo in signed_photos(report):

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from sync.geo import distance_km
 
@@ -52,15 +53,15 @@ def candidates(session: Session, record_id: str, *, km: float, hours: float) -> 
     window = timedelta(hours=hours)
     dlat = km / KM_PER_DEGREE
     conditions = [
-        Report.device_id != report.device_id,
-        Report.kind.in_(sorted(related_kinds(report.kind))),
-        Report.observed_at.between(report.observed_at - window, report.observed_at + window),
-        Report.lat.between(report.lat - dlat, report.lat + dlat),
+        col(Report.device_id) != report.device_id,
+        col(Report.kind).in_(sorted(related_kinds(report.kind))),
+        col(Report.observed_at).between(report.observed_at - window, report.observed_at + window),
+        col(Report.lat).between(report.lat - dlat, report.lat + dlat),
     ]
     cos_lat = math.cos(math.radians(min(abs(report.lat) + dlat, 89.0)))
     dlon = km / (KM_PER_DEGREE * cos_lat)
     if abs(report.lon) + dlon < 180:  # near the antimeridian: leave longitude to the exact test
-        conditions.append(Report.lon.between(report.lon - dlon, report.lon + dlon))
+        conditions.append(col(Report.lon).between(report.lon - dlon, report.lon + dlon))
     items = []
     for other in session.scalars(sa.select(Report).where(*conditions).limit(5000)):
         distance = distance_km(report.lat, report.lon, other.lat, other.lon)

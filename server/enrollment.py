@@ -2,9 +2,11 @@
 
 import logging
 from datetime import timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from sync.crypto import b64decode, device_id_for
 
@@ -60,14 +62,18 @@ def enroll_device(
     if len(public_key) != 32 or device_id_for(public_key) != device_id:
         raise InvalidInput("the device id does not belong to this public key")
     now = clock()
-    used = session.execute(
-        sa.update(EnrollmentCode)
-        .where(
-            EnrollmentCode.code_hash == enrollment_code_hash(code),
-            EnrollmentCode.used_at.is_(None),
-            EnrollmentCode.expires_at > now,
-        )
-        .values(used_at=now, used_by_device=device_id)
+    # An UPDATE's result is a CursorResult (it has `rowcount`); Session.execute is typed for any statement.
+    used = cast(
+        "sa.CursorResult[Any]",
+        session.execute(
+            sa.update(EnrollmentCode)
+            .where(
+                col(EnrollmentCode.code_hash) == enrollment_code_hash(code),
+                col(EnrollmentCode.used_at).is_(None),
+                col(EnrollmentCode.expires_at) > now,
+            )
+            .values(used_at=now, used_by_device=device_id)
+        ),
     )
     if used.rowcount != 1:  # one conditional UPDATE: two devices racing for one code can't both win
         log.warning("enrollment.refused", extra={"fields": {"device_id": device_id}})

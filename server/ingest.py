@@ -23,6 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from sync.canonical import canonical_bytes
 from sync.crypto import b64decode, b64encode, sign
@@ -34,7 +35,7 @@ from .clock import Clock
 from .context import CRYPTO_THREADS
 from .database import SessionFactory, insert_ignoring_conflicts
 from .keys import ServerKeys
-from .models import Device, DeviceUpdate, Report
+from .models import Device, DeviceUpdate, Report, table_of
 from .record_fields import MalformedRecord, read_report_fields
 
 log = logging.getLogger("fieldapp.server.ingest")
@@ -109,8 +110,12 @@ def _map_in_parallel(
         return [function(envelope) for envelope in envelopes]
     size = -(-len(envelopes) // CRYPTO_THREADS)
     parts = [envelopes[start : start + size] for start in range(0, len(envelopes), size)]
-    futures = [pool.submit(lambda part=part: [function(env) for env in part]) for part in parts]
+    futures = [pool.submit(_each, function, part) for part in parts]
     return [outcome for future in futures for outcome in future.result()]
+
+
+def _each(function: Callable[[Envelope], Any], envelopes: Sequence[Envelope]) -> list[Any]:
+    return [function(envelope) for envelope in envelopes]
 
 
 def import_bundle(
@@ -143,7 +148,9 @@ def receipt_signature(results: Sequence[ItemResult], keys: ServerKeys) -> str:
 
 def _devices(session: Session, ids: set[str]) -> dict[str, tuple[bytes, bool]]:
     rows = session.execute(
-        sa.select(Device.id, Device.public_key, Device.revoked_at).where(Device.id.in_(sorted(ids)))
+        sa.select(col(Device.id), col(Device.public_key), col(Device.revoked_at)).where(
+            col(Device.id).in_(sorted(ids))
+        )
     ).all()
     return {row.id: (b64decode(row.public_key), row.revoked_at is not None) for row in rows}
 
@@ -223,7 +230,7 @@ def _store(
         # Touch each device row first: on PostgreSQL this takes the row lock, so change-log
         # cursors for one device are handed out in commit order (a puller never skips one).
         for device_id in device_ids:
-            session.execute(sa.update(Device).where(Device.id == device_id).values(last_seen_at=now))
+            session.execute(sa.update(Device).where(col(Device.id) == device_id).values(last_seen_at=now))
         _set_chain_status(session, firsts)
         inserted = _insert(session, [c.row for c in firsts])
         stored = _stored_hashes(session, [rid for rid in first_by_id if rid not in inserted])
@@ -252,7 +259,7 @@ def _existing(candidate: _Candidate, stored_hash: str | None) -> ItemResult:
 
 
 def _insert(session: Session, rows: list[dict[str, Any]]) -> set[str]:
-    table = Report.__table__
+    table = table_of(Report)
     statement = insert_ignoring_conflicts(session, table, key=["record_id"]).returning(table.c.record_id)
     return set(session.execute(statement, rows).scalars().all())
 
@@ -260,7 +267,9 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> set[str]:
 def _stored_hashes(session: Session, record_ids: list[str]) -> dict[str, str]:
     if not record_ids:
         return {}
-    query = sa.select(Report.record_id, Report.body_hash).where(Report.record_id.in_(record_ids))
+    query = sa.select(col(Report.record_id), col(Report.body_hash)).where(
+        col(Report.record_id).in_(record_ids)
+    )
     rows = session.execute(query)
     return {row.record_id: row.body_hash for row in rows}
 
@@ -276,31 +285,31 @@ def _set_chain_status(session: Session, candidates: list[_Candidate]) -> None:
             wanted.setdefault(c.row["device_id"], set()).add(seq - 1)
     known: dict[tuple[str, int], set[str]] = {}
     for device_id, seqs in wanted.items():
-        query = sa.select(Report.seq, Report.body_hash).where(
-            Report.device_id == device_id, Report.seq.in_(sorted(seqs))
+        query = sa.select(col(Report.seq), col(Report.body_hash)).where(
+            col(Report.device_id) == device_id, col(Report.seq).in_(sorted(seqs))
         )
         rows = session.execute(query)
         for row in rows:
             known.setdefault((device_id, row.seq), set()).add(row.body_hash)
     for c in candidates:
-        row = c.row
-        key = (row["device_id"], row["seq"] - 1)
-        if row["seq"] == 1:
-            row["chain_status"] = "ok" if row["prev_hash"] is None else "broken"
-        elif row["prev_hash"] is None:
-            row["chain_status"] = "broken"
+        item = c.row
+        key = (item["device_id"], item["seq"] - 1)
+        if item["seq"] == 1:
+            item["chain_status"] = "ok" if item["prev_hash"] is None else "broken"
+        elif item["prev_hash"] is None:
+            item["chain_status"] = "broken"
         elif key in in_batch:
-            row["chain_status"] = "ok" if in_batch[key] == row["prev_hash"] else "broken"
+            item["chain_status"] = "ok" if in_batch[key] == item["prev_hash"] else "broken"
         elif key in known:
-            row["chain_status"] = "ok" if row["prev_hash"] in known[key] else "broken"
+            item["chain_status"] = "ok" if item["prev_hash"] in known[key] else "broken"
         else:
-            row["chain_status"] = "gap"
+            item["chain_status"] = "gap"
 
 
 def _after_accept(session: Session, accepted: list[dict[str, Any]], now: datetime) -> None:
     """Change-log entries (the device pulls `received`), last seq, and gaps this batch closed."""
     session.execute(
-        sa.insert(DeviceUpdate.__table__),
+        sa.insert(table_of(DeviceUpdate)),
         [
             {"device_id": r["device_id"], "record_id": r["record_id"], "state": "received", "changed_at": now}
             for r in accepted
@@ -312,18 +321,22 @@ def _after_accept(session: Session, accepted: list[dict[str, Any]], now: datetim
     for device_id, rows in by_device.items():
         top = max(r["seq"] for r in rows)
         session.execute(
-            sa.update(Device).where(Device.id == device_id, Device.last_seq < top).values(last_seq=top)
+            sa.update(Device)
+            .where(col(Device.id) == device_id, col(Device.last_seq) < top)
+            .values(last_seq=top)
         )
         hashes = {r["seq"]: r["body_hash"] for r in rows}
         successors = session.execute(
-            sa.select(Report.record_id, Report.seq, Report.prev_hash).where(
-                Report.device_id == device_id,
-                Report.chain_status == "gap",
-                Report.seq.in_(sorted(s + 1 for s in hashes)),
+            sa.select(col(Report.record_id), col(Report.seq), col(Report.prev_hash)).where(
+                col(Report.device_id) == device_id,
+                col(Report.chain_status) == "gap",
+                col(Report.seq).in_(sorted(s + 1 for s in hashes)),
             )
         ).all()
         for successor in successors:
             status = "ok" if hashes.get(successor.seq - 1) == successor.prev_hash else "broken"
             session.execute(
-                sa.update(Report).where(Report.record_id == successor.record_id).values(chain_status=status)
+                sa.update(Report)
+                .where(col(Report.record_id) == successor.record_id)
+                .values(chain_status=status)
             )

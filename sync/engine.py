@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 from .batching import DEFAULT_MAX_BYTES, Batch, Batcher, BatchSource, split_batch
 from .canonical import canonical_bytes
@@ -141,9 +142,9 @@ class SyncEngine:
                 for part, response, refusal in self._send_splitting(batch, batcher):
                     report.bytes_sent = self.client.wire.sent - wire_start
                     if response is not None:
-                        worker.submit(lambda results=response.results: store(results))
+                        worker.submit(partial(store, response.results))
                     else:
-                        worker.submit(lambda rid=part.record_ids[0], why=refusal: defer(rid, why))
+                        worker.submit(partial(defer, part.record_ids[0], refusal))
             worker.drain()
         except BaseException:
             source.close()
@@ -218,12 +219,12 @@ class SyncEngine:
                     raise Stopped()
                 since = cursor
                 page = with_retries(
-                    lambda since=since: self.client.updates(since=since, limit=self.options.updates_page),
+                    partial(self.client.updates, since=since, limit=self.options.updates_page),
                     policy=self.options.retry,
                     sleep=self._sleep,
                     rng=self.rng,
                 )
-                worker.submit(lambda page=page, since=since: store(page, since))
+                worker.submit(partial(store, page, since))
                 if not page.more:
                     break
                 if page.cursor <= cursor:

@@ -12,7 +12,7 @@ from sqlmodel import SQLModel
 
 from .attachments.table import AttachmentRow
 from .errors import DatabaseTooNew
-from .tables import MetaRow, ObservationRow, StatusEventRow
+from .tables import MetaRow, ObservationRow, StatusEventRow, table_of
 
 DATABASE_FILE = "fieldapp.db"
 SCHEMA_VERSION = 2  # 2: the attachment table (photos)
@@ -64,7 +64,9 @@ def make_durable(engine: Engine) -> None:
     """
     raw = engine.raw_connection()
     try:
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(FULL)").fetchall()
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(FULL)")
+        cursor.fetchall()
     finally:
         raw.close()
 
@@ -76,10 +78,10 @@ def _prepare_schema(engine: Engine) -> None:
             raise DatabaseTooNew()
         if version == 0:
             # Only our tables: other packages' models may share SQLModel.metadata in one process.
-            tables = [model.__table__ for model in (ObservationRow, StatusEventRow, MetaRow, AttachmentRow)]
+            tables = [table_of(model) for model in (ObservationRow, StatusEventRow, MetaRow, AttachmentRow)]
             SQLModel.metadata.create_all(connection, tables=tables)
         elif version == 1:  # a release without photos: add their table
-            SQLModel.metadata.create_all(connection, tables=[AttachmentRow.__table__])
+            SQLModel.metadata.create_all(connection, tables=[table_of(AttachmentRow)])
         # Later releases: migrate step by step from `version` to SCHEMA_VERSION here.
         if version < SCHEMA_VERSION:
             connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")

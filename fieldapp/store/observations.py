@@ -21,11 +21,11 @@ from .codec import observation_aad, open_json, seal_json, status_message_aad
 from .errors import DuplicateRecord, NotADraft, NotEditable, UnknownRecord
 from .secret_settings import read_setting
 from .states import DRAFT, QUEUED, STATES
-from .tables import ObservationRow, StatusEventRow
+from .tables import ObservationRow, StatusEventRow, table_of
 from .views import Page, RecordView, StatusEvent
 
-OBS = ObservationRow.__table__
-EVENTS = StatusEventRow.__table__
+OBS = table_of(ObservationRow)
+EVENTS = table_of(StatusEventRow)
 # Keys the store sets itself; never taken from the caller's record.
 STORE_KEYS = ("state", "recorded_at", "seq", "prev_hash", "signature", "device_id")
 MAX_PAGE = 500

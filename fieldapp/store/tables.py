@@ -5,8 +5,14 @@ sequence number); everything else is one AES-GCM blob under the data key, with t
 id in the associated data so a blob can't be moved to another row.
 """
 
-from sqlalchemy import Column, Index, LargeBinary, text
+from sqlalchemy import Column, Index, LargeBinary, Table, text
 from sqlmodel import Field, SQLModel
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Core table, for bulk statements (INSERT ... ON CONFLICT, executemany)."""
+    # SQLModel's metaclass sets `__table__` on every table model; its type hints don't declare it.
+    return model.__table__  # type: ignore[attr-defined]
 
 
 class ObservationRow(SQLModel, table=True):

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from sqlmodel import col
 
 from .. import accounts
 from ..errors import BadRequest
@@ -81,7 +82,7 @@ def me(principal: Verifier) -> Me:
 @router.get("/users", response_model=list[UserPublic], tags=["admin"])
 def list_users(_: Admin, ctx: Ctx) -> list[UserPublic]:
     with ctx.transaction() as session:
-        users = session.scalars(sa.select(User).order_by(User.username)).all()
+        users = session.scalars(sa.select(User).order_by(col(User.username))).all()
         return [UserPublic.model_validate(u, from_attributes=True) for u in users]
 
 

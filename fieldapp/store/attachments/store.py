@@ -25,7 +25,7 @@ from ..clock import stamp
 from ..codec import SCHEMA_TAG, observation_aad, open_json, seal_json
 from ..errors import NotEditable, UnknownRecord
 from ..states import DRAFT, QUEUED
-from ..tables import ObservationRow
+from ..tables import ObservationRow, table_of
 from .errors import PhotoAlreadyAttached, TooManyPhotos, UnknownPhoto
 from .sealed_file import SealedPhoto, write_sealed_photo
 from .table import AttachmentRow
@@ -33,8 +33,8 @@ from .table import AttachmentRow
 ATTACHMENTS_DIR = "attachments"
 FILE_SUFFIX = ".photo"
 ORPHAN_AGE_S = 3600  # a file this old without a row is left over from a crash
-OBS = ObservationRow.__table__
-ATT = AttachmentRow.__table__
+OBS = table_of(ObservationRow)
+ATT = table_of(AttachmentRow)
 
 
 def meta_aad(record_id: str, file_id: str) -> bytes:
