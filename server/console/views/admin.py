@@ -9,7 +9,7 @@ import flet as ft
 from ..errors import InvalidInput
 from ..qr import qr_png
 from ..state import short_time
-from .widgets import card, dropdown, heading, tagged
+from .widgets import card, dropdown, heading, show_error, tagged
 
 if TYPE_CHECKING:
     from ..app import ConsoleApp
@@ -300,11 +300,15 @@ class AdminView:
         return handler
 
     async def create_user(self, _event: ft.Event | None = None) -> None:
-        fields = {"username": self.new_username, "password": self.new_password, "role": self.new_role}
+        fields: dict[str, ft.TextField | ft.Dropdown] = {
+            "username": self.new_username,
+            "password": self.new_password,
+            "role": self.new_role,
+        }
 
         async def run() -> None:
             for field in fields.values():
-                field.error = None
+                show_error(field, None)
             try:
                 await self.state.add_user(
                     self.app.api,
@@ -313,7 +317,7 @@ class AdminView:
                     role=self.new_role.value or "",
                 )
             except InvalidInput as exc:
-                fields[exc.field].error = str(exc)
+                show_error(fields[exc.field], str(exc))
                 return
             created = self.new_username.value
             self.new_username.value = self.new_password.value = ""
@@ -328,7 +332,7 @@ USER_WIDTHS = (110, 70, 90, 70, 90)
 
 
 def _row(cells: list[Any], *, bold: bool = False, widths: tuple[int, ...] = DEVICE_WIDTHS) -> ft.Control:
-    controls = []
+    controls: list[ft.Control] = []
     for cell, width in zip(cells, widths, strict=True):
         content = (
             cell
