@@ -30,7 +30,8 @@ from .attachment_protocol import (
     seal_chunk,
 )
 from .errors import SyncError
-from .failures import OfflineError, ServerRefusedError, Stopped, TransportError
+from .failures import ServerRefusedError, Stopped, TransportError
+from .report import Status, status_of
 from .retry import RetryPolicy
 from .transport import network_errors_as_sync_errors, raise_for_status
 
@@ -39,7 +40,6 @@ TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 MAX_RESENDS = 3  # a chunk the server could not open is sent again at most this often
 
 PhotoOutcomeKind = Literal["uploaded", "incomplete", "refused"]
-UploadStatus = Literal["done", "offline", "retry_later", "stopped", "failed"]
 
 
 class PhotoSource(Protocol):
@@ -84,7 +84,7 @@ class PhotoProgress:
 class PhotoUploadReport:
     """The result of one upload run; `status` reads like the sync report's."""
 
-    status: UploadStatus = "done"
+    status: Status = "done"
     outcomes: list[PhotoOutcome] = field(default_factory=list)
     still_pending: int = 0
     bytes_sent: int = 0  # plaintext photo bytes sent in chunks (resent ones counted again)
@@ -218,14 +218,8 @@ class PhotoUploader:
                 )
                 report.outcomes.append(outcome)
                 done_before += photo.size
-        except Stopped:
-            report.status = "stopped"
-        except OfflineError as exc:
-            report.status, report.error = "offline", str(exc)
-        except TransportError as exc:
-            report.status, report.error = "retry_later", str(exc)
-        except SyncError as exc:  # credentials: waiting will not help
-            report.status, report.error = "failed", str(exc)
+        except SyncError as exc:
+            report.status, report.error = status_of(exc)
         finished = {(o.record_id, o.sha256) for o in report.outcomes if o.outcome == "uploaded"}
         report.still_pending = sum(1 for p in pending if (p.record_id, p.sha256) not in finished)
         return report

@@ -18,10 +18,10 @@ from .batching import DEFAULT_MAX_BYTES, Batch, Batcher, BatchSource, split_batc
 from .canonical import canonical_bytes
 from .crypto import b64decode, verify
 from .errors import ProtocolError, SyncError
-from .failures import BatchTooLargeError, OfflineError, ReceiptError, Stopped, TransportError
+from .failures import BatchTooLargeError, ReceiptError, Stopped
 from .outbox import Outbox
 from .pipeline import StoreBehind
-from .report import RecordOutcome, SyncProgress, SyncReport
+from .report import RecordOutcome, SyncProgress, SyncReport, status_of
 from .retry import RetryPolicy, with_retries
 from .transport import SyncClient
 from .wire import MAX_BATCH_ITEMS, ItemResult, SubmissionResponse, UpdatesResponse
@@ -92,14 +92,8 @@ class SyncEngine:
             self.push(report)
             if report.status == "done":
                 self.pull(report)
-        except Stopped:
-            report.status = "stopped"
-        except OfflineError as exc:
-            report.status, report.error = "offline", str(exc)
-        except TransportError as exc:
-            report.status, report.error = "retry_later", str(exc)
         except SyncError as exc:
-            report.status, report.error = "failed", str(exc)
+            report.status, report.error = status_of(exc)
         report.still_queued = self.outbox.count_queued()
         report.finished_at = self.clock()
         return report

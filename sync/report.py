@@ -4,12 +4,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from .errors import SyncError
+from .failures import OfflineError, Stopped, TransportError
+
 Outcome = Literal["sent", "duplicate", "rejected", "deferred"]
 # done: everything that could be sent was answered and updates were pulled.
 # offline / retry_later: a network or server problem; try again later (CLI exit 3).
 # stopped: the caller asked to stop (lock, exit); try again later.
 # failed: something time will not fix (credential revoked, not enrolled, refused) (CLI exit 1).
 Status = Literal["done", "offline", "retry_later", "stopped", "failed"]
+
+
+def status_of(error: SyncError) -> tuple[Status, str | None]:
+    """How a run (sync or photo upload) that ended on `error` reads: its status and sentence."""
+    if isinstance(error, Stopped):
+        return "stopped", None
+    if isinstance(error, OfflineError):
+        return "offline", str(error)
+    if isinstance(error, TransportError):
+        return "retry_later", str(error)
+    return "failed", str(error)  # credentials, refusals, protocol: waiting will not help
 
 
 @dataclass(frozen=True)
