@@ -56,10 +56,32 @@ def normalize_server_url(url: str) -> str:
     return url
 
 
+@dataclass(frozen=True)
+class ServerLink:
+    """What enrolment stored (encrypted): the server's address, this device's credential, and
+    the server's keys (records are sealed to `seal_key`; receipts are signed by `sign_key`)."""
+
+    url: str
+    credential: str
+    seal_key: bytes
+    sign_key: bytes
+
+
+def server_link(device: Any) -> ServerLink | None:
+    """The server this device is enrolled with, or None before enrolment."""
+    settings = device.sync_settings
+    url, credential, seal_key, sign_key = (
+        settings.get(name)
+        for name in ("server_url", "device_credential", "server_seal_key", "server_sign_key")
+    )
+    if not (url and credential and seal_key and sign_key):
+        return None
+    return ServerLink(url, credential, b64decode(seal_key), b64decode(sign_key))
+
+
 def is_enrolled(device: Any) -> bool:
     """True once a credential and the server's keys are stored."""
-    settings = device.sync_settings
-    return all(settings.get(name) for name in ("server_url", "device_credential", "server_sign_key"))
+    return server_link(device) is not None
 
 
 def enroll_device(

@@ -20,13 +20,13 @@ import httpx
 
 from fieldapp.errors import FieldAppError
 from sync.bundle import write_bundle
-from sync.crypto import b64decode
 from sync.engine import ProgressCallback, SyncEngine, SyncOptions
 from sync.failures import NotEnrolledError
 from sync.report import SyncProgress, SyncReport
 from sync.transport import SyncClient
 
 from .clock import utc_now
+from .enrollment import server_link
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +54,8 @@ def run_sync(
     `on_client` is told the run's httpx client (and None when it is closed), so a
     background loop can close it to abort a request in flight when the app locks.
     """
-    settings = device.sync_settings
-    url, credential, sign_key = (
-        settings.get(n) for n in ("server_url", "device_credential", "server_sign_key")
-    )
-    if not (url and credential and sign_key):
+    link = server_link(device)
+    if link is None:
         now = clock()
         return SyncReport(
             status="failed",
@@ -75,8 +72,8 @@ def run_sync(
         try:
             engine = SyncEngine(
                 device.outbox,
-                SyncClient(http, base_url=url, credential=credential),
-                server_sign_key=b64decode(sign_key),
+                SyncClient(http, base_url=link.url, credential=link.credential),
+                server_sign_key=link.sign_key,
                 options=options,
                 sleep=sleep,
                 rng=rng,
