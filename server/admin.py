@@ -97,3 +97,28 @@ def export_zip(settings: Settings, out: Path, *, state: str | None = None, clock
     finally:
         temp.unlink(missing_ok=True)
     return count
+
+
+def evidence_package(settings: Settings, record_id: str, out: Path, *, clock: Clock = utc_now) -> int:
+    """Write a report's evidence package to `out` (atomically); returns its size in bytes."""
+    import os
+
+    from .evidence import build_package
+    from .storage import attachment_store_for
+
+    with opened(settings, clock=clock) as ctx, ctx.transaction() as session:
+        data = build_package(
+            session,
+            record_id,
+            keys=ctx.keys,
+            store=attachment_store_for(settings),
+            now=ctx.clock(),
+            actor="fieldapp admin evidence",
+        )
+    temp = out.with_name(f".{out.name}.tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, out)  # never a half-written package
+    finally:
+        temp.unlink(missing_ok=True)
+    return len(data)

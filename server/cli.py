@@ -51,6 +51,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_location_options(export)
     export.set_defaults(handler=_guarded(_export))
 
+    evidence = verbs.add_parser(
+        "evidence", help="write one report's evidence package (check it with `verify`)"
+    )
+    evidence.add_argument("--record", required=True, metavar="ID", help="the report's record id")
+    evidence.add_argument("--out", required=True, type=Path, metavar="FILE.zip")
+    _add_location_options(evidence)
+    evidence.set_defaults(handler=_guarded(_evidence))
+
 
 # The vocabularies live in sync.wire and server.schemas (pydantic): they are imported only
 # when the option is given, so building the parser stays cheap. A bad value is a usage
@@ -199,4 +207,17 @@ def _export(args: argparse.Namespace) -> int:
         temp.write_text(text, encoding="utf-8", newline="")
         os.replace(temp, args.out)  # never a half-written export
         print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _evidence(args: argparse.Namespace) -> int:
+    import re
+
+    from server import admin
+    from server.errors import InvalidInput
+
+    if not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", args.record):
+        raise InvalidInput(f"not a record id: {args.record!r}")
+    size = admin.evidence_package(_settings(args), args.record, args.out)
+    print(f"wrote {args.out} ({size} bytes); check it with: fieldapp verify {args.out}", file=sys.stderr)
     return 0

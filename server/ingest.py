@@ -31,6 +31,7 @@ from sync.errors import DecryptionError, ProtocolError, SignatureError
 from sync.records import check_header_matches, open_envelope, verify_record
 from sync.wire import Bundle, Envelope, ItemResult
 
+from . import transparency
 from .clock import Clock
 from .context import CRYPTO_THREADS
 from .database import SessionFactory, insert_ignoring_conflicts
@@ -245,7 +246,8 @@ def _store(
         accepted = [c.row for c in firsts if c.row["record_id"] in inserted]  # request order
         if accepted:
             _after_accept(session, accepted, now)
-    return answers
+        # The transparency log gets a leaf per accepted record in this same transaction.
+        return transparency.log_accepted(session, answers, accepted, now=now)
 
 
 def _existing(candidate: _Candidate, stored_hash: str | None) -> ItemResult:

@@ -5,7 +5,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from .api import account_routes, admin_routes, attachment_routes, device_routes, review_routes
+from .api import (
+    account_routes,
+    admin_routes,
+    attachment_routes,
+    device_routes,
+    evidence_routes,
+    log_routes,
+    review_routes,
+)
 from .api.body_limit import BodyLimitMiddleware
 from .api.errors import install_error_handlers
 from .clock import Clock, utc_now
@@ -38,7 +46,15 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
         redoc_url=None,
     )
     app.state.context = context
-    routers = (device_routes, account_routes, review_routes, admin_routes, attachment_routes)
+    routers = (
+        device_routes,
+        account_routes,
+        review_routes,
+        admin_routes,
+        attachment_routes,
+        log_routes,
+        evidence_routes,
+    )
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
     install_error_handlers(app)

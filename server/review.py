@@ -15,7 +15,7 @@ from sqlmodel import col
 from sync.crypto import b64decode, verify
 from sync.wire import REVIEW_STATES
 
-from . import locks
+from . import locks, transparency
 from .clock import Clock
 from .errors import InvalidInput, NotFound
 from .models import Device, DeviceUpdate, Report, ReviewEvent
@@ -173,11 +173,12 @@ def decide(
     )
     from_state = report.state
     report.state = state
-    session.add(
-        ReviewEvent(
-            record_id=record_id, actor=actor, at=now, from_state=from_state, to_state=state, reason=reason
-        )
+    event = ReviewEvent(
+        record_id=record_id, actor=actor, at=now, from_state=from_state, to_state=state, reason=reason
     )
+    session.add(event)
+    session.flush()  # the event's id is part of its leaf in the transparency log
+    transparency.log_decision(session, event, now=now)
     session.add(
         DeviceUpdate(
             device_id=report.device_id, record_id=record_id, state=state, message=reason, changed_at=now

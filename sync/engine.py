@@ -19,6 +19,7 @@ from .canonical import canonical_bytes
 from .crypto import b64decode, verify
 from .errors import ProtocolError, SyncError
 from .failures import BatchTooLargeError, ReceiptError, Stopped
+from .log_audit import LogAuditor
 from .outbox import Outbox
 from .pipeline import StoreBehind
 from .report import RecordOutcome, SyncProgress, SyncReport, status_of
@@ -69,8 +70,10 @@ class SyncEngine:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         on_progress: ProgressCallback | None = None,
         stop_requested: Callable[[], bool] = lambda: False,
+        auditor: LogAuditor | None = None,
     ) -> None:
         self.outbox = outbox
+        self.auditor = auditor
         self.client = client
         self.server_sign_key = server_sign_key
         self.options = options or SyncOptions()
@@ -83,7 +86,8 @@ class SyncEngine:
     # -- the whole run -------------------------------------------------------
 
     def run(self, *, probe: bool = True) -> SyncReport:
-        """Probe, push every queued record, pull review updates; never raises SyncError."""
+        """Probe, push every queued record, pull review updates, audit the server's log (with an
+        auditor); never raises SyncError."""
         report = SyncReport(started_at=self.clock())
         try:
             if probe:
@@ -92,9 +96,13 @@ class SyncEngine:
             self.push(report)
             if report.status == "done":
                 self.pull(report)
+            if report.status == "done" and self.auditor is not None:
+                report.log_audit = self.auditor.audit()
         except SyncError as exc:
             report.status, report.error = status_of(exc)
         report.still_queued = self.outbox.count_queued()
+        if self.auditor is not None:  # shown after every run, whatever else happened
+            report.log_alarm = self.auditor.standing_alarm()
         report.finished_at = self.clock()
         return report
 
@@ -119,6 +127,8 @@ class SyncEngine:
 
         def store(results: list[ItemResult]) -> None:
             self.outbox.mark_results(results)
+            if self.auditor is not None:
+                self.auditor.note_receipts(results)
             for result in results:
                 outcome = "sent" if result.status == "accepted" else result.status
                 report.outcomes.append(RecordOutcome(result.record_id, outcome, result.reason))

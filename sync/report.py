@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .log_audit import LogAuditResult
 
 from .errors import SyncError
 from .failures import OfflineError, Stopped, TransportError
@@ -63,6 +66,10 @@ class SyncReport:
     # The run "failed" because the device has no server yet (sync.failures.NotEnrolledError):
     # the app shows "not enrolled" instead of an error.
     not_enrolled: bool = False
+    # The audit of the server's transparency log (sync.log_audit), when the run got that far,
+    # and the alarm this device holds (the first failure it found; shown until re-enrolment).
+    log_audit: "LogAuditResult | None" = None
+    log_alarm: str | None = None
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for o in self.outcomes if o.outcome == outcome)
@@ -108,4 +115,6 @@ class SyncReport:
                 if o.outcome == "rejected"
             ],
             "photos": self.photos,
+            "log_audit": self.log_audit.to_dict() if self.log_audit else None,
+            "log_alarm": self.log_alarm,
         }

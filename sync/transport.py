@@ -24,6 +24,7 @@ from .failures import (
     ServerRefusedError,
     TransportError,
 )
+from .log_protocol import ConsistencyProof, InclusionProof, LogAlarm, LogAlarmReport, SignedTreeHead
 from .retry import parse_retry_after
 from .wire import EnrollRequest, EnrollResponse, Health, SubmissionResponse, UpdatesResponse
 
@@ -72,6 +73,23 @@ class SyncClient:
         return self._call(
             "GET", "/devices/me/updates", UpdatesResponse, params={"since": since, "limit": limit}
         )
+
+    # -- the transparency log (sync.log_audit) ----------------------------------
+
+    def tree_head(self) -> SignedTreeHead:
+        return self._call("GET", "/log/sth", SignedTreeHead)
+
+    def inclusion_proof(self, record_id: str, tree_size: int) -> InclusionProof:
+        params = {"record_id": record_id, "tree_size": tree_size}
+        return self._call("GET", "/log/proof", InclusionProof, params=params)
+
+    def consistency_proof(self, from_size: int, to_size: int) -> ConsistencyProof:
+        params = {"from": from_size, "to": to_size}
+        return self._call("GET", "/log/consistency", ConsistencyProof, params=params)
+
+    def report_alarm(self, report: LogAlarmReport) -> None:
+        body = report.model_dump_json().encode()
+        self._call("POST", "/log/alarms", LogAlarm, content=body, headers=_JSON)
 
     # -- plumbing ----------------------------------------------------------
 

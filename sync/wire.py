@@ -64,6 +64,10 @@ class ItemResult(_Strict):
     record_id: str
     status: ItemStatus
     reason: str | None = None
+    # Where the record sits in the server's transparency log (accepted and duplicate items):
+    # signed with the receipt, so the device can hold the server to it (docs/evidence.md).
+    leaf_index: int | None = None
+    tree_size: int | None = None
 
 
 class SubmissionResponse(_Strict):

@@ -20,6 +20,7 @@ VERB_MODULES = (
     "fieldapp.cli.syncing",  # enroll, sync, export-bundle
     "fieldapp.cli.app",  # app, demo
     "server.cli",  # serve, admin ...
+    "sync.verify_cli",  # verify (offline; needs only the sync package)
 )
 
 EXIT_ERROR = 1

@@ -86,9 +86,18 @@ def run_sync_verb(args: argparse.Namespace) -> int:
         for outcome in report.outcomes:
             if outcome.outcome == "rejected":
                 print(f"rejected {outcome.record_id}: {outcome.reason}")
+        audit = report.log_audit
+        if audit is not None and audit.status == "ok":
+            print(f"server log checked: {audit.tree_size} entries, {audit.records_checked} of ours proven")
+        elif audit is not None and audit.status == "incomplete":
+            print(f"server log not checked this time: {audit.problem}")
     if report.error:
         label = "error" if report.status == "failed" else "retry later"
         print(f"{label}: {report.error}", file=sys.stderr)
+    if report.log_alarm:
+        # Never hidden: the server's log failed this device's audit (docs/evidence.md).
+        print(f"LOG ALARM: {report.log_alarm} (reported to the administrators)", file=sys.stderr)
+        return EXIT_ERROR
     return EXIT_FOR_STATUS[report.status]
 
 

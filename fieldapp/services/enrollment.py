@@ -118,12 +118,15 @@ def enroll_device(
     _check_keys(answer.server_seal_key, answer.server_sign_key)
     if answer.device_id != info.device_id:
         raise EnrollmentError("the server enrolled a different device id; nothing was stored")
+    # What the log audit kept belongs to the server that signed it: another server starts afresh.
+    other_server = device.sync_settings.get("server_sign_key") != answer.server_sign_key
     device.sync_settings.set(
         server_url=url,
         device_credential=answer.credential,
         server_seal_key=answer.server_seal_key,
         server_sign_key=answer.server_sign_key,
         update_cursor=0,
+        **({"log_audit": None} if other_server else {}),
     )
     return EnrollmentResult(device_id=info.device_id, server_url=url, sealed=device.seal_queued())
 

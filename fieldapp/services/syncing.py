@@ -22,6 +22,7 @@ from fieldapp.errors import FieldAppError
 from sync.bundle import write_bundle
 from sync.engine import ProgressCallback, SyncEngine, SyncOptions
 from sync.failures import NotEnrolledError
+from sync.log_audit import LogAuditor
 from sync.report import SyncProgress, SyncReport
 from sync.transport import SyncClient
 
@@ -48,8 +49,9 @@ def run_sync(
     on_client: Callable[[httpx.Client | None], None] | None = None,
     with_photos: bool = True,
 ) -> SyncReport:
-    """Probe, push every queued record, pull review updates, then (`with_photos`) send the
-    photos of delivered records. Blocking; never raises SyncError.
+    """Probe, push every queued record, pull review updates, audit the server's transparency
+    log, then (`with_photos`) send the photos of delivered records. Blocking; never raises
+    SyncError.
 
     `on_client` is told the run's httpx client (and None when it is closed), so a
     background loop can close it to abort a request in flight when the app locks.
@@ -70,9 +72,10 @@ def run_sync(
         if on_client is not None:
             on_client(http)
         try:
+            client = SyncClient(http, base_url=link.url, credential=link.credential)
             engine = SyncEngine(
                 device.outbox,
-                SyncClient(http, base_url=link.url, credential=link.credential),
+                client,
                 server_sign_key=link.sign_key,
                 options=options,
                 sleep=sleep,
@@ -80,6 +83,9 @@ def run_sync(
                 clock=clock,
                 on_progress=on_progress,
                 stop_requested=stop_requested,
+                auditor=LogAuditor(
+                    device.log_audit_store, client, server_sign_key=link.sign_key, clock=clock
+                ),
             )
             report = engine.run()
             if with_photos and report.status == "done":

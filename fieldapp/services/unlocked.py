@@ -26,6 +26,7 @@ from fieldapp.store import (
     seal_queued,
 )
 from fieldapp.store.attachments import PhotoAlreadyAttached, PhotoStore, StoredPhoto, TooManyPhotos
+from fieldapp.store.log_audit_store import SqlAuditStore
 from fieldapp.vault import DeviceKeys, Locked
 from sync.attachment_protocol import PHOTOS_PER_RECORD_MAX
 from sync.canonical import sha256_hex
@@ -351,6 +352,12 @@ class Unlocked:
     def sync_settings(self) -> SecretSettings:
         self._check()
         return self._secret
+
+    @property
+    def log_audit_store(self) -> SqlAuditStore:
+        """What the audit of the server's transparency log reads and keeps (sync.log_audit)."""
+        self._check()
+        return SqlAuditStore(self._engine, self._keys)
 
     def seal_queued(self) -> int:
         """Seal every queued record to the stored server seal key (after enrolment)."""

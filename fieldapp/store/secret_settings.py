@@ -1,8 +1,8 @@
 """Device settings kept encrypted in the database's meta table.
 
 Names in use: server_url, device_credential, server_seal_key (base64), server_sign_key
-(base64), update_cursor (int). Values are JSON, each encrypted under the data key with
-its name in the associated data.
+(base64), update_cursor (int), log_audit (what the log audit keeps: sync.log_audit).
+Values are JSON, each encrypted under the data key with its name in the associated data.
 """
 
 from typing import Any

@@ -117,6 +117,26 @@ def admin(
     return principal
 
 
+any_bearer = HTTPBearer(
+    scheme_name="DeviceOrUser", auto_error=False, description="a device credential or a user token"
+)
+
+
+def device_or_user(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(any_bearer)],
+    ctx: Ctx,
+) -> AuthDevice | Principal:
+    """Either kind of caller (the transparency log answers devices and verifiers alike)."""
+    token = _token(credentials)
+    device = _device_by_token(ctx, token)
+    if device is None:
+        return _principal(ctx, credentials)
+    if device.revoked_at is not None:
+        raise DeviceRevoked()
+    return AuthDevice(device_id=device.id)
+
+
 DeviceCaller = Annotated[AuthDevice, Depends(current_device)]
+AnyCaller = Annotated[AuthDevice | Principal, Depends(device_or_user)]
 Verifier = Annotated[Principal, Depends(verifier)]
 Admin = Annotated[Principal, Depends(admin)]

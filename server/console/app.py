@@ -212,6 +212,13 @@ class ConsoleApp:
             self.config.tickets.issue_photo(token=user.token, record_id=record_id, sha256=sha256)
         )
 
+    async def download_evidence(self, record_id: str) -> None:
+        """The report's evidence package (docs/evidence.md), through a ticket like the others."""
+        user = self.api.user
+        if user is None:
+            raise SessionExpired()
+        await self._send_to_ticket(self.config.tickets.issue_evidence(token=user.token, record_id=record_id))
+
     async def _send_to_ticket(self, ticket: str) -> None:
         # Same tab: the answer is an attachment, so the console stays on screen.
         await self.launcher.launch_url(

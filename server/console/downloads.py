@@ -34,6 +34,7 @@ from .api import API
 TICKET_TTL_SECONDS = 60.0
 MAX_TICKETS = 1000
 FORMATS = {"geojson": ("application/geo+json", "geojson"), "csv": ("text/csv; charset=utf-8", "csv")}
+EVIDENCE = ("application/zip", "zip")
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _RECORD_ID = re.compile(r"[0-9a-fA-F-]{36}")
@@ -47,7 +48,7 @@ class Ticket:
     api_path: str
     params: dict[str, str]
     expires: float
-    fmt: str | None = None  # an export's format; None for a photo
+    fmt: str | None = None  # an export's format, "evidence" for a package; None for a photo
 
 
 class TicketStore:
@@ -72,6 +73,12 @@ class TicketStore:
         if not _RECORD_ID.fullmatch(record_id) or not _SHA256.fullmatch(sha256):
             raise ValueError("not a report id and a photo's SHA-256")
         return self._add(token=token, api_path=f"/reports/{record_id}/attachments/{sha256}", params={})
+
+    def issue_evidence(self, *, token: str, record_id: str) -> str:
+        """A ticket for one report's evidence package (a zip `fieldapp verify` checks offline)."""
+        if not _RECORD_ID.fullmatch(record_id):
+            raise ValueError("not a report id")
+        return self._add(token=token, api_path=f"/reports/{record_id}/evidence", params={}, fmt="evidence")
 
     def _add(self, *, token: str, api_path: str, params: dict[str, str], fmt: str | None = None) -> str:
         now = self._clock()
@@ -134,6 +141,9 @@ def _file_type(found: Ticket, answer: httpx.Response) -> tuple[str, str]:
     """The media type and file name to send: an export's by its format; a photo's as the
     server stored it, named by its SHA-256 (as in the zip export) rather than by the name the
     device sent, so the file on the verifier's disk says which signed hash it must match."""
+    if found.fmt == "evidence":
+        record_id = found.api_path.split("/")[2]
+        return EVIDENCE[0], f"evidence-{record_id}.{EVIDENCE[1]}"
     if found.fmt is not None:
         media_type, extension = FORMATS[found.fmt]
         return media_type, f"fieldapp-reports-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}.{extension}"

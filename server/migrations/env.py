@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import server.transparency.tables  # noqa: F401  (its tables join the metadata)
 from server.models import SQLModel
 
 target_metadata = SQLModel.metadata

@@ -65,3 +65,16 @@ def test_the_stores_own_pending_count_wins_over_the_loops_last_report():
     value = status(state="not_enrolled", pending=0)
     assert sync_bar_text(value, EN.t, pending=3) == "Not enrolled · 3 pending · Never synced"
     assert sync_bar_text(None, EN.t, pending=2) == "Starting sync… · 2 pending"
+
+
+def test_a_log_alarm_leads_the_bar_whatever_the_state():
+    from sync.report import SyncReport
+
+    report = SyncReport(status="offline", log_alarm="the log shrank from 9 to 4 entries since the last check")
+    for state in ("offline", "idle", "syncing"):
+        parts = sync_bar_parts(status(state=state, pending=1, last_report=report))
+        assert parts[0].key == "sync.log_alarm" and parts[0].is_error
+    assert text(status(state="offline", pending=1, last_report=report)).startswith(
+        "Server log check failed: the log shrank from 9 to 4 entries since the last check · Offline"
+    )
+    assert Translator.load("ar").t("sync.log_alarm", reason="x").startswith("فشل التحقق")

@@ -142,6 +142,7 @@ class FakeServer:
             else:
                 self.stored[record_id] = envelope["sealed"]
                 results.append({"record_id": record_id, "status": "accepted", "reason": None})
+        results = [ItemResult(**r).model_dump() for r in results]  # every field the receipt signs
         signature = self.sign_key.sign(canonical_bytes(results))
         if self.corrupt_receipts:
             signature = bytes(64)

@@ -1,8 +1,9 @@
 """What the sync bar says, from the sync loop's `SyncStatus` (docs/sync.md).
 
-Parts, in order: connectivity · N pending · syncing i of N · last synced at · last error.
-Offline is a normal state (shown plainly, not as an error). Returns (key, values)
-pairs so tests can check them without Flet and the view translates them.
+Parts, in order: a log alarm (when the device holds one) · connectivity · N pending ·
+syncing i of N · last synced at · last error. Offline is a normal state (shown plainly, not
+as an error); a failed audit of the server's transparency log never leaves the bar.
+Returns (key, values) pairs so tests can check them without Flet and the view translates them.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ def sync_bar_parts(
         if pending is not None:
             parts.append(BarPart("sync.pending", {"count": pending}))
         return parts
+    alarm = status.last_report.log_alarm if status.last_report is not None else None
+    if alarm:
+        parts.append(BarPart("sync.log_alarm", {"reason": alarm}, is_error=True))
     state = status.state
     if state == "not_enrolled":
         parts.append(BarPart("sync.not_enrolled", {}))

@@ -198,6 +198,21 @@ class ReportView:
                 else f"the device clock was {_duration(seconds)} ahead of the server's"
             )
             rows.append(_status_row("Timing", text, False))
+
+        async def evidence(_event: ft.Event) -> None:
+            await self.app.guard(lambda: self.app.download_evidence(self.state.record_id))
+
+        rows.append(
+            tagged(
+                ft.OutlinedButton(
+                    content="Evidence package",
+                    icon=ft.Icons.VERIFIED_USER,
+                    on_click=evidence,
+                    tooltip="A zip anyone can check offline with `fieldapp verify`",
+                ),
+                "evidence-download",
+            )
+        )
         return card(ft.Text("Signature and chain", weight=ft.FontWeight.BOLD), *rows)
 
     def _fields_card(self, d: dict[str, Any]) -> ft.Control:
