@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from datetime import UTC, datetime
@@ -25,6 +24,7 @@ from fieldapp.ui.paths import ASSETS_DIR
 from fieldapp.ui.shell import FollowsSync, Screen, TakesPhotos
 from fieldapp.ui.state.gps import GpsReader
 from fieldapp.ui.state.idle import IdleTimer
+from fieldapp.ui.state.lifecycle import AppLifecycle, elapsed_clock
 from fieldapp.ui.state.session import DeviceSession
 from fieldapp.ui.theme import apply_theme
 
@@ -57,7 +57,7 @@ class FieldApp:
         data_dir: Path,
         kdf: KdfParams | None = None,
         clock: Callable[[], datetime] = utc_now,
-        monotonic: Callable[[], float] = time.monotonic,
+        monotonic: Callable[[], float] = elapsed_clock,
         assets_dir: Path = ASSETS_DIR,
     ) -> None:
         self.page = page
@@ -66,6 +66,7 @@ class FieldApp:
         self.assets_dir = assets_dir
         self.session = DeviceSession(self.data_dir, kdf=kdf, clock=clock)
         self.idle = IdleTimer(0, clock=monotonic)
+        self.lifecycle = AppLifecycle(clock=monotonic)
         self.tr = Translator.load(DEFAULT_LANGUAGE, assets_dir)
         self.screen: Screen | None = None
         self.sync: SyncController | None = None  # while unlocked
@@ -126,6 +127,7 @@ class FieldApp:
         page.spacing = 0
         page.on_close = self._on_page_closed
         page.on_disconnect = self._on_disconnect
+        page.on_app_lifecycle_state_change = self._on_lifecycle
         language = DEFAULT_LANGUAGE
         if self.session.exists():
             language = self.session.clear_settings().language
@@ -275,6 +277,26 @@ class FieldApp:
             if self.session.unlocked and self.idle.due():
                 log.info("auto-lock after %s idle minutes", self.idle.minutes)
                 self.lock("unlock.auto_locked")
+
+    def _on_lifecycle(self, event: ft.AppLifecycleStateChangeEvent) -> None:
+        """Back from the background: lock if idle (time away included) past the auto-lock
+        time, else count it as activity and sync what waits (state/lifecycle.py)."""
+        from fieldapp.ui.state.lifecycle import work_waiting
+
+        with self.guard(activity=False):
+            action = self.lifecycle.changed(
+                event.state.value,
+                idle_due=self.idle.due,
+                unlocked=self.session.unlocked,
+                work_waiting=lambda: work_waiting(self.device),
+            )
+            if action == "lock":
+                log.info("auto-lock on return after %.0f s away", self.lifecycle.away_seconds)
+                self.lock("unlock.auto_locked")
+            elif action is not None:
+                self.idle.touch()
+                if action == "sync":
+                    self.sync_now()
 
     def _on_disconnect(self, _event: ft.Event[ft.Page] | None = None) -> None:
         # The browser tab went away (or lost its connection): the keys must not stay in

@@ -36,6 +36,7 @@ def test_app_on_a_busy_port_says_so_in_one_line(capsys, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.server  # the demo runs the server and flet-web's web serving: not on a phone
 def test_demo_starts_server_and_app_prints_a_working_login_and_stops_on_ctrl_c(tmp_path):
     app_port, server_port = free_port(), free_port()
     process = subprocess.Popen(

@@ -50,9 +50,27 @@ def screenshot_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+def app_data_dir(tmp_path_factory):
+    """The served app's data directory (a module may open the device there to check the store)."""
+    return tmp_path_factory.mktemp("device")
+
+
+@pytest.fixture(scope="module")
+def chromium_args():
+    """Chromium's flags; a module may add some (the camera test adds a fake camera)."""
+    return CHROMIUM_ARGS
+
+
+@pytest.fixture(scope="module")
+def permissions():
+    """What the page is allowed without asking."""
+    return ["geolocation"]
+
+
+@pytest.fixture(scope="module")
+def app_url(app_data_dir):
     """The app served on a free loopback port; stopped after the module."""
-    data_dir = tmp_path_factory.mktemp("device")
+    data_dir = app_data_dir
     port = free_port()
     log_path = data_dir.parent / f"app-{port}.log"
     env = {**os.environ, "FIELDAPP_DATA_DIR": str(data_dir)}
@@ -99,17 +117,17 @@ def app_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(chromium_args):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=chromium_args)
         yield launched
         launched.close()
 
 
 @pytest.fixture(scope="module")
-def phone(browser, app_url, screenshot_dir):
+def phone(browser, app_url, screenshot_dir, permissions):
     """A phone-sized page with the app loaded and Flutter's accessibility tree on."""
     from tests.browser.ui import Ui
 
@@ -119,7 +137,7 @@ def phone(browser, app_url, screenshot_dir):
         has_touch=True,
         locale="en-GB",
         geolocation=GPS_FIX,
-        permissions=["geolocation"],
+        permissions=permissions,
     )
     context.route(
         "**/*",

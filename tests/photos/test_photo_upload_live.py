@@ -10,7 +10,6 @@ import io
 import json
 import os
 import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,14 +26,20 @@ from sync.attachment_protocol import UPLOAD_CHUNK_BYTES, PendingPhoto, chunk_hea
 from sync.attachments import AttachmentClient, PhotoUploader
 from sync.retry import RetryPolicy
 from tests.support.devices import make_device
-from tests.support.live_server import REPO_ROOT, create_enrollment_code, create_user, live_server
+from tests.support.live_server import (
+    REPO_ROOT,
+    create_enrollment_code,
+    create_user,
+    live_server,
+    server_command,
+)
 
 from .conftest import PASSPHRASE, all_file_bytes, observation
 from .cutting_proxy import CuttingProxy
 from .photo_files import MARKER, distinctive_run, make_big_jpeg, make_jpeg
 
 API = "/api/v1"
-ADMIN_EXPORT_ZIP = [sys.executable, "-m", "fieldapp", "admin", "export", "--format", "zip"]
+ADMIN_EXPORT_ZIP = server_command("admin", "export", "--format", "zip")
 NO_WAIT = {"sleep": lambda _seconds: None, "retry": RetryPolicy(attempts=3)}
 
 
@@ -325,17 +330,7 @@ def test_zip_export_holds_the_geojson_and_each_photo_under_its_hash(tmp_path, se
         assert f"{record['id']},{sha(pending)},,later.jpg,image/jpeg,{len(pending)},pending" in manifest
 
     no_out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "fieldapp",
-            "admin",
-            "export",
-            "--format",
-            "zip",
-            "--data-dir",
-            str(server.data_dir),
-        ],
+        [*ADMIN_EXPORT_ZIP, "--data-dir", str(server.data_dir)],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,

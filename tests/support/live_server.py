@@ -15,6 +15,12 @@ output goes to `data_dir/server.log` (shown in the error if it fails to start).
 and `create_user(data_dir, username, password, role, database_url=None)` call the same admin
 functions as `fieldapp admin ...`, in this process (migrating the database first, so they also
 work before the server has started).
+
+The server side may run on another Python than the tests: the phone-floor job's venv holds
+only the observer side (the phone's versions), so it sets `FIELDAPP_TEST_SERVER_PYTHON` to the
+main venv's Python. Then `server_command(...)` (used for `serve` and every `admin` verb) runs
+there, and the two admin helpers go through `fieldapp admin` in that Python instead of this
+process. The device side under test stays in this process, as on a phone talking to a server.
 """
 
 import contextlib
@@ -30,6 +36,17 @@ from pathlib import Path
 import httpx
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+SERVER_PYTHON_ENV = "FIELDAPP_TEST_SERVER_PYTHON"
+
+
+def server_python() -> str | None:
+    """The other Python that runs the server side, or None when it runs on this one."""
+    return os.environ.get(SERVER_PYTHON_ENV) or None
+
+
+def server_command(*args: str) -> list[str]:
+    """`python -m fieldapp ARGS` for a server verb (`serve`, `admin ...`), on the server's Python."""
+    return [server_python() or sys.executable, "-m", "fieldapp", *args]
 
 
 def free_port() -> int:
@@ -51,8 +68,7 @@ def live_server(
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
-    command = [sys.executable, "-m", "fieldapp", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--data-dir", str(data_dir)]
+    command = server_command("serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir))
     if database_url:
         command += ["--database-url", database_url]
     process_env = {**os.environ, **(env or {})}
@@ -117,6 +133,9 @@ def create_enrollment_code(
     expires_hours: float | None = None,
 ) -> str:
     """A fresh one-time enrolment code (what `fieldapp admin enrollment-code` prints)."""
+    if server_python():
+        args = ["--expires-hours", str(expires_hours), *(["--label", label] if label else [])]
+        return _admin(data_dir, database_url, "enrollment-code", *args).strip()
     from server import admin
 
     settings = _settings(data_dir, database_url)
@@ -127,6 +146,31 @@ def create_user(
     data_dir: Path | str, username: str, password: str, role: str, database_url: str | None = None
 ) -> None:
     """A verifier or admin account (what `fieldapp admin create-user` makes)."""
+    if server_python():
+        args = ("create-user", "--username", username, "--role", role)
+        _admin(data_dir, database_url, *args, env={"FIELDAPP_NEW_PASSWORD": password})
+        return
     from server import admin
 
     admin.create_user(_settings(data_dir, database_url), username=username, password=password, role=role)
+
+
+def _admin(
+    data_dir: Path | str, database_url: str | None, *args: str, env: dict[str, str] | None = None
+) -> str:
+    """`fieldapp admin ARGS` on the server's Python; its standard output (raises on failure)."""
+    command = server_command("admin", *args, "--data-dir", str(data_dir))
+    command += ["--database-url", database_url] if database_url else []
+    process_env = {k: v for k, v in os.environ.items() if k != "FIELDAPP_DATABASE_URL"}
+    done = subprocess.run(
+        command,
+        cwd=REPO_ROOT,
+        env={**process_env, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:1])} failed ({done.returncode}): {done.stderr.strip()}")
+    return done.stdout

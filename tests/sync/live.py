@@ -17,7 +17,7 @@ from fieldapp.services.enrollment import enroll_device
 from fieldapp.vault import FAST_KDF_FOR_TESTS
 from sync.crypto import b64decode
 from tests.support.devices import make_device
-from tests.support.live_server import REPO_ROOT, create_enrollment_code
+from tests.support.live_server import REPO_ROOT, create_enrollment_code, server_command
 
 PASSPHRASE = "correct horse battery staple"
 FINALIZED = ("queued", "sent", "received", "needs_info", "verified", "unverifiable", "rejected")
@@ -93,7 +93,10 @@ def assert_exactly_once(device, server_dir: Path, *, expect: int) -> None:
 
 
 def fieldapp_command(*args: str, data_dir: Path | None) -> list[str]:
-    """`python -m fieldapp ARGS [--data-dir DIR]`; None for server verbs that take their own."""
+    """`python -m fieldapp ARGS [--data-dir DIR]`; None for server verbs that take their own
+    (those run on the server's Python: tests.support.live_server.server_command)."""
+    if args and args[0] in ("serve", "admin"):
+        return server_command(*args, *(["--data-dir", str(data_dir)] if data_dir else []))
     return [sys.executable, "-m", "fieldapp", *args, *(["--data-dir", str(data_dir)] if data_dir else [])]
 
 
@@ -121,7 +124,7 @@ def start_server_process(data_dir: Path, port: int, *, timeout: float = 30.0) ->
 
     data_dir.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "FIELDAPP_DATABASE_URL"}
-    command = [sys.executable, "-m", "fieldapp", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command = server_command("serve", "--host", "127.0.0.1", "--port", str(port))
     with open(data_dir / "server.log", "ab") as log:
         process = subprocess.Popen(
             [*command, "--data-dir", str(data_dir)], cwd=REPO_ROOT, env=env, stdout=log, stderr=log

@@ -1,5 +1,5 @@
 """Photos on the form: the list (stored and waiting), the photo's EXIF offer, the line
-saying what happened, and "Add photo" (the page's file picker)."""
+saying what happened, "Take photo" (the camera dialog) and "Add photo" (the page's file picker)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import flet as ft
 from fieldapp.ui.state.form_record import local_time_text
 from fieldapp.ui.state.photos import MAX_COUNT, MAX_MB, PICK_EXTENSIONS
 from fieldapp.ui.theme import TOUCH
+from fieldapp.ui.views.form.camera import CameraDialog
 from fieldapp.ui.views.photos import notice_text, photo_tile
 from fieldapp.ui.views.widgets import message, say, section_title, tagged
 
@@ -53,6 +54,13 @@ class PhotoSection:
                 cancel_upload_on_window_blur=False,
             ),
         )
+        camera = ft.OutlinedButton(
+            content=t("photo.camera"),
+            icon=ft.Icons.PHOTO_CAMERA_OUTLINED,
+            height=TOUCH,
+            expand=True,
+            on_click=CameraDialog(self.app, lambda: self.photos, self._captured).open,
+        )
         self.fill()
         return [
             section_title(t("photo.section")),
@@ -64,7 +72,7 @@ class PhotoSection:
             tagged(self.photo_list, "form-photos"),
             self.offer,
             self.notice,
-            tagged(ft.Row(controls=[add]), "photo-add"),
+            ft.Row(controls=[tagged(camera, "photo-camera"), tagged(add, "photo-add")], spacing=8),
         ]
 
     def fill(self) -> None:
@@ -112,6 +120,10 @@ class PhotoSection:
             notice_text(self.app, notice) if notice else None,
             colour=ft.Colors.RED_800 if notice and notice.is_error else ft.Colors.ON_SURFACE_VARIANT,
         )
+
+    def _captured(self) -> None:
+        self.fill()
+        self.app.page.update()
 
     def _remove(self, sha256: str) -> None:
         with self.app.guard():
