@@ -134,7 +134,8 @@ def create_enrollment_code(
 ) -> str:
     """A fresh one-time enrolment code (what `fieldapp admin enrollment-code` prints)."""
     if server_python():
-        args = ["--expires-hours", str(expires_hours), *(["--label", label] if label else [])]
+        hours = ["--expires-hours", str(expires_hours)] if expires_hours is not None else []
+        args = [*hours, *(["--label", label] if label else [])]
         return _admin(data_dir, database_url, "enrollment-code", *args).strip()
     from server import admin
 
