@@ -27,6 +27,7 @@ from fieldapp.ui.state.idle import IdleTimer
 from fieldapp.ui.state.lifecycle import AppLifecycle, elapsed_clock
 from fieldapp.ui.state.session import DeviceSession
 from fieldapp.ui.theme import apply_theme
+from sync.errors import SyncError
 
 if TYPE_CHECKING:
     from fieldapp.services import Unlocked
@@ -112,7 +113,7 @@ class FieldApp:
 
         if isinstance(exc, Locked):
             self.show_unlock()
-        elif isinstance(exc, FieldAppError):
+        elif isinstance(exc, FieldAppError | SyncError):  # both say their sentence (e.g. the place list)
             self.toast(self.t("common.failed", reason=" ".join(str(exc).split())))
         else:
             log.exception("observer app: a handler failed", exc_info=exc)

@@ -184,3 +184,11 @@ def test_a_locked_device_goes_to_the_unlock_screen(app):
     with app.guard():
         _ = app.device
     assert isinstance(app.screen, UnlockScreen) and app.page.dialogs == []
+
+
+def test_the_guard_says_the_sentence_of_a_shared_layer_error(app):
+    from sync.places import PlaceListError
+
+    with app.guard():  # e.g. the place picker finds its list unreadable
+        raise PlaceListError("the place list /x/places.json could not be read")
+    assert app.page.toasts() == ["That did not work: the place list /x/places.json could not be read"]
