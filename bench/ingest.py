@@ -103,17 +103,13 @@ def profile(quick: bool) -> str:
         code = admin.create_enrollment_code(settings)
         device = make_device()
         with opened(settings) as ctx:
-            from server.enrollment import enroll_device
+            from server.enrollment import enroll_device, new_challenge
+            from sync.wire import EnrollRequest
 
+            challenge = new_challenge(ctx.keys, clock=ctx.clock).model_dump(mode="json")
+            request = EnrollRequest.model_validate(device.enroll_request(code, challenge))
             with ctx.transaction() as session:
-                _, device.credential = enroll_device(
-                    session,
-                    clock=ctx.clock,
-                    code=code,
-                    device_id=device.device_id,
-                    public_key_b64=device.public_key_b64,
-                    label=None,
-                )
+                _, device.credential = enroll_device(session, clock=ctx.clock, keys=ctx.keys, request=request)
             device.server_seal_key = b64decode(ctx.keys.seal_public_b64)
             batch = SubmissionBatch.model_validate({"envelopes": device.envelopes(500)})
             profiler = cProfile.Profile()

@@ -2,11 +2,14 @@
 
 import logging
 import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from . import login_throttle
 from .clock import Clock
 from .errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from .models import User, UserSession
@@ -63,23 +66,52 @@ def set_disabled(session: Session, *, username: str, disabled: bool, acting_user
 
 
 def login(
-    session: Session, settings: Settings, *, clock: Clock, username: str, password: str
+    transaction: Callable[[], AbstractContextManager[Session]],
+    settings: Settings,
+    *,
+    clock: Clock,
+    username: str,
+    password: str,
+    address: str,
 ) -> tuple[User, str, UserSession]:
-    user = session.get(User, username) if len(username) <= 64 else None
+    """Check a sign-in under the login throttle; a new session token on success.
+
+    Three short transactions, none held while the password hash is computed (tens of
+    milliseconds that would otherwise hold SQLite's write lock): charge the attempt
+    (login_throttle.admit: 429 while locked), read the account, settle the attempt. A known
+    and an unknown name take the same path and compute one password hash each.
+    """
+    attempt = login_throttle.Attempt(username=username, address=address)
+    with transaction() as session:
+        lock_started = login_throttle.admit(session, settings, attempt, now=clock())
+    with transaction() as session:
+        user = session.get(User, username) if len(username) <= 64 else None
     if user is None:
         burn_password_time(password[:PASSWORD_MAX], n=settings.password_scrypt_n)
-        raise WrongLogin()
-    if not verify_password(password[:PASSWORD_MAX], user.password_hash) or user.disabled:
-        log.warning("accounts.login_failed", extra={"fields": {"username": username}})
+        ok = False
+    else:
+        ok = verify_password(password[:PASSWORD_MAX], user.password_hash) and not user.disabled
+    if not ok or user is None:
+        with transaction() as session:
+            login_throttle.settle(
+                session, settings, attempt, ok=False, now=clock(), locked_until=lock_started
+            )
+        # An unknown name may be a password typed in the wrong field: not written to the log.
+        fields = {"username": username} if user is not None else {"known": False}
+        log.warning("accounts.login_failed", extra={"fields": fields})
         raise WrongLogin()
     token = new_token()
-    now = clock()
-    row = UserSession(
-        token_hash=token_hash(token), username=username, created_at=now, expires_at=now + settings.token_ttl
-    )
-    session.add(row)
-    session.execute(sa.delete(UserSession).where(col(UserSession.expires_at) < now))
-    session.flush()
+    with transaction() as session:
+        now = clock()
+        login_throttle.settle(session, settings, attempt, ok=True, now=now, locked_until=None)
+        row = UserSession(
+            token_hash=token_hash(token),
+            username=username,
+            created_at=now,
+            expires_at=now + settings.token_ttl,
+        )
+        session.add(row)
+        session.execute(sa.delete(UserSession).where(col(UserSession.expires_at) < now))
     log.info("accounts.login", extra={"fields": {"username": username}})
     return user, token, row
 

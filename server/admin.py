@@ -1,7 +1,7 @@
 """Administrator tasks behind `fieldapp admin ...` (and the test helpers), on a settings object."""
 
-import gzip
 import json
+import os
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -12,8 +12,9 @@ from . import accounts, enrollment, exports, ingest
 from .clock import Clock, utc_now
 from .context import opened
 from .errors import InvalidInput
+from .inflate import InflatedTooLarge, NotGzip, gunzip_bounded
 from .report_filters import ReportFilters
-from .settings import Settings
+from .settings import MIB, Settings
 
 
 def create_user(
@@ -44,14 +45,28 @@ def create_enrollment_code(
     return code
 
 
-def read_bundle(path: Path) -> Bundle:
-    """A bundle file (JSON, optionally gzip-compressed), validated."""
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise InvalidInput(f"{path} is not a valid gzip file") from exc
+def read_bundle(path: Path, *, limit: int) -> Bundle:
+    """A bundle file (JSON, optionally gzip-compressed), validated; at most `limit` bytes of
+    JSON, the bound `POST /bundles` has (a file inflating past it is refused as it inflates)."""
+    mib = f"{limit / MIB:g} MiB"
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(2) != b"\x1f\x8b":
+                if os.fstat(handle.fileno()).st_size > limit:
+                    raise InvalidInput(f"{path} is over {mib}: more than a bundle may hold")
+                handle.seek(0)
+                raw = handle.read()
+            else:
+                handle.seek(0)
+                raw = gunzip_bounded(iter(lambda: handle.read(64 * 1024), b""), limit)
+    except InflatedTooLarge as exc:
+        raise InvalidInput(
+            f"{path} is over {mib} once decompressed: not a bundle this server accepts"
+        ) from exc
+    except NotGzip as exc:
+        raise InvalidInput(f"{path} is not a valid gzip file") from exc
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
     try:
         return Bundle.model_validate_json(raw)
     except ValidationError as exc:
@@ -63,7 +78,7 @@ def read_bundle(path: Path) -> Bundle:
 
 
 def import_bundle(settings: Settings, path: Path, *, clock: Clock = utc_now) -> list[ItemResult]:
-    bundle = read_bundle(path)
+    bundle = read_bundle(path, limit=settings.max_bundle_bytes)
     with opened(settings, clock=clock) as ctx:
         return ingest.import_bundle(
             bundle, session_factory=ctx.session_factory, keys=ctx.keys, clock=ctx.clock, pool=ctx.pool
@@ -104,14 +119,13 @@ def evidence_package(settings: Settings, record_id: str, out: Path, *, clock: Cl
     import os
 
     from .evidence import build_package
-    from .storage import attachment_store_for
 
     with opened(settings, clock=clock) as ctx, ctx.transaction() as session:
         data = build_package(
             session,
             record_id,
             keys=ctx.keys,
-            store=attachment_store_for(settings),
+            store=ctx.attachments,
             now=ctx.clock(),
             actor="fieldapp admin evidence",
         )

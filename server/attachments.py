@@ -13,7 +13,6 @@ Each chunk is one transaction holding the photo's row (a row lock on PostgreSQL,
 BEGIN IMMEDIATE on SQLite), so two requests for one photo can't interleave.
 """
 
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from .database import insert_ignoring_conflicts
 from .errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 from .keys import ServerKeys
 from .models import Report, ReportAttachment, table_of
+from .record_content import read_stored
 from .storage import AttachmentStore
 
 log = logging.getLogger("fieldapp.server.attachments")
@@ -75,11 +75,7 @@ class ChunkResult:
 
 def signed_photos(report: Report) -> list[SignedPhoto]:
     """The `attachments` of the signed record (entries that aren't well formed are left out)."""
-    try:
-        content = json.loads(report.body)
-    except ValueError:
-        return []
-    items = content.get("attachments") if isinstance(content, dict) else None
+    items = read_stored(report.body).content.get("attachments")
     photos = []
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):

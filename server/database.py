@@ -70,8 +70,9 @@ def session_factory(engine: sa.Engine) -> SessionFactory:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def upgrade_schema(engine: sa.Engine) -> None:
-    """Bring the schema to the newest Alembic revision (what `fieldapp serve` does at start)."""
+def upgrade_schema(engine: sa.Engine, revision: str = "head") -> None:
+    """Bring the schema to the newest Alembic revision (what `fieldapp serve` does at start);
+    tests of a migration pass an older `revision` to stop there."""
     from alembic import command
     from alembic.config import Config
 
@@ -82,4 +83,4 @@ def upgrade_schema(engine: sa.Engine) -> None:
             # two processes starting at once: one migrates, the other waits and finds it done
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(4242001)")
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)

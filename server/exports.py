@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from .models import Report, ReviewEvent
+from .record_content import read_stored
 from .report_filters import ReportFilters
 
 BASE_COLUMNS = (
@@ -42,9 +43,11 @@ BASE_COLUMNS = (
     "description",
     "controlling_side",
     "amends",
+    "amends_invalid",
     "review_reason",
     "reviewed_by",
     "reviewed_at",
+    "content_problem",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -109,13 +112,10 @@ def _last_decisions(session: Session, record_ids: list[str]) -> dict[str, Review
 
 
 def _flatten(report: Report, decision: ReviewEvent | None) -> dict[str, Any]:
-    try:
-        content = json.loads(report.body)
-    except ValueError:
-        content = {}
-    content = content if isinstance(content, dict) else {}
-    location = content.get("location")
-    location = location if isinstance(location, dict) else {}
+    stored = read_stored(report.body)
+    content = stored.content
+    found = content.get("location")
+    location = found if isinstance(found, dict) else {}
     row: dict[str, Any] = {
         "record_id": report.record_id,
         "kind": report.kind,
@@ -136,9 +136,11 @@ def _flatten(report: Report, decision: ReviewEvent | None) -> dict[str, Any]:
         "description": _scalar(content.get("description")),
         "controlling_side": _scalar(content.get("controlling_side")),
         "amends": report.amends,
+        "amends_invalid": report.amends_invalid,
         "review_reason": decision.reason if decision else None,
         "reviewed_by": decision.actor if decision else None,
         "reviewed_at": decision.at.isoformat() if decision else None,
+        "content_problem": stored.problem,
     }
     details = content.get("details")
     if isinstance(details, dict):

@@ -3,8 +3,8 @@
 Per item, in the order of docs/ARCHITECTURE.md: header schema (already validated by the
 wire model) → device known and not revoked → unseal (one opaque error) → verify the
 signature over the exact bytes with the enrolled key → parse → header matches body →
-record fields → idempotency by (record id, body hash) → chain check (a gap is recorded,
-not rejected). Results come back in request order.
+what a body may hold (server/record_content.py) → record fields → idempotency by
+(record id, body hash) → chain check (a gap is recorded, not rejected). Results come back in request order.
 
 The crypto runs outside any transaction; the writes for the whole batch are one
 transaction of a few bulk statements. Idempotency is decided by the database, not by a
@@ -31,12 +31,13 @@ from sync.errors import DecryptionError, ProtocolError, SignatureError
 from sync.records import check_header_matches, open_envelope, verify_record
 from sync.wire import Bundle, Envelope, ItemResult
 
-from . import transparency
+from . import chain_evidence, transparency
 from .clock import Clock
 from .context import CRYPTO_THREADS
 from .database import SessionFactory, insert_ignoring_conflicts
 from .keys import ServerKeys
 from .models import Device, DeviceUpdate, Report, table_of
+from .record_content import check_content
 from .record_fields import MalformedRecord, read_report_fields
 
 log = logging.getLogger("fieldapp.server.ingest")
@@ -191,6 +192,7 @@ def _open(
     except ProtocolError:
         return REASON_HEADER
     try:
+        check_content(content)
         fields = read_report_fields(content)
     except MalformedRecord as exc:
         return str(exc)
@@ -211,6 +213,7 @@ def _open(
         "state": "received",
         "chain_status": "ok",
         "amends": fields.amends,
+        "amends_invalid": False,
     }
 
 
@@ -225,37 +228,64 @@ def _store(
             repeats.append(candidate)
         else:
             first_by_id[candidate.row["record_id"]] = candidate
-    firsts = list(first_by_id.values())
-    device_ids = sorted({c.row["device_id"] for c in firsts})
+    device_ids = sorted({c.row["device_id"] for c in first_by_id.values()})
     with session_factory() as session, session.begin():
         # Touch each device row first: on PostgreSQL this takes the row lock, so change-log
-        # cursors for one device are handed out in commit order (a puller never skips one).
+        # cursors for one device are handed out in commit order (a puller never skips one),
+        # and a fork's two halves stored by two processes see each other.
         for device_id in device_ids:
             session.execute(sa.update(Device).where(col(Device.id) == device_id).values(last_seen_at=now))
+        refused = chain_evidence.amends_refusals(session, [c.row for c in first_by_id.values()])
+        for record_id, reason in refused.items():
+            candidate = first_by_id.pop(record_id)
+            answers[candidate.index] = ItemResult(record_id=record_id, status="rejected", reason=reason)
+        firsts = list(first_by_id.values())
         _set_chain_status(session, firsts)
-        inserted = _insert(session, [c.row for c in firsts])
-        stored = _stored_hashes(session, [rid for rid in first_by_id if rid not in inserted])
+        inserted = _insert(session, [c.row for c in firsts]) if firsts else set()
+        stored = _stored_rows(session, [rid for rid in first_by_id if rid not in inserted])
         for record_id, candidate in first_by_id.items():
             if record_id in inserted:
                 answers[candidate.index] = ItemResult(record_id=record_id, status="accepted")
             else:
-                answers[candidate.index] = _existing(candidate, stored.get(record_id))
+                answers[candidate.index] = _existing(session, candidate, stored.get(record_id), now)
         for candidate in repeats:
-            first = first_by_id[candidate.row["record_id"]]
-            answers[candidate.index] = _existing(candidate, first.row["body_hash"])
+            record_id = candidate.row["record_id"]
+            if record_id in refused:
+                answers[candidate.index] = ItemResult(
+                    record_id=record_id, status="rejected", reason=refused[record_id]
+                )
+                continue
+            first = first_by_id[record_id].row
+            answers[candidate.index] = _existing(
+                session, candidate, (first["body_hash"], first["device_id"]), now
+            )
         accepted = [c.row for c in firsts if c.row["record_id"] in inserted]  # request order
         if accepted:
+            chain_evidence.after_insert(session, accepted)
             _after_accept(session, accepted, now)
         # The transparency log gets a leaf per accepted record in this same transaction.
         return transparency.log_accepted(session, answers, accepted, now=now)
 
 
-def _existing(candidate: _Candidate, stored_hash: str | None) -> ItemResult:
+def _existing(
+    session: Session, candidate: _Candidate, stored: tuple[str, str] | None, now: datetime
+) -> ItemResult:
+    """A record id already stored: the same bytes are a duplicate, other bytes a conflict.
+
+    A conflict signed by the device that sent the stored record is a second version of it:
+    kept as the evidence of a fork (server/chain_evidence.py).
+    """
     record_id = candidate.row["record_id"]
-    if stored_hash == candidate.row["body_hash"]:
+    if stored is not None and stored[0] == candidate.row["body_hash"]:
         return ItemResult(record_id=record_id, status="duplicate")
+    same_device = stored is not None and stored[1] == candidate.row["device_id"]
+    if same_device:
+        chain_evidence.keep_other_version(session, candidate.row, now)
     log.warning(
-        "ingest.conflict", extra={"fields": {"record_id": record_id, "device_id": candidate.row["device_id"]}}
+        "ingest.conflict",
+        extra={
+            "fields": {"record_id": record_id, "device_id": candidate.row["device_id"], "fork": same_device}
+        },
     )
     return ItemResult(record_id=record_id, status="rejected", reason=REASON_CONFLICT)
 
@@ -266,32 +296,32 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     return set(session.execute(statement, rows).scalars().all())
 
 
-def _stored_hashes(session: Session, record_ids: list[str]) -> dict[str, str]:
+def _stored_rows(session: Session, record_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Record id -> (body hash, device id) of rows already stored."""
     if not record_ids:
         return {}
-    query = sa.select(col(Report.record_id), col(Report.body_hash)).where(
+    query = sa.select(col(Report.record_id), col(Report.body_hash), col(Report.device_id)).where(
         col(Report.record_id).in_(record_ids)
     )
-    rows = session.execute(query)
-    return {row.record_id: row.body_hash for row in rows}
+    return {row.record_id: (row.body_hash, row.device_id) for row in session.execute(query)}
 
 
 def _set_chain_status(session: Session, candidates: list[_Candidate]) -> None:
-    """ok: previous record present with the hash this one names; gap: previous not here yet;
-    broken: previous present with another hash, or the first link names a previous one."""
-    in_batch = {(c.row["device_id"], c.row["seq"]): c.row["body_hash"] for c in candidates}
+    """ok: a previous record (stored or in this batch) has the hash this one names; gap: no
+    previous record here yet; broken: previous present with another hash, or the first link
+    names a previous one. (Forks are marked after the insert: server/chain_evidence.py.)"""
+    known: dict[tuple[str, int], set[str]] = {}
+    for c in candidates:
+        known.setdefault((c.row["device_id"], c.row["seq"]), set()).add(c.row["body_hash"])
     wanted: dict[str, set[int]] = {}
     for c in candidates:
-        seq = c.row["seq"]
-        if seq > 1 and (c.row["device_id"], seq - 1) not in in_batch:
-            wanted.setdefault(c.row["device_id"], set()).add(seq - 1)
-    known: dict[tuple[str, int], set[str]] = {}
+        if c.row["seq"] > 1:
+            wanted.setdefault(c.row["device_id"], set()).add(c.row["seq"] - 1)
     for device_id, seqs in wanted.items():
         query = sa.select(col(Report.seq), col(Report.body_hash)).where(
             col(Report.device_id) == device_id, col(Report.seq).in_(sorted(seqs))
         )
-        rows = session.execute(query)
-        for row in rows:
+        for row in session.execute(query):
             known.setdefault((device_id, row.seq), set()).add(row.body_hash)
     for c in candidates:
         item = c.row
@@ -300,8 +330,6 @@ def _set_chain_status(session: Session, candidates: list[_Candidate]) -> None:
             item["chain_status"] = "ok" if item["prev_hash"] is None else "broken"
         elif item["prev_hash"] is None:
             item["chain_status"] = "broken"
-        elif key in in_batch:
-            item["chain_status"] = "ok" if in_batch[key] == item["prev_hash"] else "broken"
         elif key in known:
             item["chain_status"] = "ok" if item["prev_hash"] in known[key] else "broken"
         else:
@@ -327,16 +355,18 @@ def _after_accept(session: Session, accepted: list[dict[str, Any]], now: datetim
             .where(col(Device.id) == device_id, col(Device.last_seq) < top)
             .values(last_seq=top)
         )
-        hashes = {r["seq"]: r["body_hash"] for r in rows}
+        hashes: dict[int, set[str]] = {}
+        for r in rows:
+            hashes.setdefault(r["seq"], set()).add(r["body_hash"])
         successors = session.execute(
             sa.select(col(Report.record_id), col(Report.seq), col(Report.prev_hash)).where(
                 col(Report.device_id) == device_id,
-                col(Report.chain_status) == "gap",
+                col(Report.chain_status) == "gap",  # a fork stays a fork when its gap fills
                 col(Report.seq).in_(sorted(s + 1 for s in hashes)),
             )
         ).all()
         for successor in successors:
-            status = "ok" if hashes.get(successor.seq - 1) == successor.prev_hash else "broken"
+            status = "ok" if successor.prev_hash in hashes.get(successor.seq - 1, ()) else "broken"
             session.execute(
                 sa.update(Report)
                 .where(col(Report.record_id) == successor.record_id)

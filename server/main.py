@@ -18,10 +18,9 @@ from .api.body_limit import BodyLimitMiddleware
 from .api.errors import install_error_handlers
 from .clock import Clock, utc_now
 from .context import build_context
-from .settings import MIB, Settings
+from .settings import Settings
 
 API_PREFIX = "/api/v1"
-BUNDLE_LIMIT_BYTES = 64 * MIB
 log = logging.getLogger("fieldapp.server")
 
 
@@ -61,7 +60,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
 
     def limit_for(path: str) -> int:
         return (
-            max(settings.max_body_bytes, BUNDLE_LIMIT_BYTES)
+            max(settings.max_body_bytes, settings.max_bundle_bytes)
             if path == f"{API_PREFIX}/bundles"
             else settings.max_body_bytes
         )

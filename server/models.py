@@ -67,6 +67,7 @@ class Report(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_reports_state_received", "state", "received_at"),
         sa.Index("ix_reports_device_seq", "device_id", "seq"),
+        sa.Index("ix_reports_device_prev", "device_id", "prev_hash"),
         sa.Index("ix_reports_observed_at", "observed_at"),
     )
     record_id: str = Field(primary_key=True, max_length=36)
@@ -83,8 +84,27 @@ class Report(SQLModel, table=True):
     lon: float
     received_at: datetime = _when()
     state: str = Field(default="received", max_length=20)
-    chain_status: str = Field(default="ok", max_length=10)  # ok | gap | broken
+    chain_status: str = Field(default="ok", max_length=10)  # ok | gap | broken | fork
     amends: str | None = Field(default=None, max_length=36, index=True)
+    # set when the record it amends arrived later and is another device's, or not earlier
+    amends_invalid: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+
+
+# Another signed version of a stored record (same id, same device, other bytes): refused at
+# ingest as a conflict, kept as the evidence of a fork (server/chain_evidence.py).
+class RecordVersion(SQLModel, table=True):
+    __tablename__ = "record_versions"
+    __table_args__ = (sa.UniqueConstraint("record_id", "body_hash", name="uq_record_versions_hash"),)
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: str = Field(max_length=36, index=True)
+    device_id: str = Field(max_length=32)
+    seq: int
+    body: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
+    body_hash: str = Field(max_length=64)
+    signature: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
+    received_at: datetime = _when()
 
 
 # One review decision in the append-only audit trail (never updated or deleted).
@@ -128,6 +148,28 @@ class UserSession(SQLModel, table=True):
     username: str = Field(max_length=64, index=True)
     created_at: datetime = _when()
     expires_at: datetime = _when()
+
+
+# Failed sign-ins counted for one account name (known or not) or one client address.
+class LoginThrottle(SQLModel, table=True):
+    __tablename__ = "login_throttle"
+    scope: str = Field(primary_key=True, max_length=10)  # account | address
+    key: str = Field(primary_key=True, max_length=64)
+    failures: int = Field(default=0)
+    last_failure_at: datetime = _when(index=True)
+    locked_until: datetime | None = _when(nullable=True)
+
+
+# One sign-in event in the append-only login audit (never updated or deleted).
+class LoginEvent(SQLModel, table=True):
+    __tablename__ = "login_events"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _when()
+    username: str = Field(max_length=64, index=True)  # as typed: the account may not exist
+    address: str = Field(max_length=64)
+    outcome: str = Field(max_length=10)  # ok | failed | unlocked
+    locked_until: datetime | None = _when(nullable=True)  # the lock this failure started
+    actor: str | None = Field(default=None, max_length=64)  # the administrator who unlocked
 
 
 # Who is working on a report right now, until when.

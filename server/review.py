@@ -5,7 +5,6 @@ decision takes it implicitly; if someone else holds an unexpired lock the decisi
 refused (409). A decision releases the lock.
 """
 
-import json
 import logging
 
 import sqlalchemy as sa
@@ -15,10 +14,11 @@ from sqlmodel import col
 from sync.crypto import b64decode, verify
 from sync.wire import REVIEW_STATES
 
-from . import locks, transparency
+from . import chain_evidence, locks, transparency
 from .clock import Clock
 from .errors import InvalidInput, NotFound
 from .models import Device, DeviceUpdate, Report, ReviewEvent
+from .record_content import StoredContent, read_stored
 from .report_filters import ReportFilters
 from .schemas import (
     REASON_REQUIRED,
@@ -36,8 +36,9 @@ from .settings import Settings
 log = logging.getLogger("fieldapp.server.review")
 
 
-def summary(report: Report, content: dict | None = None) -> ReportSummary:
-    content = content if content is not None else _content(report)
+def summary(report: Report, stored: StoredContent | None = None) -> ReportSummary:
+    stored = stored if stored is not None else read_stored(report.body)
+    content = stored.content
     return ReportSummary(
         record_id=report.record_id,
         device_id=report.device_id,
@@ -50,8 +51,10 @@ def summary(report: Report, content: dict | None = None) -> ReportSummary:
         state=report.state,
         chain_status=report.chain_status,
         amends=report.amends,
+        amends_invalid=report.amends_invalid,
         place=_text(content.get("place")),
         description=_text(content.get("description")),
+        content_problem=stored.problem,
     )
 
 
@@ -96,31 +99,28 @@ def get_report(session: Session, record_id: str) -> Report:
 def detail(session: Session, settings: Settings, record_id: str, *, clock: Clock) -> ReportDetail:
     report = get_report(session, record_id)
     device = session.get(Device, report.device_id)
-    content = _content(report)
+    stored = read_stored(report.body)
     public_key = b64decode(device.public_key) if device else b""
     skew = None
     if report.recorded_at is not None:
         skew = (report.received_at - report.recorded_at).total_seconds()
-    amended_by = session.scalars(
-        sa.select(col(Report.record_id))
-        .where(col(Report.amends) == record_id)
-        .order_by(col(Report.received_at))
-    ).all()
     lock = locks.current(session, record_id, clock=clock)
     return ReportDetail(
-        **summary(report, content).model_dump(),
+        **summary(report, stored).model_dump(),
         recorded_at=report.recorded_at,
-        record=content,
+        record=stored.content,
         body_hash=report.body_hash,
         signature=SignatureStatus(
             valid=bool(device) and verify(public_key, report.body, report.signature),
             body_hash_matches=_sha256(report.body) == report.body_hash,
         ),
         chain=_chain(session, report),
+        fork=chain_evidence.fork_evidence(session, report),
         clock_skew=ClockSkew(
             seconds=skew, flagged=skew is not None and abs(skew) > settings.clock_skew_flag.total_seconds()
         ),
-        amended_by=list(amended_by),
+        amended_by=chain_evidence.valid_amendments(session, report),
+        amends_problem=chain_evidence.amends_problem(session, report),
         lock=lock,
         device_label=device.label if device else None,
         device_revoked=bool(device and device.revoked_at),
@@ -128,7 +128,9 @@ def detail(session: Session, settings: Settings, record_id: str, *, clock: Clock
 
 
 def _chain(session: Session, report: Report) -> ChainStatus:
-    """Recomputed now (a gap may have been filled since the report arrived)."""
+    """Recomputed now (a gap may have been filled since the report arrived); a fork stays one."""
+    if report.chain_status == "fork":
+        return ChainStatus(status="fork", previous_record_id=None, missing_before=0)
     if report.seq == 1:
         status = "valid" if report.prev_hash is None else "invalid"
         return ChainStatus(status=status, previous_record_id=None, missing_before=0)
@@ -203,12 +205,13 @@ def audit_trail(session: Session, record_id: str) -> list[AuditEvent]:
 
 def list_devices(session: Session) -> list[DevicePublic]:
     stats = {
-        row.device_id: (row.reports, row.gaps)
+        row.device_id: (row.reports, row.gaps, row.forks)
         for row in session.execute(
             sa.select(
                 col(Report.device_id),
                 sa.func.count().label("reports"),
                 sa.func.sum(sa.case((col(Report.chain_status) == "gap", 1), else_=0)).label("gaps"),
+                sa.func.sum(sa.case((col(Report.chain_status) == "fork", 1), else_=0)).label("forks"),
             ).group_by(col(Report.device_id))
         )
     }
@@ -221,8 +224,9 @@ def list_devices(session: Session) -> list[DevicePublic]:
             revoked_at=d.revoked_at,
             last_seen_at=d.last_seen_at,
             last_seq=d.last_seq,
-            reports=stats.get(d.id, (0, 0))[0],
-            gaps=int(stats.get(d.id, (0, 0))[1] or 0),
+            reports=stats.get(d.id, (0, 0, 0))[0],
+            gaps=int(stats.get(d.id, (0, 0, 0))[1] or 0),
+            forks=int(stats.get(d.id, (0, 0, 0))[2] or 0),
         )
         for d in devices
     ]
@@ -236,14 +240,6 @@ def revoke_device(session: Session, device_id: str, *, actor: str, clock: Clock)
         device.revoked_at = clock()
         session.flush()
         log.info("devices.revoked", extra={"fields": {"device_id": device_id, "actor": actor}})
-
-
-def _content(report: Report) -> dict:
-    try:
-        content = json.loads(report.body)
-    except ValueError:
-        return {}
-    return content if isinstance(content, dict) else {}
 
 
 def _text(value: object) -> str | None:

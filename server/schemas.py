@@ -84,6 +84,22 @@ class UserPublic(BaseModel):
     role: Role
     disabled: bool
     created_at: datetime
+    failed_logins: int = Field(default=0, description="failed sign-ins counted now (reset by a success)")
+    locked_until: datetime | None = Field(
+        default=None, description="sign-in refused (429) until then after repeated failures; null if not"
+    )
+
+
+class LoginEventPublic(BaseModel):
+    """One entry of the login audit (GET /login-events)."""
+
+    id: int
+    at: datetime
+    username: str = Field(description="the name as typed: the account may not exist")
+    address: str
+    outcome: Literal["ok", "failed", "unlocked"]
+    locked_until: datetime | None = Field(description="the lock this failure started, if it did")
+    actor: str | None = Field(description="the administrator who unlocked")
 
 
 class EnrollmentCodeCreate(_In):
@@ -128,10 +144,19 @@ class ReportSummary(BaseModel):
     lat: float
     lon: float
     state: ReviewState
-    chain_status: str = Field(description="ok | gap | broken (as stored at ingest)")
+    chain_status: str = Field(
+        description="ok | gap | broken | fork (as stored at ingest; fork: this device signed another "
+        "record for the same place in its chain)"
+    )
     amends: str | None
+    amends_invalid: bool = Field(
+        default=False, description="`amends` names another device's record, or one not earlier in the chain"
+    )
     place: str | None = None
     description: str | None = None
+    content_problem: str | None = Field(
+        default=None, description="why the stored record cannot be read (then shown empty), or null"
+    )
 
 
 class ReportPage(BaseModel):
@@ -150,9 +175,10 @@ class SignatureStatus(BaseModel):
 
 
 class ChainStatus(BaseModel):
-    status: Literal["valid", "gap", "invalid"] = Field(
+    status: Literal["valid", "gap", "invalid", "fork"] = Field(
         description="valid: the previous record is here and this one names its hash; "
-        "gap: records before this one have not arrived; invalid: the previous record's hash differs"
+        "gap: records before this one have not arrived; invalid: the previous record's hash differs; "
+        "fork: the device signed another record for the same place in its chain (see `fork`)"
     )
     previous_record_id: str | None
     missing_before: int = Field(description="how many sequence numbers are missing just before this record")
@@ -163,6 +189,22 @@ class ClockSkew(BaseModel):
     flagged: bool
 
 
+class OtherVersion(BaseModel):
+    body_hash: str
+    received_at: datetime
+
+
+class ForkEvidence(BaseModel):
+    """What proves the fork: every record is signed by this device's enrolled key."""
+
+    records: list[str] = Field(
+        description="other records of this device with the same sequence number or previous hash"
+    )
+    other_versions: list[OtherVersion] = Field(
+        description="other signed versions of this very record (same id), refused at ingest and kept"
+    )
+
+
 class ReportDetail(ReportSummary):
     recorded_at: datetime | None
     record: dict[str, Any] = Field(description="the signed record as the device sent it")
@@ -170,7 +212,9 @@ class ReportDetail(ReportSummary):
     signature: SignatureStatus
     chain: ChainStatus
     clock_skew: ClockSkew
-    amended_by: list[str] = Field(description="later records that amend this one")
+    fork: ForkEvidence | None = Field(description="null unless chain.status is fork")
+    amended_by: list[str] = Field(description="later records of the same device that amend this one")
+    amends_problem: str | None = Field(description="why `amends` is not a valid amendment, or null")
     lock: LockInfo | None
     device_label: str | None
     device_revoked: bool
@@ -216,6 +260,7 @@ class DevicePublic(BaseModel):
     last_seq: int
     reports: int
     gaps: int = Field(description="reports received with records missing before them")
+    forks: int = Field(default=0, description="reports in a fork of this device's chain (never valid)")
 
 
 class ReportPhoto(BaseModel):

@@ -19,11 +19,20 @@ class Settings:
     data_dir: Path
     database_url: str
     max_body_bytes: int = 8 * MIB  # after decompression; 413 above
+    max_bundle_bytes: int = 64 * MIB  # a bundle, after decompression: POST /bundles and import-bundle
     token_ttl: timedelta = timedelta(hours=12)  # verifier/admin sessions
     lock_ttl: timedelta = timedelta(minutes=15)  # reviewer locks
     clock_skew_flag: timedelta = timedelta(minutes=10)  # recorded_at vs received_at
     enrollment_code_ttl: timedelta = timedelta(hours=24)
     password_scrypt_n: int = 2**15
+    # Failed sign-ins (server/login_throttle.py): free attempts per account and per client
+    # address, then a lock of login_lock_base doubling per further failure, at most
+    # login_lock_max; failures are forgotten login_failure_memory after the last one.
+    login_free_failures: int = 5
+    login_free_failures_per_address: int = 20  # many verifiers may share an office's address
+    login_lock_base: timedelta = timedelta(seconds=15)
+    login_lock_max: timedelta = timedelta(hours=1)
+    login_failure_memory: timedelta = timedelta(hours=24)
     console: bool = True  # mount the verifiers' console (server/console) at /console
 
     @classmethod

@@ -6,6 +6,7 @@ signed, stored and sent. Nothing re-serializes a signed record.
 
 import hashlib
 import json
+import math
 from typing import Any
 
 import rfc8785
@@ -42,6 +43,36 @@ def _is_plain(value: Any) -> bool:
     if isinstance(value, dict):
         return all(isinstance(key, str) and key.isascii() and _is_plain(item) for key, item in value.items())
     return False
+
+
+def parse_json(data: bytes) -> Any:
+    """Parse JSON as canonical JSON allows it (RFC 8785 works on I-JSON): UTF-8 only, finite numbers.
+
+    NaN, Infinity and numbers too large for a double are refused (Python's parser would accept
+    them and later answers or exports that carry them could not be written), and so is nesting
+    deep enough to exhaust the parser's recursion. Every failure is one ProtocolError with a reason.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError("the text is not UTF-8") from exc
+    try:
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+    except RecursionError as exc:
+        raise ProtocolError("the JSON is nested too deeply") from exc
+    except ValueError as exc:
+        raise ProtocolError(f"not JSON: {str(exc)[:80]}") from exc
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a finite number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:20]} is not a finite number")
+    return value
 
 
 def sha256_hex(data: bytes) -> str:

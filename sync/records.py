@@ -7,7 +7,6 @@ a visible header (protocol version, record id, device id, sequence) that is the
 seal's associated data, so a header can't be moved onto another body.
 """
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from .canonical import canonical_bytes, sha256_hex
+from .canonical import canonical_bytes, parse_json, sha256_hex
 from .crypto import SIGNATURE_BYTES, b64decode, b64encode, seal, sign, unseal, verify
 from .errors import ProtocolError, SignatureError
 
@@ -37,7 +36,7 @@ class SignedRecord:
 
     def content(self) -> dict[str, Any]:
         """The body parsed (only after its signature was checked, where it matters)."""
-        return json.loads(self.body)
+        return parse_json(self.body)
 
 
 def sign_record(
@@ -60,9 +59,9 @@ def verify_record(signed: SignedRecord, public_key: bytes) -> dict[str, Any]:
     if not verify(public_key, signed.body, signed.signature):
         raise SignatureError()
     try:
-        content = json.loads(signed.body)
-    except ValueError as exc:
-        raise ProtocolError("the signed body is not JSON") from exc
+        content = parse_json(signed.body)
+    except ProtocolError as exc:
+        raise ProtocolError(f"the signed body is not canonical JSON: {exc}") from exc
     if not isinstance(content, dict) or any(key not in content for key in CHAIN_KEYS):
         raise ProtocolError("the signed body lacks its chain fields")
     return content

@@ -26,7 +26,14 @@ from .failures import (
 )
 from .log_protocol import ConsistencyProof, InclusionProof, LogAlarm, LogAlarmReport, SignedTreeHead
 from .retry import parse_retry_after
-from .wire import EnrollRequest, EnrollResponse, Health, SubmissionResponse, UpdatesResponse
+from .wire import (
+    EnrollChallenge,
+    EnrollRequest,
+    EnrollResponse,
+    Health,
+    SubmissionResponse,
+    UpdatesResponse,
+)
 
 API = "/api/v1"
 # The probe must fail fast on a dead network; bulk calls may take longer.
@@ -58,8 +65,12 @@ class SyncClient:
         """The cheap connectivity probe: short timeouts, no credential needed."""
         return self._call("GET", "/health", Health, timeout=PROBE_TIMEOUT, auth=False)
 
+    def enroll_challenge(self) -> EnrollChallenge:
+        """What the enrolment request must be signed over (the server's signing key, a nonce)."""
+        return self._call("GET", "/enroll/challenge", EnrollChallenge, auth=False)
+
     def enroll(self, request: EnrollRequest) -> EnrollResponse:
-        """Register this device with a one-time code; the answer holds the credential and server keys."""
+        """Register this device with a signed one-time code; the answer holds the credential and keys."""
         body = request.model_dump_json().encode()
         return self._call("POST", "/enroll", EnrollResponse, content=body, headers=_JSON, auth=False)
 

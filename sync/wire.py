@@ -6,13 +6,27 @@ Sizes are bounded here so every endpoint rejects oversized input with a 4xx.
 from datetime import datetime
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 RECORD_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"  # a lower-case UUID
 DEVICE_ID_PATTERN = r"^[0-9a-f]{32}$"  # sync.crypto.device_id_for
 RecordId = Annotated[str, StringConstraints(pattern=RECORD_ID_PATTERN, min_length=36, max_length=36)]
 DeviceId = Annotated[str, StringConstraints(pattern=DEVICE_ID_PATTERN, min_length=32, max_length=32)]
 Base64Text = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]*={0,2}$", max_length=200_000)]
+
+
+def encodable_text(value: str) -> str:
+    """Refuse text that cannot be written as UTF-8 (a lone surrogate from a `\\ud800` escape):
+    stored, it would break every later answer, export or database write that carries it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("text must be valid Unicode (it holds a lone surrogate)") from exc
+    return value
+
+
+# Free text as people type it: any Unicode that UTF-8 can carry.
+Utf8Text = Annotated[str, AfterValidator(encodable_text)]
 
 MAX_BATCH_ITEMS = 1000
 # The observation kinds of the record format: one list for the device, the server and the console.
@@ -79,13 +93,31 @@ class SubmissionResponse(_Strict):
     )
 
 
-class EnrollRequest(_Strict):
-    """POST /api/v1/enroll: a device presents a one-time code and its public key."""
+EnrollCode = Annotated[Utf8Text, StringConstraints(min_length=4, max_length=64)]
 
-    code: Annotated[str, StringConstraints(min_length=4, max_length=64)]
+
+class EnrollChallenge(_Strict):
+    """GET /api/v1/enroll/challenge: what the device signs its enrolment over (sync.enrollment)."""
+
+    server_sign_key: str = Field(description="base64 Ed25519 public key that signs receipts")
+    nonce: str = Field(description="opaque, made by the server; valid until `expires_at`")
+    expires_at: datetime
+
+
+class EnrollRequest(_Strict):
+    """POST /api/v1/enroll: a one-time code and the device's public key, signed with its private key.
+
+    `signature` is Ed25519 over `sync.enrollment.enrollment_message(...)`: the purpose label,
+    then the canonical JSON of the code, device id, public key, the server's signing key and
+    the challenge nonce. A public key alone enrols nothing.
+    """
+
+    code: EnrollCode
     device_id: DeviceId
     public_key: Annotated[Base64Text, StringConstraints(min_length=44, max_length=44)]
-    label: Annotated[str, StringConstraints(max_length=100)] | None = None
+    nonce: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$", min_length=16, max_length=100)]
+    signature: Annotated[Base64Text, StringConstraints(min_length=88, max_length=88)]
+    label: Annotated[Utf8Text, StringConstraints(max_length=100)] | None = None
 
 
 class EnrollResponse(_Strict):

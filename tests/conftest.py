@@ -21,6 +21,7 @@ SERVER_SIDE = (
     "server",
     "console",
     "evidence",
+    "security",  # live servers prepared through the server's admin functions in this process
     "browser",
     "photos/test_photo_server_backends.py",
     "sync/test_log_audit.py",

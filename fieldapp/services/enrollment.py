@@ -1,23 +1,48 @@
 """Enrolment: register this device with a server using a one-time code.
 
-The server answers with a device credential and its two public keys: the seal key
-records are encrypted to, and the sign key that signs push receipts. They are
-stored encrypted in the device settings; then queued records are sealed at once.
+The device first asks the server for a challenge, then sends its id, public key and the
+code signed with its private key over that challenge and the server's signing key
+(`sync.enrollment`): a copy of the public key alone enrols nothing. The server answers
+with a device credential and its two public keys: the seal key records are encrypted to,
+and the sign key that signs push receipts (it must be the key the request was signed
+for). They are stored encrypted in the device settings; then queued records are sealed.
+
+Plain `http://` is accepted only where the network is this computer or a private one
+(loopback, 10/8, 172.16/12, 192.168/16, link-local, IPv6 unique-local), given as an address:
+a name could resolve anywhere. Everything else must be https.
 """
 
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from fieldapp.errors import FieldAppError
 from sync.crypto import PUBLIC_KEY_BYTES, b64decode
+from sync.enrollment import signed_enroll_request
 from sync.errors import SyncError
 from sync.failures import CredentialError, ServerRefusedError
 from sync.transport import SyncClient
-from sync.wire import EnrollRequest
+from sync.wire import EnrollCode
+
+_CODE = TypeAdapter(EnrollCode)
+# Where a plain connection never leaves this computer or the local/private network.
+_PLAIN_HTTP_NETWORKS = tuple(
+    ipaddress.ip_network(net)
+    for net in (
+        "127.0.0.0/8",
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "169.254.0.0/16",
+        "::1/128",
+        "fc00::/7",
+        "fe80::/10",
+    )
+)
 
 
 class EnrollmentError(FieldAppError):
@@ -25,7 +50,7 @@ class EnrollmentError(FieldAppError):
 
 
 class InvalidServerUrl(EnrollmentError):
-    """The server address must look like https://host[:port] (or http:// on this computer)."""
+    """The server address must look like https://host[:port] (http:// only on a private network)."""
 
 
 class InvalidCode(EnrollmentError):
@@ -48,10 +73,22 @@ class EnrollmentResult:
 def normalize_server_url(url: str) -> str:
     """`https://host[:port][/path]` without a trailing slash; refuse anything else with one sentence."""
     url = (url or "").strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        host = None
+    if parts.scheme not in ("http", "https") or not host or parts.query or parts.fragment:
         raise InvalidServerUrl(
             f"not a server address: {url!r}; use https://host[:port] (http:// on a local network only)"
+        )
+    if parts.scheme == "http" and not _plain_http_is_safe(host):
+        raise InvalidServerUrl(
+            f"plain http:// would send the enrolment code and this device's records to {host} "
+            "unprotected; it is allowed only for this computer (localhost, 127.x.x.x) or a "
+            "private network address (10.x, 172.16-31.x, 192.168.x, fc00::/7) given as a number: "
+            f"use https://{host}"
         )
     return url
 
@@ -79,6 +116,16 @@ def server_link(device: Any) -> ServerLink | None:
     return ServerLink(url, credential, b64decode(seal_key), b64decode(sign_key))
 
 
+def _plain_http_is_safe(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:  # a name: it could resolve anywhere
+        return False
+    return any(address in network for network in _PLAIN_HTTP_NETWORKS)
+
+
 def is_enrolled(device: Any) -> bool:
     """True once a credential and the server's keys are stored."""
     return server_link(device) is not None
@@ -92,7 +139,7 @@ def enroll_device(
     transport: httpx.BaseTransport | None = None,
     label: str | None = None,
 ) -> EnrollmentResult:
-    """POST /api/v1/enroll with this device's id and public key; keep what the server answers.
+    """GET the server's challenge, POST /api/v1/enroll signed over it; keep what the server answers.
 
     `device` is an unlocked device (`fieldapp.services.Unlocked`). The credential and keys
     are written in one encrypted-settings transaction only after the answer checked out,
@@ -101,14 +148,17 @@ def enroll_device(
     url = normalize_server_url(server_url)
     info = device.device_info()
     try:
-        request = EnrollRequest(
-            code=code.strip(), device_id=info.device_id, public_key=info.public_key, label=label
-        )
+        code = _CODE.validate_python(code.strip())
     except ValidationError as exc:
         raise InvalidCode() from exc
     with httpx.Client(transport=transport) as http:
+        client = SyncClient(http, base_url=url)
         try:
-            answer = SyncClient(http, base_url=url).enroll(request)
+            challenge = client.enroll_challenge()
+            request = signed_enroll_request(
+                private_key=device.signing_key, code=code, challenge=challenge, label=label
+            )
+            answer = client.enroll(request)
         except (CredentialError, ServerRefusedError) as exc:
             reason = f": {exc.reason}" if exc.reason else ""
             raise CodeRefused(
@@ -118,6 +168,8 @@ def enroll_device(
     _check_keys(answer.server_seal_key, answer.server_sign_key)
     if answer.device_id != info.device_id:
         raise EnrollmentError("the server enrolled a different device id; nothing was stored")
+    if answer.server_sign_key != challenge.server_sign_key:
+        raise EnrollmentError("the server answered with another signing key than it asked to sign for")
     # What the log audit kept belongs to the server that signed it: another server starts afresh.
     other_server = device.sync_settings.get("server_sign_key") != answer.server_sign_key
     device.sync_settings.set(

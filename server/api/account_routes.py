@@ -1,22 +1,35 @@
 """Sign-in for verifiers and administrators, and account management (admin)."""
 
 import json
+from collections.abc import Sequence
+from typing import Annotated
 from urllib.parse import parse_qs
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from .. import accounts
-from ..errors import BadRequest
-from ..models import User
-from ..schemas import LoginRequest, LoginResponse, Me, UserCreate, Username, UserPatch, UserPublic
+from .. import accounts, login_throttle
+from ..errors import BadRequest, NotFound
+from ..models import LoginEvent, User
+from ..schemas import (
+    LoginEventPublic,
+    LoginRequest,
+    LoginResponse,
+    Me,
+    UserCreate,
+    Username,
+    UserPatch,
+    UserPublic,
+)
 from .auth import Admin, Verifier
-from .context import Ctx
-from .errors import ERROR_RESPONSES
+from .client_address import client_address
+from .context import Ctx, ServerContext
+from .errors import ERROR_RESPONSES, THROTTLED_RESPONSE
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
@@ -32,19 +45,31 @@ _LOGIN_BODY = {
 }
 
 
-@router.post("/auth/login", response_model=LoginResponse, tags=["accounts"], openapi_extra=_LOGIN_BODY)
+@router.post(
+    "/auth/login",
+    response_model=LoginResponse,
+    tags=["accounts"],
+    openapi_extra=_LOGIN_BODY,
+    responses=THROTTLED_RESPONSE,
+)
 async def login(request: Request, ctx: Ctx) -> LoginResponse:
-    """Exchange a username and password (JSON or form) for an expiring bearer token."""
+    """Exchange a username and password (JSON or form) for an expiring bearer token.
+
+    After 5 failed attempts for one name (known or not), or 20 from one address, further
+    attempts wait: 429 with Retry-After, 15 s doubling per further failure, at most 1 h."""
     body = await _login_body(request)
+    address = client_address(request)
 
     def _work() -> LoginResponse:
-        with ctx.transaction() as session:
-            user, token, row = accounts.login(
-                session, ctx.settings, clock=ctx.clock, username=body.username, password=body.password
-            )
-            return LoginResponse(
-                username=user.username, role=user.role, token=token, expires_at=row.expires_at
-            )
+        user, token, row = accounts.login(
+            ctx.transaction,
+            ctx.settings,
+            clock=ctx.clock,
+            username=body.username,
+            password=body.password,
+            address=address,
+        )
+        return LoginResponse(username=user.username, role=user.role, token=token, expires_at=row.expires_at)
 
     return await run_in_threadpool(_work)
 
@@ -58,7 +83,7 @@ async def _login_body(request: Request) -> LoginRequest:
             data = {key: values[0] for key, values in fields.items()}
         else:
             data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # not UTF-8 / not JSON / nested past the parser
         raise BadRequest("the body must be JSON or a form with username and password") from exc
     try:
         return LoginRequest.model_validate(data)
@@ -81,9 +106,54 @@ def me(principal: Verifier) -> Me:
 
 @router.get("/users", response_model=list[UserPublic], tags=["admin"])
 def list_users(_: Admin, ctx: Ctx) -> list[UserPublic]:
+    """Accounts, with their failed sign-ins and the lock they are under, if any."""
     with ctx.transaction() as session:
         users = session.scalars(sa.select(User).order_by(col(User.username))).all()
-        return [UserPublic.model_validate(u, from_attributes=True) for u in users]
+        return _public(session, ctx, users)
+
+
+def _public(session: Session, ctx: ServerContext, users: Sequence[User]) -> list[UserPublic]:
+    """Accounts as administrators see them: with their sign-in failures and lock."""
+    states = login_throttle.account_states(session, [u.username for u in users], ctx.clock())
+    return [
+        UserPublic(
+            username=u.username,
+            role=u.role,
+            disabled=u.disabled,
+            created_at=u.created_at,
+            failed_logins=states.get(u.username, (0, None))[0],
+            locked_until=states.get(u.username, (0, None))[1],
+        )
+        for u in users
+    ]
+
+
+@router.post("/users/{username}/unlock", response_model=UserPublic, tags=["admin"])
+def unlock_user(username: Username, principal: Admin, ctx: Ctx) -> UserPublic:
+    """Lift the sign-in lock of an account (audited as `unlocked` with who did it)."""
+    with ctx.transaction() as session:
+        user = session.get(User, username)
+        if user is None:
+            raise NotFound("no such user")
+        login_throttle.unlock(session, username=username, actor=principal.username, now=ctx.clock())
+    with ctx.transaction() as session:
+        return _public(session, ctx, [user])[0]
+
+
+@router.get("/login-events", response_model=list[LoginEventPublic], tags=["admin"])
+def login_events(
+    _: Admin,
+    ctx: Ctx,
+    username: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[LoginEventPublic]:
+    """The login audit, newest first: checked sign-ins (`ok`, `failed` with the lock it started)
+    and administrators' `unlocked`; attempts refused while locked are not guesses and not listed."""
+    query = sa.select(LoginEvent).order_by(col(LoginEvent.id).desc()).limit(limit)
+    if username is not None:
+        query = query.where(col(LoginEvent.username) == username)
+    with ctx.transaction() as session:
+        return [LoginEventPublic.model_validate(e, from_attributes=True) for e in session.scalars(query)]
 
 
 @router.post("/users", response_model=UserPublic, status_code=201, tags=["admin"])
@@ -97,7 +167,7 @@ def create_user(body: UserCreate, _: Admin, ctx: Ctx) -> UserPublic:
             password=body.password,
             role=body.role,
         )
-        return UserPublic.model_validate(user, from_attributes=True)
+        return _public(session, ctx, [user])[0]
 
 
 @router.patch("/users/{username}", response_model=UserPublic, tags=["admin"])
@@ -112,4 +182,4 @@ def update_user(
         user = accounts.set_disabled(
             session, username=username, disabled=body.disabled, acting_user=principal.username
         )
-        return UserPublic.model_validate(user, from_attributes=True)
+        return _public(session, ctx, [user])[0]

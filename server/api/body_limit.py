@@ -1,14 +1,15 @@
 """Request bodies: gzip accepted, size bounded before and after decompression.
 
 A pure ASGI middleware (runs before FastAPI reads the body): it buffers at most the limit,
-inflates `Content-Encoding: gzip` with a bounded output (a gzip bomb stops at limit + 1
-bytes), and hands the route the plain bytes. Over the limit → 413; bad gzip → 400; other
-encodings → 415. Nothing reaches a route, so nothing is stored.
+inflates `Content-Encoding: gzip` with a bounded output (server/inflate.py: a gzip
+bomb stops at limit + 1 bytes), and hands the route the plain bytes. Over the limit → 413;
+bad gzip → 400; other encodings → 415. Nothing reaches a route, so nothing is stored.
 """
 
 import json
-import zlib
 from collections.abc import Callable
+
+from ..inflate import InflatedTooLarge, NotGzip, gunzip_bounded
 
 BODY_METHODS = {b"POST", b"PUT", b"PATCH"}
 
@@ -56,11 +57,11 @@ class BodyLimitMiddleware:
         body = b"".join(chunks)
         if encoding == b"gzip":
             try:
-                body = _gunzip(body, limit)
-            except _TooLarge:
+                body = gunzip_bounded([body], limit)
+            except InflatedTooLarge:
                 await _reject(send, 413, f"request body over {limit} bytes once decompressed")
                 return
-            except (zlib.error, EOFError):
+            except NotGzip:
                 await _reject(send, 400, "the body is not valid gzip")
                 return
         new_headers = [
@@ -76,23 +77,6 @@ class BodyLimitMiddleware:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app({**scope, "headers": new_headers}, replay, send)
-
-
-class _TooLarge(Exception):
-    pass
-
-
-def _gunzip(data: bytes, limit: int) -> bytes:
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = inflater.decompress(data, limit + 1)
-    if len(out) > limit or inflater.unconsumed_tail:
-        raise _TooLarge()
-    out += inflater.flush()
-    if len(out) > limit:
-        raise _TooLarge()
-    if not inflater.eof:
-        raise EOFError("truncated gzip")
-    return out
 
 
 async def _reject(send, status: int, detail: str) -> None:

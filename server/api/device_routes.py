@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from sync.wire import (
+    EnrollChallenge,
     EnrollRequest,
     EnrollResponse,
     Health,
@@ -28,18 +29,18 @@ def health() -> Health:
     return Health(status="ok", version=SERVER_VERSION)
 
 
+@router.get("/enroll/challenge", response_model=EnrollChallenge, tags=["device"])
+def enroll_challenge(ctx: Ctx) -> EnrollChallenge:
+    """What a device signs its enrolment request over: this server's signing key and a fresh nonce."""
+    return enrollment.new_challenge(ctx.keys, clock=ctx.clock)
+
+
 @router.post("/enroll", response_model=EnrollResponse, tags=["device"])
 def enroll(body: EnrollRequest, ctx: Ctx) -> EnrollResponse:
-    """Register the device's public key with a one-time code; the credential is shown once."""
+    """Register the device's public key with a one-time code and a signature proving the device
+    holds the private key (see `EnrollRequest`); the credential is shown once."""
     with ctx.transaction() as session:
-        device, credential = enrollment.enroll_device(
-            session,
-            clock=ctx.clock,
-            code=body.code,
-            device_id=body.device_id,
-            public_key_b64=body.public_key,
-            label=body.label,
-        )
+        device, credential = enrollment.enroll_device(session, clock=ctx.clock, keys=ctx.keys, request=body)
     return EnrollResponse(
         device_id=device.id,
         credential=credential,

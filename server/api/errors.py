@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from ..errors import NotAuthenticated, ServerError
+from ..login_throttle import TooManyAttempts
 from ..schemas import ErrorBody
 
 log = logging.getLogger("fieldapp.server.api")
@@ -24,12 +25,21 @@ ERROR_RESPONSES: dict[int | str, dict] = {
         (422, "Invalid input"),
     )
 }
+THROTTLED_RESPONSE: dict[int | str, dict] = {
+    429: {
+        "model": ErrorBody,
+        "description": "Too many failed sign-ins: wait `Retry-After` seconds",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}},
+    }
+}
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServerError)
     async def _server_error(_request: Request, exc: ServerError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
+        if isinstance(exc, TooManyAttempts):
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse({"detail": str(exc)}, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)

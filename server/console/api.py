@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from ..api.client_address import ADDRESS_HEADER, KEY_HEADER
 from .errors import ApiError, ServerUnreachable, SessionExpired
 
 API = "/api/v1"
@@ -37,9 +38,20 @@ class SignedIn:
 class ConsoleApi:
     """One verifier's view of the server API. Create one per console session."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        client_key: str | None = None,
+        client_address: str | None = None,
+    ) -> None:
         self._client = client
         self.user: SignedIn | None = None
+        # Sent with a sign-in so the server throttles failures per browser, not per console
+        # (server/api/client_address.py); the key is the server process's own.
+        self._origin = (
+            {KEY_HEADER: client_key, ADDRESS_HEADER: client_address} if client_key and client_address else {}
+        )
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -68,7 +80,11 @@ class ConsoleApi:
 
     async def login(self, username: str, password: str) -> SignedIn:
         answer = await self._json(
-            "POST", "/auth/login", auth=False, json={"username": username, "password": password}
+            "POST",
+            "/auth/login",
+            auth=False,
+            json={"username": username, "password": password},
+            headers=dict(self._origin),
         )
         self.user = SignedIn(
             username=answer.get("username", username),
@@ -155,6 +171,10 @@ class ConsoleApi:
 
     async def set_user_disabled(self, username: str, disabled: bool) -> dict[str, Any]:
         return await self._json("PATCH", f"/users/{username}", json={"disabled": disabled})
+
+    async def unlock_user(self, username: str) -> dict[str, Any]:
+        """Lift an account's sign-in lock (after repeated failed sign-ins)."""
+        return await self._json("POST", f"/users/{username}/unlock")
 
     async def create_enrollment_code(self, *, label: str | None, expires_hours: float) -> dict[str, Any]:
         return await self._json(

@@ -38,13 +38,15 @@ class ConsoleConfig:
     tickets: TicketStore
     mount_path: str = "/console"
     public_url: str | None = None  # the server URL devices enrol with; default: the page's origin
+    client_key: str | None = None  # lets the API believe the browser address the console names
 
 
 class ConsoleApp:
     def __init__(self, page: ft.Page, *, config: ConsoleConfig) -> None:
         self.page = page
         self.config = config
-        self.api = ConsoleApi(config.client)
+        # The browser's address, so the server's sign-in limits count each browser on its own.
+        self.api = ConsoleApi(config.client, client_key=config.client_key, client_address=page.client_ip)
         self.queue = QueueState()
         self.overview = OverviewState()
         self.admin = AdminState()

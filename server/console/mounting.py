@@ -45,6 +45,7 @@ def mount_console(
     """
     import flet_web.fastapi as flet_fastapi
 
+    from ..api.client_address import install_console_key
     from .app import ConsoleConfig, console_main
     from .downloads import TicketStore, download_router
     from .fonts import fallback_font_router
@@ -59,7 +60,13 @@ def mount_console(
             timeout=30.0,
         )
     tickets = TicketStore()
-    config = ConsoleConfig(client=client, tickets=tickets, mount_path=path, public_url=public_url)
+    config = ConsoleConfig(
+        client=client,
+        tickets=tickets,
+        mount_path=path,
+        public_url=public_url,
+        client_key=install_console_key(app),
+    )
     app.state.console = config  # for tests and diagnostics: what the console's sessions share
 
     # Before the mount: the mount would otherwise answer every path under `path`.

@@ -42,6 +42,7 @@ CHAIN_TEXT = {
     "gap": "gap before this record",
     "broken": "invalid",
     "invalid": "invalid",
+    "fork": "FORK",
 }
 THUMBNAIL_PX = 320
 # "Open full size" sends the original to the browser over the Flet session's websocket; a
@@ -499,6 +500,10 @@ class AdminState:
 
     async def set_disabled(self, api: ConsoleApi, username: str, disabled: bool) -> None:
         await api.set_user_disabled(username, disabled)
+        self.users = await api.users()
+
+    async def unlock(self, api: ConsoleApi, username: str) -> None:
+        await api.unlock_user(username)
         self.users = await api.users()
 
 

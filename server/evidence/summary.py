@@ -6,11 +6,10 @@ counts is what `fieldapp verify` checks, and the summary's own hash is in the ma
 """
 
 import html
-import json
-from typing import Any
 
 from sync.log_protocol import format_time
 
+from ..record_content import read_stored
 from .collect import EvidenceFacts
 
 LABELS: dict[str, dict[str, str]] = {
@@ -68,7 +67,7 @@ LABELS: dict[str, dict[str, str]] = {
 def render_html(facts: EvidenceFacts, language: str) -> str:
     t = LABELS[language]
     report, device = facts.report, facts.device
-    record = _content(report.body)
+    record = read_stored(report.body).content  # a body unsafe to show is shown empty
     found = record.get("location")
     location = found if isinstance(found, dict) else {}
     record_leaf = next(e.proof for e in facts.entries if e.role == "record")
@@ -117,14 +116,6 @@ th{{text-align:start;padding-inline-end:1em}} td,code{{word-break:break-all}}</s
 </body>
 </html>
 """
-
-
-def _content(body: bytes) -> dict[str, Any]:
-    try:
-        value = json.loads(body)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _e(value: object) -> str:

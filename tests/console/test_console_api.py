@@ -11,10 +11,11 @@ import json
 
 import pytest
 
+from server.console.api import ConsoleApi
 from server.console.downloads import TicketStore
 from server.console.errors import ApiError, SessionExpired
 from server.console.state import AdminState, QueueFilters, QueueState, ReportState
-from tests.console.conftest import T0, report_at
+from tests.console.conftest import PASSWORD, T0, report_at
 from tests.support.devices import make_device
 
 
@@ -312,3 +313,52 @@ def test_observed_times_in_queue_are_the_devices(world):
         assert queue.items[0]["observed_at"].startswith(T0.strftime("%Y-%m-%dT09:42"))
 
     run(scenario())
+
+
+def test_sign_in_limits_count_each_browser_and_admins_see_and_lift_locks(world):
+    """The console signs in through an in-process transport; the server must still count
+    failures per browser (the address the console names with its process key), not per console."""
+    world.make_user("ada", "admin")
+    world.make_user("vic", "verifier")
+    key = world.app.state.console_key
+
+    def browser(address):
+        return ConsoleApi(world.http(), client_key=key, client_address=address)
+
+    async def scenario():
+        stranger = browser("203.0.113.9")
+        for n in range(20):  # spraying names from one browser locks that browser only
+            with pytest.raises(ApiError) as refused:
+                await stranger.login(f"guess{n}", "wrong password")
+            assert refused.value.status_code == 401
+        with pytest.raises(ApiError) as throttled:
+            await stranger.login("vic", PASSWORD)
+        assert throttled.value.status_code == 429 and "try again in" in str(throttled.value)
+        office = browser("198.51.100.4")
+        await office.login("vic", PASSWORD)  # another browser is not affected
+        forged = ConsoleApi(world.http(), client_key="not the key", client_address="198.51.100.77")
+        with pytest.raises(ApiError):  # a wrong key: the header is not believed
+            await forged.login("nobody", "wrong password")
+        for _ in range(5):
+            with pytest.raises(ApiError):
+                await office.login("vic", "wrong password")
+        admin = AdminState()
+        ada = browser("198.51.100.5")
+        await ada.login("ada", PASSWORD)
+        await admin.load(ada)
+        vic = {u["username"]: u for u in admin.users}["vic"]
+        assert vic["locked_until"] and vic["failed_logins"] == 5
+        await admin.unlock(ada, "vic")
+        assert {u["username"]: u for u in admin.users}["vic"]["locked_until"] is None
+        await office.login("vic", PASSWORD)
+        return ada.user.token
+
+    token = run(scenario())
+    events = world.devices_client.get(
+        "/api/v1/login-events", params={"username": "nobody"}, headers={"Authorization": f"Bearer {token}"}
+    ).json()
+    assert [e["address"] for e in events] == ["127.0.0.1"]  # not the address the forged header named
+
+
+def test_the_mounted_console_names_its_browsers_address(world):
+    assert world.app.state.console.client_key == world.app.state.console_key

@@ -25,7 +25,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sync.crypto import b64decode
 from tests.console.conftest import HERE, PASSWORD, T0, report_at
 from tests.photos.photo_files import make_jpeg
 from tests.support.devices import TestDevice, make_device
@@ -185,12 +184,7 @@ def stage(tmp_path_factory) -> Iterator[Stage]:
 
 def _enrolled(client: httpx.Client, data_dir: Path, seed: int, label: str) -> TestDevice:
     device = make_device(seed)
-    answer = client.post(
-        "/api/v1/enroll", json=device.enroll_request(create_enrollment_code(data_dir), label)
-    )
-    assert answer.status_code == 200, answer.text
-    device.credential = answer.json()["credential"]
-    device.server_seal_key = b64decode(answer.json()["server_seal_key"])
+    device.enroll(client, create_enrollment_code(data_dir), label=label)
     return device
 
 

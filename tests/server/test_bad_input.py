@@ -90,3 +90,16 @@ def test_errors_never_leak_tracebacks(harness, admin_headers):
     answer = _post(harness, device, b'{"envelopes": [{"header": null}]}')
     assert answer.status_code == 422
     assert "Traceback" not in answer.text
+
+
+def test_every_member_of_a_gzip_body_is_inflated_within_the_bound(harness, admin_headers):
+    device = harness.device(admin_headers, seed=5)
+    body = json.dumps({"envelopes": device.envelopes(2)}).encode()
+    two_members = gzip.compress(body[:100]) + gzip.compress(body[100:])
+    answer = _post(harness, device, two_members, **{"Content-Encoding": "gzip"})
+    assert answer.status_code == 200 and len(answer.json()["results"]) == 2
+    zeros = gzip.compress(b" " * (1024 * 1024), compresslevel=9)
+    members = zeros * (harness.settings.max_body_bytes // (1024 * 1024) + 1)  # each small, together over
+    answer = _post(harness, device, members, **{"Content-Encoding": "gzip"})
+    assert answer.status_code == 413 and "decompressed" in answer.json()["detail"]
+    assert _post(harness, device, zeros + b"junk", **{"Content-Encoding": "gzip"}).status_code == 400

@@ -4,7 +4,7 @@ Uses only `sync/` (the protocol both ends share), never the observer app, so ser
 sync tests can make envelopes without a vault:
 
     device = make_device(seed=1)
-    device.enroll(client, code)               # POST /api/v1/enroll through any httpx client
+    device.enroll(client, code)               # challenge + signed POST /api/v1/enroll (any httpx client)
     envelopes = device.envelopes(10)           # next 10 records, sealed to the server's key
     client.post("/api/v1/submissions", json={"envelopes": envelopes}, headers=device.auth)
 
@@ -12,8 +12,14 @@ sync tests can make envelopes without a vault:
 `device.sign_next(record)` signs it as the next link of the chain and returns
 `(SignedRecord, header)`; `device.seal(signed, header)` makes the wire envelope.
 `seq`/`prev_hash` advance on every `sign_next`; set them to make gaps or forks.
+A hostile device's bytes: `device.raw_body(record, transform)` is the JSON text of the record
+as the next link (chain fields included), passed through `transform(text) -> text|bytes`;
+`device.raw_envelope(body, record_id=...)` signs and seals exactly those bytes as the next link.
+`device.enroll_request(code, challenge)` is the signed request body, for tests that send it themselves
+(`challenge` is the JSON of `GET /api/v1/enroll/challenge`; `fetch_challenge(client)` gets one).
 """
 
+import json
 import random
 import uuid
 from dataclasses import dataclass, field
@@ -22,8 +28,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sync.crypto import b64decode, b64encode, device_id_for
+from sync.crypto import b64decode, b64encode, device_id_for, sign
+from sync.enrollment import signed_enroll_request
 from sync.records import SignedRecord, envelope_header, seal_record, sign_record
+from sync.wire import EnrollChallenge
 
 BASE_TIME = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -61,12 +69,24 @@ class TestDevice:
         assert self.credential, "enroll the device first"
         return {"Authorization": f"Bearer {self.credential}"}
 
-    def enroll_request(self, code: str, label: str | None = "test device") -> dict[str, Any]:
-        return {"code": code, "device_id": self.device_id, "public_key": self.public_key_b64, "label": label}
+    def enroll_request(
+        self, code: str, challenge: dict[str, Any], label: str | None = "test device"
+    ) -> dict[str, Any]:
+        """The enrolment body, signed with this device's key over the server's challenge."""
+        request = signed_enroll_request(
+            private_key=self.private_key,
+            code=code,
+            challenge=EnrollChallenge.model_validate(challenge),
+            label=label,
+        )
+        return request.model_dump()
 
-    def enroll(self, client: Any, code: str, base: str = "/api/v1") -> dict[str, Any]:
+    def enroll(
+        self, client: Any, code: str, base: str = "/api/v1", *, label: str | None = "test device"
+    ) -> dict[str, Any]:
         """Enrol through an httpx client (sync); keeps the credential and the server's keys."""
-        response = client.post(f"{base}/enroll", json=self.enroll_request(code))
+        body = self.enroll_request(code, fetch_challenge(client, base), label)
+        response = client.post(f"{base}/enroll", json=body)
         assert response.status_code == 200, response.text
         answer = response.json()
         self.credential = answer["credential"]
@@ -127,9 +147,32 @@ class TestDevice:
         assert self.server_seal_key, "enroll the device (or set server_seal_key) first"
         return seal_record(signed, header, self.server_seal_key)
 
+    def raw_body(self, record: dict[str, Any], transform: Any = None) -> bytes:
+        """The record as the next link's JSON text (not canonical), changed by `transform`."""
+        content = {**record, "device_id": self.device_id, "seq": self.seq + 1, "prev_hash": self.prev_hash}
+        text = json.dumps(content, sort_keys=True)
+        changed = transform(text) if transform else text
+        return changed if isinstance(changed, bytes) else changed.encode()
+
+    def raw_envelope(self, body: bytes, *, record_id: str, seq: int | None = None) -> dict[str, Any]:
+        """These exact bytes signed and sealed as the next link (or at `seq`), as a hostile device would."""
+        self.seq = self.seq + 1 if seq is None else seq
+        signed = SignedRecord(body=body, signature=sign(self.private_key, body))
+        self.prev_hash = signed.hash
+        header = envelope_header(record_id=record_id, device_id=self.device_id, seq=self.seq)
+        self.signed.append((signed, header))
+        return self.seal(signed, header)
+
     def envelopes(self, count: int, **overrides: Any) -> list[dict[str, Any]]:
         """The next `count` records, signed and sealed, as wire envelopes."""
         return [self.seal(*self.sign_next(self.record(**overrides))) for _ in range(count)]
+
+
+def fetch_challenge(client: Any, base: str = "/api/v1") -> dict[str, Any]:
+    """The server's enrolment challenge (what a device signs its request over)."""
+    response = client.get(f"{base}/enroll/challenge")
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
 def make_device(seed: int | None = None, *, server_seal_key: bytes | None = None) -> TestDevice:

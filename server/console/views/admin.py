@@ -108,6 +108,7 @@ class AdminView:
                     "Last seq",
                     "Reports",
                     "Chain gaps",
+                    "Forks",
                     "Status",
                     "",
                 ],
@@ -166,7 +167,7 @@ class AdminView:
                 f"revoke-{device_id}",
             )
         )
-        gaps = int(d.get("gaps") or 0)
+        gaps, forks = int(d.get("gaps") or 0), int(d.get("forks") or 0)
         return tagged(
             _row(
                 [
@@ -180,6 +181,15 @@ class AdminView:
                         str(gaps),
                         color=ft.Colors.RED_700 if gaps else None,
                         weight=ft.FontWeight.BOLD if gaps else None,
+                    ),
+                    tagged(
+                        ft.Text(
+                            str(forks),
+                            color=ft.Colors.RED_700 if forks else None,
+                            weight=ft.FontWeight.BOLD if forks else None,
+                            tooltip="reports in a fork of this device's chain" if forks else None,
+                        ),
+                        f"device-forks-{device_id}",
                     ),
                     tagged(
                         ft.Text(
@@ -197,26 +207,42 @@ class AdminView:
     def _user(self, u: dict[str, Any], me: str) -> ft.Control:
         username = u["username"]
         disabled = bool(u.get("disabled"))
-        action: ft.Control = (
-            ft.Text("(you)")
-            if username == me
-            else tagged(
+        locked_until = u.get("locked_until")
+        failures = int(u.get("failed_logins") or 0)
+        action: ft.Control
+        if username == me:
+            action = ft.Text("(you)")
+        elif locked_until:  # lifting the lock comes first; Disable is there again afterwards
+            action = tagged(
+                ft.TextButton(content="Unlock", on_click=self._unlock_user(username)),
+                f"user-unlock-{username}",
+            )
+        else:
+            action = tagged(
                 ft.TextButton(
                     content="Enable" if disabled else "Disable",
                     on_click=self._toggle_user(username, not disabled),
                 ),
                 f"user-toggle-{username}",
             )
-        )
+        if locked_until:
+            status, colour = f"locked until {short_time(locked_until)}", ft.Colors.RED_700
+        else:
+            status, colour = ("disabled", ft.Colors.RED_700) if disabled else ("active", ft.Colors.GREEN_800)
         return tagged(
             _row(
                 [
                     username,
                     u.get("role", ""),
                     (u.get("created_at") or "")[:10],
-                    ft.Text(
-                        "disabled" if disabled else "active",
-                        color=ft.Colors.RED_700 if disabled else ft.Colors.GREEN_800,
+                    tagged(
+                        ft.Text(
+                            status,
+                            color=colour,
+                            size=13,
+                            tooltip=f"{failures} failed sign-ins in a row" if failures else None,
+                        ),
+                        f"user-status-{username}",
                     ),
                     action,
                 ],
@@ -299,6 +325,17 @@ class AdminView:
 
         return handler
 
+    def _unlock_user(self, username: str):
+        async def handler(_event: ft.Event) -> None:
+            async def run() -> None:
+                await self.state.unlock(self.app.api, username)
+                self.render()
+                self.app.flash(f"Account {username} unlocked: it may sign in again.")
+
+            await self.app.guard(run)
+
+        return handler
+
     async def create_user(self, _event: ft.Event | None = None) -> None:
         fields: dict[str, ft.TextField | ft.Dropdown] = {
             "username": self.new_username,
@@ -327,8 +364,8 @@ class AdminView:
         await self.app.guard(run)
 
 
-DEVICE_WIDTHS = (150, 110, 135, 135, 60, 60, 70, 130, 100)
-USER_WIDTHS = (110, 70, 90, 70, 90)
+DEVICE_WIDTHS = (130, 100, 140, 140, 55, 55, 70, 45, 80, 100)
+USER_WIDTHS = (90, 60, 80, 140, 90)
 
 
 def _row(cells: list[Any], *, bold: bool = False, widths: tuple[int, ...] = DEVICE_WIDTHS) -> ft.Control:

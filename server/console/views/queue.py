@@ -272,8 +272,10 @@ def _chain(status: str | None) -> ft.Control:
     from ..state import CHAIN_TEXT
 
     text = CHAIN_TEXT.get(status or "", status or "—")
-    colour = {"valid": ft.Colors.GREEN_800, "invalid": ft.Colors.RED_700}.get(text, ft.Colors.ORANGE_800)
-    return ft.Text(text, color=colour, size=13)
+    colour = {"valid": ft.Colors.GREEN_800, "invalid": ft.Colors.RED_700, "FORK": ft.Colors.RED_700}.get(
+        text, ft.Colors.ORANGE_800
+    )
+    return ft.Text(text, color=colour, size=13, weight=ft.FontWeight.BOLD if text == "FORK" else None)
 
 
 def _day(value: Any) -> str:

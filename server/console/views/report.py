@@ -172,6 +172,11 @@ class ReportView:
         chain_text = CHAIN_TEXT.get(chain.get("status", d.get("chain_status", "")), "unknown")
         if chain.get("status") == "gap" and chain.get("missing_before"):
             chain_text += f" ({chain['missing_before']} missing)"
+        if chain.get("status") == "fork":
+            chain_text = (
+                "FORK: this device signed another record for the same place in its chain "
+                "(a cloned phone, a tampered app or a stolen key); both are kept as evidence"
+            )
         skew = d.get("clock_skew") or {}
         rows = [
             tagged(
@@ -189,6 +194,7 @@ class ReportView:
             field_row("Previous hash", (d.get("record") or {}).get("prev_hash")),
             field_row("Body hash", d.get("body_hash")),
             field_row("Received", short_time(d.get("received_at"))),
+            *self._fork_rows(d.get("fork")),
         ]
         if skew.get("flagged"):
             seconds = skew.get("seconds") or 0
@@ -246,8 +252,36 @@ class ReportView:
                 rows.append(field_row(label(name).capitalize(), value))
         return card(ft.Text("Report", weight=ft.FontWeight.BOLD), *rows)
 
+    def _fork_rows(self, fork: dict[str, Any] | None) -> list[ft.Control]:
+        if not fork:
+            return []
+        rows: list[ft.Control] = [
+            ft.Row(
+                [
+                    ft.Text("Forked with", color=ft.Colors.RED_800),
+                    tagged(ft.TextButton(content=other, on_click=self._opener(other)), f"fork-{other}"),
+                ]
+            )
+            for other in fork.get("records") or []
+        ]
+        for version in fork.get("other_versions") or []:
+            rows.append(
+                field_row(
+                    "Other signed version",
+                    f"{version.get('body_hash')} (refused {short_time(version.get('received_at'))})",
+                )
+            )
+        return rows
+
     def _amendments_card(self, d: dict[str, Any]) -> ft.Control:
         rows: list[ft.Control] = []
+        if d.get("amends_problem"):
+            rows.append(
+                tagged(
+                    _status_row("Not an amendment", f"{d['amends_problem']}: not a correction", False),
+                    "amends-problem",
+                )
+            )
         if d.get("amends"):
             rows.append(
                 ft.Row(
