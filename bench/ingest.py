@@ -92,8 +92,8 @@ def profile(quick: bool) -> str:
     import pstats
 
     from server import admin
+    from server.context import opened
     from server.ingest import ingest_envelopes
-    from server.runtime import opened
     from server.settings import Settings
     from sync.crypto import b64decode
     from sync.wire import SubmissionBatch
@@ -115,7 +115,11 @@ def profile(quick: bool) -> str:
             profiler = cProfile.Profile()
             profiler.enable()
             ingest_envelopes(
-                batch.envelopes, session_factory=ctx.session_factory, keys=ctx.keys, clock=ctx.clock
+                batch.envelopes,
+                session_factory=ctx.session_factory,
+                keys=ctx.keys,
+                clock=ctx.clock,
+                pool=ctx.pool,
             )
             profiler.disable()
     out = io.StringIO()

@@ -40,7 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from fieldapp.services import create_device  # noqa: E402
-from fieldapp.services.enrolment import enroll_device  # noqa: E402
+from fieldapp.services.enrollment import enroll_device  # noqa: E402
 from fieldapp.services.syncing import run_sync  # noqa: E402
 from fieldapp.vault import FAST_KDF_FOR_TESTS  # noqa: E402
 from tests.support.live_server import create_enrollment_code, live_server  # noqa: E402

@@ -33,26 +33,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from fieldapp.services import create_device  # noqa: E402
-from fieldapp.services.enrolment import enroll_device  # noqa: E402
+from fieldapp.services.enrollment import enroll_device  # noqa: E402
 from fieldapp.services.syncing import run_sync  # noqa: E402
 from fieldapp.vault import FAST_KDF_FOR_TESTS  # noqa: E402
 from sync.engine import SyncOptions  # noqa: E402
-from tests.support.devices import make_device  # noqa: E402
 from tests.support.live_server import create_enrollment_code, live_server  # noqa: E402
+from tests.sync.live import observations  # noqa: E402
 
 PASSPHRASE = "bench passphrase, not secret"
 FILL_CHUNK = 500  # record_many is all-or-nothing; moderate chunks keep memory flat
-
-
-def observations(count: int, seed: int) -> list[dict]:
-    maker = make_device(seed)
-    items = []
-    for _ in range(count):
-        record = maker.record()
-        record.pop("id")
-        record.pop("recorded_at")
-        items.append(record)
-    return items
 
 
 def filled_device(data_dir: Path, server_dir: Path, url: str, count: int, seed: int):

@@ -7,19 +7,18 @@ from contextlib import AbstractContextManager
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from . import login_throttle
 from .clock import Clock
 from .errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from .models import User, UserSession
+from .schemas import PASSWORD_MAX, PASSWORD_MIN, ROLES, USERNAME_PATTERN
 from .secrets import burn_password_time, hash_password, new_token, token_hash, verify_password
 from .settings import Settings
 
 log = logging.getLogger("fieldapp.server.accounts")
-ROLES = ("verifier", "admin")
-USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
-MIN_PASSWORD = 8
-MAX_PASSWORD = 1024
+USERNAME = re.compile(USERNAME_PATTERN)
 
 
 class WrongLogin(NotAuthenticated):
@@ -33,8 +32,8 @@ def create_user(
         raise InvalidInput("username: 2–64 letters, digits or . _ @ -")
     if role not in ROLES:
         raise InvalidInput("role must be verifier or admin")
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise InvalidInput(f"password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise InvalidInput(f"password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters")
     if session.get(User, username) is not None:
         raise Conflict(f"user {username} already exists")
     user = User(
@@ -57,7 +56,7 @@ def set_disabled(session: Session, *, username: str, disabled: bool, acting_user
         raise Conflict("you cannot disable your own account")
     user.disabled = disabled
     if disabled:  # signed-in sessions end at once
-        session.execute(sa.delete(UserSession).where(UserSession.username == username))
+        session.execute(sa.delete(UserSession).where(col(UserSession.username) == username))
     session.flush()
     log.info(
         "accounts.user_disabled" if disabled else "accounts.user_enabled",
@@ -88,11 +87,11 @@ def login(
     with transaction() as session:
         user = session.get(User, username) if len(username) <= 64 else None
     if user is None:
-        burn_password_time(password[:MAX_PASSWORD], n=settings.password_scrypt_n)
+        burn_password_time(password[:PASSWORD_MAX], n=settings.password_scrypt_n)
         ok = False
     else:
-        ok = verify_password(password[:MAX_PASSWORD], user.password_hash) and not user.disabled
-    if not ok:
+        ok = verify_password(password[:PASSWORD_MAX], user.password_hash) and not user.disabled
+    if not ok or user is None:
         with transaction() as session:
             login_throttle.settle(
                 session, settings, attempt, ok=False, now=clock(), locked_until=lock_started
@@ -112,10 +111,10 @@ def login(
             expires_at=now + settings.token_ttl,
         )
         session.add(row)
-        session.execute(sa.delete(UserSession).where(UserSession.expires_at < now))
+        session.execute(sa.delete(UserSession).where(col(UserSession.expires_at) < now))
     log.info("accounts.login", extra={"fields": {"username": username}})
     return user, token, row
 
 
 def logout(session: Session, *, token: str) -> None:
-    session.execute(sa.delete(UserSession).where(UserSession.token_hash == token_hash(token)))
+    session.execute(sa.delete(UserSession).where(col(UserSession.token_hash) == token_hash(token)))

@@ -8,13 +8,12 @@ from pydantic import ValidationError
 
 from sync.wire import Bundle, ItemResult
 
-from . import accounts, enrollment, exports
-from .api.admin_routes import import_bundle as _import_bundle
+from . import accounts, enrollment, exports, ingest
 from .clock import Clock, utc_now
+from .context import opened
 from .errors import InvalidInput
 from .inflate import InflatedTooLarge, NotGzip, gunzip_bounded
 from .report_filters import ReportFilters
-from .runtime import opened
 from .settings import MIB, Settings
 
 
@@ -28,11 +27,20 @@ def create_user(
 
 
 def create_enrollment_code(
-    settings: Settings, *, label: str | None = None, expires_hours: float = 24.0, clock: Clock = utc_now
+    settings: Settings,
+    *,
+    label: str | None = None,
+    expires_hours: float | None = None,
+    clock: Clock = utc_now,
 ) -> str:
+    """A one-time code; `expires_hours` defaults to `settings.enrollment_code_ttl`."""
     with opened(settings, clock=clock) as ctx, ctx.transaction() as session:
         code, _row = enrollment.create_code(
-            session, clock=ctx.clock, label=label, expires_hours=expires_hours
+            session,
+            clock=ctx.clock,
+            label=label,
+            expires_hours=expires_hours,
+            default_ttl=settings.enrollment_code_ttl,
         )
     return code
 
@@ -72,7 +80,9 @@ def read_bundle(path: Path, *, limit: int) -> Bundle:
 def import_bundle(settings: Settings, path: Path, *, clock: Clock = utc_now) -> list[ItemResult]:
     bundle = read_bundle(path, limit=settings.max_bundle_bytes)
     with opened(settings, clock=clock) as ctx:
-        return _import_bundle(bundle, ctx)
+        return ingest.import_bundle(
+            bundle, session_factory=ctx.session_factory, keys=ctx.keys, clock=ctx.clock, pool=ctx.pool
+        )
 
 
 def export(settings: Settings, *, fmt: str, state: str | None = None, clock: Clock = utc_now) -> str:
@@ -93,13 +103,11 @@ def export_zip(settings: Settings, out: Path, *, state: str | None = None, clock
     """
     import os
 
-    from .storage import attachment_store_for
-
     filters = ReportFilters(state=state)
     temp = out.with_name(f".{out.name}.tmp")
     try:
         with opened(settings, clock=clock) as ctx, ctx.transaction() as session, open(temp, "wb") as handle:
-            count = exports.write_zip(session, filters, attachment_store_for(settings), handle)
+            count = exports.write_zip(session, filters, ctx.attachments, handle)
         os.replace(temp, out)  # never a half-written export
     finally:
         temp.unlink(missing_ok=True)
@@ -111,14 +119,13 @@ def evidence_package(settings: Settings, record_id: str, out: Path, *, clock: Cl
     import os
 
     from .evidence import build_package
-    from .storage import attachment_store_for
 
     with opened(settings, clock=clock) as ctx, ctx.transaction() as session:
         data = build_package(
             session,
             record_id,
             keys=ctx.keys,
-            store=attachment_store_for(settings),
+            store=ctx.attachments,
             now=ctx.clock(),
             actor="fieldapp admin evidence",
         )

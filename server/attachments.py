@@ -20,8 +20,8 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from sync.attachment_protocol import (
     CHUNK_BYTES_MAX,
@@ -34,9 +34,10 @@ from sync.attachment_protocol import (
 )
 from sync.errors import DecryptionError
 
+from .database import insert_ignoring_conflicts
 from .errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 from .keys import ServerKeys
-from .models import Report, ReportAttachment
+from .models import Report, ReportAttachment, table_of
 from .record_content import read_stored
 from .storage import AttachmentStore
 
@@ -179,9 +180,7 @@ def _own_photo(session: Session, device_id: str, record_id: str, sha256: str) ->
 def _row(
     session: Session, device_id: str, record_id: str, photo: SignedPhoto, now: datetime, *, lock: bool
 ) -> ReportAttachment:
-    table = ReportAttachment.__table__
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    insert = insert_ignoring_conflicts(session, table_of(ReportAttachment), key=["record_id", "sha256"])
     session.execute(
         insert.values(
             record_id=record_id,
@@ -192,10 +191,10 @@ def _row(
             received=0,
             complete=False,
             started_at=now,
-        ).on_conflict_do_nothing(index_elements=["record_id", "sha256"])
+        )
     )
     query = sa.select(ReportAttachment).where(
-        ReportAttachment.record_id == record_id, ReportAttachment.sha256 == photo.sha256
+        col(ReportAttachment.record_id) == record_id, col(ReportAttachment.sha256) == photo.sha256
     )
     if lock:
         query = query.with_for_update()
@@ -222,7 +221,9 @@ def photos_of_report(session: Session, record_id: str) -> list[dict[str, Any]]:
         raise NotFound("no such report")
     rows = {
         row.sha256: row
-        for row in session.scalars(sa.select(ReportAttachment).where(ReportAttachment.record_id == record_id))
+        for row in session.scalars(
+            sa.select(ReportAttachment).where(col(ReportAttachment.record_id) == record_id)
+        )
     }
     out = []
     for photo in signed_photos(report):

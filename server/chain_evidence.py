@@ -24,8 +24,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
-from .models import RecordVersion, Report
+from .models import RecordVersion, Report, table_of
 
 REASON_AMENDS_OTHER_DEVICE = "amends a record of another device"
 REASON_AMENDS_LATER = "amends a record that is not earlier in this device's chain"
@@ -42,8 +43,8 @@ def amends_refusals(session: Session, rows: list[dict[str, Any]]) -> dict[str, s
     known: dict[str, tuple[str, int]] = {
         r.record_id: (r.device_id, r.seq)
         for r in session.execute(
-            sa.select(Report.record_id, Report.device_id, Report.seq).where(
-                Report.record_id.in_(sorted(targets))
+            sa.select(col(Report.record_id), col(Report.device_id), col(Report.seq)).where(
+                col(Report.record_id).in_(sorted(targets))
             )
         )
     }
@@ -80,7 +81,7 @@ def after_insert(session: Session, accepted: list[dict[str, Any]]) -> None:
 
 def keep_other_version(session: Session, row: dict[str, Any], now: datetime) -> None:
     """A refused second version of a stored record, signed by the same device: keep it, mark the fork."""
-    table = RecordVersion.__table__
+    table = table_of(RecordVersion)
     exists = session.scalar(
         sa.select(sa.func.count())
         .select_from(table)
@@ -106,7 +107,7 @@ def mark_forks(session: Session, record_ids: Iterable[str]) -> None:
     for start in range(0, len(ids), 500):
         session.execute(
             sa.update(Report)
-            .where(Report.record_id.in_(ids[start : start + 500]))
+            .where(col(Report.record_id).in_(ids[start : start + 500]))
             .values(chain_status="fork")
         )
 
@@ -116,12 +117,12 @@ def _forks_of(session: Session, device_id: str, rows: list[dict[str, Any]]) -> s
     seqs = sorted({row["seq"] for row in rows})
     prevs = sorted({row["prev_hash"] for row in rows if row["prev_hash"]})
     siblings = set()
-    for column, values in ((Report.seq, seqs), (Report.prev_hash, prevs)):
+    for column, values in ((col(Report.seq), seqs), (col(Report.prev_hash), prevs)):
         for start in range(0, len(values), 500):
             siblings |= set(
                 session.execute(
-                    sa.select(Report.record_id, Report.seq, Report.prev_hash).where(
-                        Report.device_id == device_id, column.in_(values[start : start + 500])
+                    sa.select(col(Report.record_id), col(Report.seq), col(Report.prev_hash)).where(
+                        col(Report.device_id) == device_id, column.in_(values[start : start + 500])
                     )
                 ).all()
             )
@@ -137,9 +138,9 @@ def _flag_amenders(session: Session, targets: dict[str, dict[str, Any]]) -> None
     ids = sorted(targets)
     for start in range(0, len(ids), 500):
         amenders = session.execute(
-            sa.select(Report.record_id, Report.device_id, Report.seq, Report.amends).where(
-                Report.amends.in_(ids[start : start + 500])
-            )
+            sa.select(
+                col(Report.record_id), col(Report.device_id), col(Report.seq), col(Report.amends)
+            ).where(col(Report.amends).in_(ids[start : start + 500]))
         ).all()
         bad = [
             a.record_id
@@ -147,7 +148,9 @@ def _flag_amenders(session: Session, targets: dict[str, dict[str, Any]]) -> None
             if _amends_problem(a.device_id, a.seq, targets[a.amends]["device_id"], targets[a.amends]["seq"])
         ]
         if bad:
-            session.execute(sa.update(Report).where(Report.record_id.in_(bad)).values(amends_invalid=True))
+            session.execute(
+                sa.update(Report).where(col(Report.record_id).in_(bad)).values(amends_invalid=True)
+            )
 
 
 def _amends_problem(device_id: str, seq: int, target_device: str, target_seq: int) -> str | None:
@@ -166,18 +169,20 @@ def fork_evidence(session: Session, report: Report) -> dict[str, Any] | None:
     if report.chain_status != "fork":
         return None
     same_place = sa.or_(
-        Report.seq == report.seq,
-        sa.and_(Report.prev_hash.is_not(None), Report.prev_hash == report.prev_hash),
+        col(Report.seq) == report.seq,
+        sa.and_(col(Report.prev_hash).is_not(None), col(Report.prev_hash) == report.prev_hash),
     )
     others = session.scalars(
-        sa.select(Report.record_id)
-        .where(Report.device_id == report.device_id, Report.record_id != report.record_id, same_place)
-        .order_by(Report.received_at, Report.record_id)
+        sa.select(col(Report.record_id))
+        .where(
+            col(Report.device_id) == report.device_id, col(Report.record_id) != report.record_id, same_place
+        )
+        .order_by(col(Report.received_at), col(Report.record_id))
     ).all()
     versions = session.execute(
-        sa.select(RecordVersion.body_hash, RecordVersion.received_at)
-        .where(RecordVersion.record_id == report.record_id)
-        .order_by(RecordVersion.id)
+        sa.select(col(RecordVersion.body_hash), col(RecordVersion.received_at))
+        .where(col(RecordVersion.record_id) == report.record_id)
+        .order_by(col(RecordVersion.id))
     ).all()
     return {
         "records": list(others),
@@ -198,12 +203,12 @@ def valid_amendments(session: Session, report: Report) -> list[str]:
     """Later records of the same device that amend this one (foreign ones never count)."""
     return list(
         session.scalars(
-            sa.select(Report.record_id)
+            sa.select(col(Report.record_id))
             .where(
-                Report.amends == report.record_id,
-                Report.device_id == report.device_id,
-                Report.amends_invalid.is_(False),
+                col(Report.amends) == report.record_id,
+                col(Report.device_id) == report.device_id,
+                col(Report.amends_invalid).is_(False),
             )
-            .order_by(Report.received_at)
+            .order_by(col(Report.received_at))
         ).all()
     )

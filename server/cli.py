@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 PASSWORD_ENV = "FIELDAPP_NEW_PASSWORD"  # noqa: S105 - the variable's name, not a password
-STATES = ("received", "needs_info", "verified", "unverifiable", "rejected")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,13 +27,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     user = verbs.add_parser("create-user", help="create a verifier or administrator account")
     user.add_argument("--username", required=True)
-    user.add_argument("--role", required=True, choices=("verifier", "admin"))
+    user.add_argument("--role", required=True, type=_role, help="verifier or admin")
     _add_location_options(user)
     user.set_defaults(handler=_guarded(_create_user))
 
     code = verbs.add_parser("enrollment-code", help="make a one-time device enrolment code (printed alone)")
     code.add_argument("--label", default=None)
-    code.add_argument("--expires-hours", type=float, default=24.0)
+    code.add_argument(
+        "--expires-hours", type=float, default=None, help="how long the code stays valid (default: a day)"
+    )
     _add_location_options(code)
     code.set_defaults(handler=_guarded(_enrollment_code))
 
@@ -45,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     export = verbs.add_parser("export", help="export reports as GeoJSON, CSV, or a zip of GeoJSON + photos")
     export.add_argument("--format", required=True, choices=("geojson", "csv", "zip"), dest="fmt")
-    export.add_argument("--state", choices=STATES, default=None)
+    export.add_argument("--state", type=_review_state, default=None, help="only reports in this review state")
     export.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
     _add_location_options(export)
     export.set_defaults(handler=_guarded(_export))
@@ -57,6 +58,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evidence.add_argument("--out", required=True, type=Path, metavar="FILE.zip")
     _add_location_options(evidence)
     evidence.set_defaults(handler=_guarded(_evidence))
+
+
+# The vocabularies live in sync.wire and server.schemas (pydantic): they are imported only
+# when the option is given, so building the parser stays cheap. A bad value is a usage
+# error (exit 2), as argparse's own `choices` would make it.
+
+
+def _review_state(text: str) -> str:
+    from sync.wire import REVIEW_STATES
+
+    return _one_of(text, REVIEW_STATES)
+
+
+def _role(text: str) -> str:
+    from server.schemas import ROLES
+
+    return _one_of(text, ROLES)
+
+
+def _one_of(text: str, choices: tuple[str, ...]) -> str:
+    if text not in choices:
+        raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from {', '.join(choices)})")
+    return text
 
 
 def _add_location_options(parser: argparse.ArgumentParser) -> None:

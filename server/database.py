@@ -6,11 +6,13 @@ then writes never fails with "database is locked" halfway. PostgreSQL: psycopg 3
 (`postgresql+psycopg://`); several processes may share it.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from sync.private_files import private_sqlite_file
@@ -55,6 +57,16 @@ def _configure_sqlite(engine: sa.Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def insert_ignoring_conflicts(session: Session, table: Any, *, key: Sequence[str]) -> Any:
+    """`INSERT ... ON CONFLICT (key) DO NOTHING` in this session's dialect (SQLite or PostgreSQL).
+
+    The database, not a read-then-write, decides who wins a race for the same key; add
+    `.values(...)` or `.returning(...)` as usual.
+    """
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=list(key))
 
 
 def session_factory(engine: sa.Engine) -> SessionFactory:

@@ -15,9 +15,11 @@ import logging
 import secrets
 import struct
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from sync.crypto import b64decode, derive_key, device_id_for
 from sync.enrollment import enrollment_signature_valid
@@ -27,10 +29,10 @@ from .clock import Clock
 from .errors import Forbidden, InvalidInput
 from .keys import ServerKeys
 from .models import Device, EnrollmentCode
+from .schemas import ENROLLMENT_CODE_HOURS_MAX
 from .secrets import enrollment_code_hash, new_enrollment_code, new_token, same_hash, token_hash
 
 log = logging.getLogger("fieldapp.server.enrollment")
-MAX_CODE_HOURS = 24 * 30
 CHALLENGE_TTL = timedelta(minutes=10)
 _CHALLENGE_INFO = b"fieldapp/v1/enroll-challenge"
 _NONCE_RANDOM, _NONCE_TAG = 16, 16
@@ -85,11 +87,18 @@ def _b64url(data: bytes) -> str:
 
 
 def create_code(
-    session: Session, *, clock: Clock, label: str | None, expires_hours: float
+    session: Session,
+    *,
+    clock: Clock,
+    label: str | None,
+    expires_hours: float | None,
+    default_ttl: timedelta,
 ) -> tuple[str, EnrollmentCode]:
-    """A new code (returned once, stored hashed) and its row."""
-    if not 0 < expires_hours <= MAX_CODE_HOURS:
-        raise InvalidInput(f"expires_hours must be more than 0 and at most {MAX_CODE_HOURS}")
+    """A new code (returned once, stored hashed) and its row; `default_ttl` when no hours are given."""
+    if expires_hours is None:
+        expires_hours = default_ttl / timedelta(hours=1)
+    if not 0 < expires_hours <= ENROLLMENT_CODE_HOURS_MAX:
+        raise InvalidInput(f"expires_hours must be more than 0 and at most {ENROLLMENT_CODE_HOURS_MAX}")
     code = new_enrollment_code()
     now = clock()
     row = EnrollmentCode(
@@ -123,14 +132,18 @@ def enroll_device(
         raise NotSignedByDevice("this device id is enrolled with another key")
     if device is not None and device.revoked_at is not None:
         raise DeviceRevoked()
-    used = session.execute(
-        sa.update(EnrollmentCode)
-        .where(
-            EnrollmentCode.code_hash == enrollment_code_hash(request.code),
-            EnrollmentCode.used_at.is_(None),
-            EnrollmentCode.expires_at > now,
-        )
-        .values(used_at=now, used_by_device=device_id)
+    # An UPDATE's result is a CursorResult (it has `rowcount`); Session.execute is typed for any statement.
+    used = cast(
+        "sa.CursorResult[Any]",
+        session.execute(
+            sa.update(EnrollmentCode)
+            .where(
+                col(EnrollmentCode.code_hash) == enrollment_code_hash(request.code),
+                col(EnrollmentCode.used_at).is_(None),
+                col(EnrollmentCode.expires_at) > now,
+            )
+            .values(used_at=now, used_by_device=device_id)
+        ),
     )
     if used.rowcount != 1:  # one conditional UPDATE: two devices racing for one code can't both win
         log.warning("enrollment.refused", extra={"fields": {"device_id": device_id}})

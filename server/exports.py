@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from .models import Report, ReviewEvent
 from .record_content import read_stored
@@ -56,7 +57,7 @@ def report_rows(session: Session, filters: ReportFilters) -> list[dict[str, Any]
     reports = session.scalars(
         sa.select(Report)
         .where(*filters.conditions())
-        .order_by(Report.received_at, Report.device_id, Report.seq, Report.record_id)
+        .order_by(col(Report.received_at), col(Report.device_id), col(Report.seq), col(Report.record_id))
     ).all()
     last_decision = _last_decisions(session, [r.record_id for r in reports])
     return [_flatten(report, last_decision.get(report.record_id)) for report in reports]
@@ -104,7 +105,7 @@ def _last_decisions(session: Session, record_ids: list[str]) -> dict[str, Review
     for start in range(0, len(record_ids), 500):
         chunk = record_ids[start : start + 500]
         for event in session.scalars(
-            sa.select(ReviewEvent).where(ReviewEvent.record_id.in_(chunk)).order_by(ReviewEvent.id)
+            sa.select(ReviewEvent).where(col(ReviewEvent.record_id).in_(chunk)).order_by(col(ReviewEvent.id))
         ):
             found[event.record_id] = event
     return found
@@ -113,7 +114,8 @@ def _last_decisions(session: Session, record_ids: list[str]) -> dict[str, Review
 def _flatten(report: Report, decision: ReviewEvent | None) -> dict[str, Any]:
     stored = read_stored(report.body)
     content = stored.content
-    location = content.get("location") if isinstance(content.get("location"), dict) else {}
+    found = content.get("location")
+    location = found if isinstance(found, dict) else {}
     row: dict[str, Any] = {
         "record_id": report.record_id,
         "kind": report.kind,

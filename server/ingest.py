@@ -15,28 +15,28 @@ conflict) in the other.
 """
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from sync.canonical import canonical_bytes
 from sync.crypto import b64decode, b64encode, sign
 from sync.errors import DecryptionError, ProtocolError, SignatureError
 from sync.records import check_header_matches, open_envelope, verify_record
-from sync.wire import Envelope, ItemResult
+from sync.wire import Bundle, Envelope, ItemResult
 
 from . import chain_evidence, transparency
 from .clock import Clock
-from .database import SessionFactory
+from .context import CRYPTO_THREADS
+from .database import SessionFactory, insert_ignoring_conflicts
 from .keys import ServerKeys
-from .models import Device, DeviceUpdate, Report
+from .models import Device, DeviceUpdate, Report, table_of
 from .record_content import check_content
 from .record_fields import MalformedRecord, read_report_fields
 
@@ -66,17 +66,20 @@ def ingest_envelopes(
     keys: ServerKeys,
     clock: Clock,
     only_device: str | None = None,
+    pool: Executor | None = None,
 ) -> list[ItemResult]:
     """Check and store a batch; one ItemResult per envelope, in order.
 
     `only_device`: pushes are restricted to the authenticated device's own envelopes.
+    `pool`: where a large batch's envelopes are opened (`ServerContext.pool`); without
+    one, everything runs on the calling thread.
     """
     now = clock()
     results: list[ItemResult | None] = [None] * len(envelopes)
     with session_factory() as session:
         devices = _devices(session, {env.header.device_id for env in envelopes})
     candidates: list[_Candidate] = []
-    opened = _map_in_parallel(lambda env: _open(env, devices, keys, only_device, now), envelopes)
+    opened = _map_in_parallel(lambda env: _open(env, devices, keys, only_device, now), envelopes, pool)
     for index, (envelope, outcome) in enumerate(zip(envelopes, opened, strict=True)):
         if isinstance(outcome, str):
             record_id = envelope.header.record_id
@@ -95,26 +98,49 @@ def ingest_envelopes(
     return final
 
 
-# Signature checks and unsealing release the GIL inside `cryptography`, and they are most of
-# the ingest time: a batch's envelopes are opened on two threads so that on a multi-core
-# server the crypto of one half overlaps the other. Small batches stay on the calling thread.
-_OPEN_THREADS = 2
+# Opening envelopes (unseal, verify) is most of the ingest time and releases the GIL: a
+# batch is cut into one part per thread of the context's pool, so on a multi-core server
+# the crypto of one part overlaps the other's. Small batches stay on the calling thread.
 _PARALLEL_FROM = 32
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
+BUNDLE_CHUNK = 500  # envelopes of a bundle stored per transaction
 
 
-def _map_in_parallel(function: Callable[[Envelope], Any], envelopes: Sequence[Envelope]) -> list[Any]:
-    global _executor
-    if len(envelopes) < _PARALLEL_FROM:
+def _map_in_parallel(
+    function: Callable[[Envelope], Any], envelopes: Sequence[Envelope], pool: Executor | None
+) -> list[Any]:
+    if pool is None or len(envelopes) < _PARALLEL_FROM:
         return [function(envelope) for envelope in envelopes]
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=_OPEN_THREADS, thread_name_prefix="ingest-open")
-    size = -(-len(envelopes) // _OPEN_THREADS)
+    size = -(-len(envelopes) // CRYPTO_THREADS)
     parts = [envelopes[start : start + size] for start in range(0, len(envelopes), size)]
-    futures = [_executor.submit(lambda part=part: [function(env) for env in part]) for part in parts]
+    futures = [pool.submit(_each, function, part) for part in parts]
     return [outcome for future in futures for outcome in future.result()]
+
+
+def _each(function: Callable[[Envelope], Any], envelopes: Sequence[Envelope]) -> list[Any]:
+    return [function(envelope) for envelope in envelopes]
+
+
+def import_bundle(
+    bundle: Bundle,
+    *,
+    session_factory: SessionFactory,
+    keys: ServerKeys,
+    clock: Clock,
+    pool: Executor | None = None,
+) -> list[ItemResult]:
+    """An offline bundle through the same ingest as a push (envelopes of the bundle's device only),
+    stored `BUNDLE_CHUNK` envelopes per transaction."""
+    results: list[ItemResult] = []
+    for start in range(0, len(bundle.envelopes), BUNDLE_CHUNK):
+        results += ingest_envelopes(
+            bundle.envelopes[start : start + BUNDLE_CHUNK],
+            session_factory=session_factory,
+            keys=keys,
+            clock=clock,
+            only_device=bundle.device_id,
+            pool=pool,
+        )
+    return results
 
 
 def receipt_signature(results: Sequence[ItemResult], keys: ServerKeys) -> str:
@@ -124,7 +150,9 @@ def receipt_signature(results: Sequence[ItemResult], keys: ServerKeys) -> str:
 
 def _devices(session: Session, ids: set[str]) -> dict[str, tuple[bytes, bool]]:
     rows = session.execute(
-        sa.select(Device.id, Device.public_key, Device.revoked_at).where(Device.id.in_(sorted(ids)))
+        sa.select(col(Device.id), col(Device.public_key), col(Device.revoked_at)).where(
+            col(Device.id).in_(sorted(ids))
+        )
     ).all()
     return {row.id: (b64decode(row.public_key), row.revoked_at is not None) for row in rows}
 
@@ -206,7 +234,7 @@ def _store(
         # cursors for one device are handed out in commit order (a puller never skips one),
         # and a fork's two halves stored by two processes see each other.
         for device_id in device_ids:
-            session.execute(sa.update(Device).where(Device.id == device_id).values(last_seen_at=now))
+            session.execute(sa.update(Device).where(col(Device.id) == device_id).values(last_seen_at=now))
         refused = chain_evidence.amends_refusals(session, [c.row for c in first_by_id.values()])
         for record_id, reason in refused.items():
             candidate = first_by_id.pop(record_id)
@@ -263,10 +291,8 @@ def _existing(
 
 
 def _insert(session: Session, rows: list[dict[str, Any]]) -> set[str]:
-    table = Report.__table__
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    statement = insert.on_conflict_do_nothing(index_elements=["record_id"]).returning(table.c.record_id)
+    table = table_of(Report)
+    statement = insert_ignoring_conflicts(session, table, key=["record_id"]).returning(table.c.record_id)
     return set(session.execute(statement, rows).scalars().all())
 
 
@@ -274,8 +300,8 @@ def _stored_rows(session: Session, record_ids: list[str]) -> dict[str, tuple[str
     """Record id -> (body hash, device id) of rows already stored."""
     if not record_ids:
         return {}
-    query = sa.select(Report.record_id, Report.body_hash, Report.device_id).where(
-        Report.record_id.in_(record_ids)
+    query = sa.select(col(Report.record_id), col(Report.body_hash), col(Report.device_id)).where(
+        col(Report.record_id).in_(record_ids)
     )
     return {row.record_id: (row.body_hash, row.device_id) for row in session.execute(query)}
 
@@ -292,28 +318,28 @@ def _set_chain_status(session: Session, candidates: list[_Candidate]) -> None:
         if c.row["seq"] > 1:
             wanted.setdefault(c.row["device_id"], set()).add(c.row["seq"] - 1)
     for device_id, seqs in wanted.items():
-        query = sa.select(Report.seq, Report.body_hash).where(
-            Report.device_id == device_id, Report.seq.in_(sorted(seqs))
+        query = sa.select(col(Report.seq), col(Report.body_hash)).where(
+            col(Report.device_id) == device_id, col(Report.seq).in_(sorted(seqs))
         )
         for row in session.execute(query):
             known.setdefault((device_id, row.seq), set()).add(row.body_hash)
     for c in candidates:
-        row = c.row
-        key = (row["device_id"], row["seq"] - 1)
-        if row["seq"] == 1:
-            row["chain_status"] = "ok" if row["prev_hash"] is None else "broken"
-        elif row["prev_hash"] is None:
-            row["chain_status"] = "broken"
+        item = c.row
+        key = (item["device_id"], item["seq"] - 1)
+        if item["seq"] == 1:
+            item["chain_status"] = "ok" if item["prev_hash"] is None else "broken"
+        elif item["prev_hash"] is None:
+            item["chain_status"] = "broken"
         elif key in known:
-            row["chain_status"] = "ok" if row["prev_hash"] in known[key] else "broken"
+            item["chain_status"] = "ok" if item["prev_hash"] in known[key] else "broken"
         else:
-            row["chain_status"] = "gap"
+            item["chain_status"] = "gap"
 
 
 def _after_accept(session: Session, accepted: list[dict[str, Any]], now: datetime) -> None:
     """Change-log entries (the device pulls `received`), last seq, and gaps this batch closed."""
     session.execute(
-        sa.insert(DeviceUpdate.__table__),
+        sa.insert(table_of(DeviceUpdate)),
         [
             {"device_id": r["device_id"], "record_id": r["record_id"], "state": "received", "changed_at": now}
             for r in accepted
@@ -325,20 +351,24 @@ def _after_accept(session: Session, accepted: list[dict[str, Any]], now: datetim
     for device_id, rows in by_device.items():
         top = max(r["seq"] for r in rows)
         session.execute(
-            sa.update(Device).where(Device.id == device_id, Device.last_seq < top).values(last_seq=top)
+            sa.update(Device)
+            .where(col(Device.id) == device_id, col(Device.last_seq) < top)
+            .values(last_seq=top)
         )
         hashes: dict[int, set[str]] = {}
         for r in rows:
             hashes.setdefault(r["seq"], set()).add(r["body_hash"])
         successors = session.execute(
-            sa.select(Report.record_id, Report.seq, Report.prev_hash).where(
-                Report.device_id == device_id,
-                Report.chain_status == "gap",  # a fork stays a fork when its gap fills
-                Report.seq.in_(sorted(s + 1 for s in hashes)),
+            sa.select(col(Report.record_id), col(Report.seq), col(Report.prev_hash)).where(
+                col(Report.device_id) == device_id,
+                col(Report.chain_status) == "gap",  # a fork stays a fork when its gap fills
+                col(Report.seq).in_(sorted(s + 1 for s in hashes)),
             )
         ).all()
         for successor in successors:
             status = "ok" if successor.prev_hash in hashes.get(successor.seq - 1, ()) else "broken"
             session.execute(
-                sa.update(Report).where(Report.record_id == successor.record_id).values(chain_status=status)
+                sa.update(Report)
+                .where(col(Report.record_id) == successor.record_id)
+                .values(chain_status=status)
             )

@@ -5,12 +5,13 @@ expired lock is anybody's. Taking a lock someone else holds is refused with 409.
 """
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from .clock import Clock
+from .database import insert_ignoring_conflicts
 from .errors import Conflict, NotFound
-from .models import Report, ReviewLock
+from .models import Report, ReviewLock, table_of
 from .schemas import LockInfo
 from .settings import Settings
 
@@ -31,21 +32,19 @@ def take(session: Session, settings: Settings, record_id: str, *, username: str,
         raise NotFound("no such report")
     now = clock()
     session.execute(
-        sa.delete(ReviewLock).where(ReviewLock.record_id == record_id, ReviewLock.expires_at <= now)
+        sa.delete(ReviewLock).where(col(ReviewLock.record_id) == record_id, col(ReviewLock.expires_at) <= now)
     )
-    table = ReviewLock.__table__
-    dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    insert = insert_ignoring_conflicts(session, table_of(ReviewLock), key=["record_id"])
     values = {
         "record_id": record_id,
         "username": username,
         "taken_at": now,
         "expires_at": now + settings.lock_ttl,
     }
-    session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["record_id"]))
+    session.execute(insert.values(**values))
     session.execute(
         sa.update(ReviewLock)
-        .where(ReviewLock.record_id == record_id, ReviewLock.username == username)
+        .where(col(ReviewLock.record_id) == record_id, col(ReviewLock.username) == username)
         .values(expires_at=now + settings.lock_ttl)
     )
     session.expire_all()
@@ -58,5 +57,7 @@ def take(session: Session, settings: Settings, record_id: str, *, username: str,
 def release(session: Session, record_id: str, *, username: str) -> None:
     """Release your own lock (releasing a lock you don't hold does nothing)."""
     session.execute(
-        sa.delete(ReviewLock).where(ReviewLock.record_id == record_id, ReviewLock.username == username)
+        sa.delete(ReviewLock).where(
+            col(ReviewLock.record_id) == record_id, col(ReviewLock.username) == username
+        )
     )

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
+from .database import insert_ignoring_conflicts
 from .errors import ServerError
-from .models import LoginEvent, LoginThrottle
+from .models import LoginEvent, LoginThrottle, table_of
 from .settings import Settings
 
 log = logging.getLogger("fieldapp.server.login_throttle")
@@ -77,8 +78,8 @@ def admit(session: Session, settings: Settings, attempt: Attempt, *, now: dateti
             log.warning("login.locked", extra={"fields": {"scope": row.scope, "failures": row.failures}})
     session.execute(
         sa.delete(LoginThrottle).where(
-            LoginThrottle.last_failure_at < now - settings.login_failure_memory,
-            sa.or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
+            col(LoginThrottle.last_failure_at) < now - settings.login_failure_memory,
+            sa.or_(col(LoginThrottle.locked_until).is_(None), col(LoginThrottle.locked_until) < now),
         )
     )
     session.flush()
@@ -111,7 +112,9 @@ def settle(
 def unlock(session: Session, *, username: str, actor: str, now: datetime) -> None:
     """An administrator lifts an account's lock (its address is left as it is)."""
     session.execute(
-        sa.delete(LoginThrottle).where(LoginThrottle.scope == ACCOUNT, LoginThrottle.key == username)
+        sa.delete(LoginThrottle).where(
+            col(LoginThrottle.scope) == ACCOUNT, col(LoginThrottle.key) == username
+        )
     )
     _audit(session, Attempt(username, ""), "unlocked", now, actor=actor)
     log.info("login.unlocked", extra={"fields": {"username": username, "actor": actor}})
@@ -122,7 +125,9 @@ def account_states(
 ) -> dict[str, tuple[int, datetime | None]]:
     """Username -> (failures counted, locked until or None) for the administrators' list."""
     rows = session.scalars(
-        sa.select(LoginThrottle).where(LoginThrottle.scope == ACCOUNT, LoginThrottle.key.in_(usernames))
+        sa.select(LoginThrottle).where(
+            col(LoginThrottle.scope) == ACCOUNT, col(LoginThrottle.key).in_(usernames)
+        )
     )
     return {
         row.key: (row.failures, row.locked_until if row.locked_until and row.locked_until > now else None)
@@ -138,17 +143,11 @@ def _delay(settings: Settings, beyond_free: int) -> timedelta:
 def _locked_row(session: Session, scope: str, key: str, now: datetime) -> LoginThrottle:
     """The row, made if missing, locked for this transaction (a row lock on PostgreSQL; SQLite's
     BEGIN IMMEDIATE already serialises writers), so concurrent attempts are counted one by one."""
-    table = LoginThrottle.__table__
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    session.execute(
-        insert.values(scope=scope, key=key, failures=0, last_failure_at=now).on_conflict_do_nothing(
-            index_elements=["scope", "key"]
-        )
-    )
+    insert = insert_ignoring_conflicts(session, table_of(LoginThrottle), key=["scope", "key"])
+    session.execute(insert.values(scope=scope, key=key, failures=0, last_failure_at=now))
     return session.scalars(
         sa.select(LoginThrottle)
-        .where(LoginThrottle.scope == scope, LoginThrottle.key == key)
+        .where(col(LoginThrottle.scope) == scope, col(LoginThrottle.key) == key)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()

@@ -17,22 +17,24 @@ from .api import (
 from .api.body_limit import BodyLimitMiddleware
 from .api.errors import install_error_handlers
 from .clock import Clock, utc_now
-from .runtime import build_context
+from .context import build_context
 from .settings import Settings
-from .storage import attachment_store_for
 
 API_PREFIX = "/api/v1"
 log = logging.getLogger("fieldapp.server")
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = True) -> FastAPI:
-    """The server app: the schema upgraded (unless `migrate=False`), keys loaded or made."""
-    engine, context = build_context(settings, clock=clock, migrate=migrate)
+    """The server app: the schema upgraded (unless `migrate=False`), keys loaded or made.
+
+    Its `ServerContext` is `app.state.context`, closed when the app shuts down.
+    """
+    context = build_context(settings, clock=clock, migrate=migrate)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
-        engine.dispose()
+        context.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -42,10 +44,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
         docs_url="/docs",
         redoc_url=None,
     )
-    app.state.engine = engine
     app.state.context = context
-    app.state.settings = settings
-    app.state.attachment_store = attachment_store_for(settings)
     routers = (
         device_routes,
         account_routes,

@@ -26,6 +26,12 @@ class UTCDateTime(sa.types.TypeDecorator):
         return None if value is None else as_utc(value)
 
 
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """A table model's Core table, for bulk statements (INSERT ... ON CONFLICT, executemany)."""
+    # SQLModel's metaclass sets `__table__` on every table model; its type hints don't declare it.
+    return model.__table__  # type: ignore[attr-defined]
+
+
 def _when(*, nullable: bool = False, index: bool = False):
     return Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index))
 

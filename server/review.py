@@ -9,6 +9,7 @@ import logging
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from sync.crypto import b64decode, verify
 from sync.wire import REVIEW_STATES
@@ -20,6 +21,7 @@ from .models import Device, DeviceUpdate, Report, ReviewEvent
 from .record_content import StoredContent, read_stored
 from .report_filters import ReportFilters
 from .schemas import (
+    REASON_REQUIRED,
     AuditEvent,
     ChainStatus,
     ClockSkew,
@@ -32,7 +34,6 @@ from .schemas import (
 from .settings import Settings
 
 log = logging.getLogger("fieldapp.server.review")
-REASON_REQUIRED = ("rejected", "needs_info")
 
 
 def summary(report: Report, stored: StoredContent | None = None) -> ReportSummary:
@@ -63,7 +64,7 @@ def queue(session: Session, filters: ReportFilters, *, limit: int, offset: int) 
     rows = session.scalars(
         sa.select(Report)
         .where(*conditions)
-        .order_by(Report.received_at, Report.device_id, Report.seq, Report.record_id)
+        .order_by(col(Report.received_at), col(Report.device_id), col(Report.seq), col(Report.record_id))
         .limit(limit)
         .offset(offset)
     ).all()
@@ -79,9 +80,9 @@ def queue(session: Session, filters: ReportFilters, *, limit: int, offset: int) 
 def counts(session: Session, filters: ReportFilters) -> dict[str, int]:
     found = dict.fromkeys(REVIEW_STATES, 0)
     query = (
-        sa.select(Report.state, sa.func.count())
+        sa.select(col(Report.state), sa.func.count())
         .where(*filters.conditions(with_state=False))
-        .group_by(Report.state)
+        .group_by(col(Report.state))
     )
     for state, number in session.execute(query):
         found[state] = number
@@ -134,8 +135,8 @@ def _chain(session: Session, report: Report) -> ChainStatus:
         status = "valid" if report.prev_hash is None else "invalid"
         return ChainStatus(status=status, previous_record_id=None, missing_before=0)
     previous = session.execute(
-        sa.select(Report.record_id, Report.body_hash).where(
-            Report.device_id == report.device_id, Report.seq == report.seq - 1
+        sa.select(col(Report.record_id), col(Report.body_hash)).where(
+            col(Report.device_id) == report.device_id, col(Report.seq) == report.seq - 1
         )
     ).all()
     for row in previous:
@@ -144,8 +145,8 @@ def _chain(session: Session, report: Report) -> ChainStatus:
     if previous:
         return ChainStatus(status="invalid", previous_record_id=previous[0].record_id, missing_before=0)
     below = session.scalar(
-        sa.select(sa.func.max(Report.seq)).where(
-            Report.device_id == report.device_id, Report.seq < report.seq
+        sa.select(sa.func.max(col(Report.seq))).where(
+            col(Report.device_id) == report.device_id, col(Report.seq) < report.seq
         )
     )
     return ChainStatus(status="gap", previous_record_id=None, missing_before=report.seq - 1 - (below or 0))
@@ -169,7 +170,9 @@ def decide(
     now = clock()
     locks.take(session, settings, record_id, username=actor, clock=clock)  # 409 if someone else holds it
     # Lock the device row first so change-log cursors for this device commit in order.
-    session.execute(sa.update(Device).where(Device.id == report.device_id).values(last_seq=Device.last_seq))
+    session.execute(
+        sa.update(Device).where(col(Device.id) == report.device_id).values(last_seq=col(Device.last_seq))
+    )
     from_state = report.state
     report.state = state
     event = ReviewEvent(
@@ -195,7 +198,7 @@ def decide(
 def audit_trail(session: Session, record_id: str) -> list[AuditEvent]:
     get_report(session, record_id)
     rows = session.scalars(
-        sa.select(ReviewEvent).where(ReviewEvent.record_id == record_id).order_by(ReviewEvent.id)
+        sa.select(ReviewEvent).where(col(ReviewEvent.record_id) == record_id).order_by(col(ReviewEvent.id))
     ).all()
     return [AuditEvent.model_validate(row, from_attributes=True) for row in rows]
 
@@ -205,14 +208,14 @@ def list_devices(session: Session) -> list[DevicePublic]:
         row.device_id: (row.reports, row.gaps, row.forks)
         for row in session.execute(
             sa.select(
-                Report.device_id,
+                col(Report.device_id),
                 sa.func.count().label("reports"),
-                sa.func.sum(sa.case((Report.chain_status == "gap", 1), else_=0)).label("gaps"),
-                sa.func.sum(sa.case((Report.chain_status == "fork", 1), else_=0)).label("forks"),
-            ).group_by(Report.device_id)
+                sa.func.sum(sa.case((col(Report.chain_status) == "gap", 1), else_=0)).label("gaps"),
+                sa.func.sum(sa.case((col(Report.chain_status) == "fork", 1), else_=0)).label("forks"),
+            ).group_by(col(Report.device_id))
         )
     }
-    devices = session.scalars(sa.select(Device).order_by(Device.enrolled_at, Device.id)).all()
+    devices = session.scalars(sa.select(Device).order_by(col(Device.enrolled_at), col(Device.id))).all()
     return [
         DevicePublic(
             device_id=d.id,

@@ -1,17 +1,34 @@
-"""API shapes of the review, account and admin routes (the device's wire shapes are in sync.wire)."""
+"""API shapes of the review, account and admin routes (the device's wire shapes are in sync.wire).
+
+The review vocabulary (decisions, roles) and the server's limits are defined here once;
+the routes, the use cases, the CLI and the console import them from here.
+"""
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from sync.wire import ReviewState
 
+# The states a verifier may decide (every review state but `received`), in the console's order.
 DecisionState = Literal["verified", "unverifiable", "rejected", "needs_info"]
+DECISIONS: tuple[str, ...] = get_args(DecisionState)
+REASON_REQUIRED: frozenset[str] = frozenset({"rejected", "needs_info"})  # the observer is told why
 Role = Literal["verifier", "admin"]
-Username = Annotated[str, StringConstraints(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
-Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
-Reason = Annotated[str, StringConstraints(max_length=4000)]
+ROLES: tuple[str, ...] = get_args(Role)
+
+USERNAME_PATTERN = r"^[A-Za-z0-9_.@-]{2,64}$"
+PASSWORD_MIN = 8
+PASSWORD_MAX = 1024
+REASON_MAX = 4000  # a verifier's reason or question
+ENROLLMENT_CODE_HOURS_MAX = 24 * 30
+CORROBORATION_KM_MAX = 500.0
+CORROBORATION_HOURS_MAX = 24.0 * 30
+
+Username = Annotated[str, StringConstraints(min_length=2, max_length=64, pattern=USERNAME_PATTERN)]
+Password = Annotated[str, StringConstraints(min_length=1, max_length=PASSWORD_MAX)]
+Reason = Annotated[str, StringConstraints(max_length=REASON_MAX)]
 
 
 class _In(BaseModel):
@@ -52,7 +69,7 @@ class UserCreate(_In):
     """POST /users (admin)."""
 
     username: Username
-    password: Annotated[str, StringConstraints(min_length=8, max_length=1024)]
+    password: Annotated[str, StringConstraints(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)]
     role: Role
 
 
@@ -89,7 +106,12 @@ class EnrollmentCodeCreate(_In):
     """POST /enrollment-codes (admin)."""
 
     label: Annotated[str, StringConstraints(max_length=100)] | None = None
-    expires_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    expires_hours: float | None = Field(
+        default=None,
+        gt=0,
+        le=ENROLLMENT_CODE_HOURS_MAX,
+        description="hours until the code expires (default: the server's setting, 24)",
+    )
 
 
 class EnrollmentCodeCreated(BaseModel):

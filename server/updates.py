@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from sync.wire import ReviewUpdate, UpdatesResponse
 
@@ -15,14 +16,14 @@ def updates_for_device(session: Session, device_id: str, *, since: int, limit: i
     # Plain rows, not ORM objects: a device catching up pulls thousands of these.
     rows = session.execute(
         sa.select(
-            DeviceUpdate.cursor,
-            DeviceUpdate.record_id,
-            DeviceUpdate.state,
-            DeviceUpdate.message,
-            DeviceUpdate.changed_at,
+            col(DeviceUpdate.cursor),
+            col(DeviceUpdate.record_id),
+            col(DeviceUpdate.state),
+            col(DeviceUpdate.message),
+            col(DeviceUpdate.changed_at),
         )
-        .where(DeviceUpdate.device_id == device_id, DeviceUpdate.cursor > since)
-        .order_by(DeviceUpdate.cursor)
+        .where(col(DeviceUpdate.device_id) == device_id, col(DeviceUpdate.cursor) > since)
+        .order_by(col(DeviceUpdate.cursor))
         .limit(limit + 1)
     ).all()
     page = rows[:limit]

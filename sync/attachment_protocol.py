@@ -10,7 +10,7 @@ or changed on the way, fails to open. See docs/photos.md.
 """
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,11 +23,12 @@ PHOTO_SIZE_MAX = 20 * 1024 * 1024  # per photo, on the device and on the server
 PHOTOS_PER_RECORD_MAX = 10
 UPLOAD_CHUNK_BYTES = 256 * 1024  # what the device sends per request
 CHUNK_BYTES_MAX = 1024 * 1024  # the largest chunk the server opens
-PHOTO_MIME_TYPES = ("image/jpeg", "image/png")
+PHOTO_MIME_TYPES: tuple[str, ...] = ("image/jpeg", "image/png")
 SEAL_OVERHEAD = PUBLIC_KEY_BYTES + NONCE_BYTES + 16  # ephemeral key, nonce, GCM tag
 CHUNK_HEADER_KIND = "photo-chunk"
 
-UploadState = Literal["pending", "uploading", "done"]
+UploadState = Literal["pending", "uploading", "done"]  # how far the device got with one photo
+UPLOAD_STATES: tuple[str, ...] = get_args(UploadState)
 
 
 @dataclass(frozen=True)

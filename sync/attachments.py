@@ -30,22 +30,16 @@ from .attachment_protocol import (
     seal_chunk,
 )
 from .errors import SyncError
-from .failures import (
-    CredentialError,
-    OfflineError,
-    ServerBusyError,
-    ServerRefusedError,
-    TransportError,
-)
-from .retry import RetryPolicy, Stopped, parse_retry_after
-from .transport import network_errors_as_sync_errors, response_reason
+from .failures import ServerRefusedError, Stopped, TransportError
+from .report import Status, status_of
+from .retry import RetryPolicy
+from .transport import network_errors_as_sync_errors, raise_for_status
 
 API = "/api/v1"
 TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 MAX_RESENDS = 3  # a chunk the server could not open is sent again at most this often
 
 PhotoOutcomeKind = Literal["uploaded", "incomplete", "refused"]
-UploadStatus = Literal["done", "offline", "retry_later", "stopped", "failed"]
 
 
 class PhotoSource(Protocol):
@@ -90,7 +84,7 @@ class PhotoProgress:
 class PhotoUploadReport:
     """The result of one upload run; `status` reads like the sync report's."""
 
-    status: UploadStatus = "done"
+    status: Status = "done"
     outcomes: list[PhotoOutcome] = field(default_factory=list)
     still_pending: int = 0
     bytes_sent: int = 0  # plaintext photo bytes sent in chunks (resent ones counted again)
@@ -137,6 +131,15 @@ class PhotoUnknown(ServerRefusedError):
     """The server does not know this photo's record (or the record does not list it)."""
 
 
+# What the attachment routes mean by these statuses (server/api/attachment_routes.py).
+_PHOTO_REFUSALS: dict[int, type[ServerRefusedError]] = {
+    400: ChunkDamaged,
+    404: PhotoUnknown,
+    409: OffsetMoved,
+    422: HashRefused,
+}
+
+
 class AttachmentClient:
     """The two photo calls, over an httpx client owned by the caller."""
 
@@ -167,38 +170,11 @@ class AttachmentClient:
                 timeout=TIMEOUT,
                 **kwargs,
             )
-        _raise_for_status(response)
+        raise_for_status(response, refusals=_PHOTO_REFUSALS)
         try:
             return AttachmentStatus.model_validate_json(response.content)
         except ValidationError as exc:
             raise TransportError("the server's answer about a photo could not be read") from exc
-
-
-def _raise_for_status(response: httpx.Response) -> None:
-    status = response.status_code
-    if status < 400:
-        return
-    reason = response_reason(response)
-    error: SyncError
-    if status in (401, 403):
-        error = CredentialError(f"the server refused this device's credential ({status}: {reason})")
-    elif status == 429 or status >= 500:
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        error = ServerBusyError(
-            f"the server is busy or failing ({status}); will retry", retry_after=retry_after
-        )
-    elif status == 400:
-        error = ChunkDamaged(reason or ChunkDamaged.__doc__)
-    elif status == 409:
-        error = OffsetMoved(reason or OffsetMoved.__doc__)
-    elif status == 422:
-        error = HashRefused(reason or HashRefused.__doc__)
-    elif status == 404:
-        error = PhotoUnknown(reason or PhotoUnknown.__doc__)
-    else:
-        error = ServerRefusedError(f"the server refused the photo ({status}: {reason})")
-    error.status_code, error.reason = status, reason
-    raise error
 
 
 class PhotoUploader:
@@ -242,14 +218,8 @@ class PhotoUploader:
                 )
                 report.outcomes.append(outcome)
                 done_before += photo.size
-        except Stopped:
-            report.status = "stopped"
-        except OfflineError as exc:
-            report.status, report.error = "offline", str(exc)
-        except TransportError as exc:
-            report.status, report.error = "retry_later", str(exc)
-        except SyncError as exc:  # credentials: waiting will not help
-            report.status, report.error = "failed", str(exc)
+        except SyncError as exc:
+            report.status, report.error = status_of(exc)
         finished = {(o.record_id, o.sha256) for o in report.outcomes if o.outcome == "uploaded"}
         report.still_pending = sum(1 for p in pending if (p.record_id, p.sha256) not in finished)
         return report

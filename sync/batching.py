@@ -7,13 +7,12 @@ estimated from the raw size with a ratio learned from the previous batch, then
 checked exactly after compressing (trimming the batch if the estimate was low).
 """
 
-import contextlib
 import gzip
 import json
-import queue
 import threading
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from .outbox import Outbox, OutboxItem
@@ -105,15 +104,15 @@ def split_batch(batch: Batch) -> tuple[Batch, Batch]:
     return Batch(first, encode_body(first)), Batch(second, encode_body(second))
 
 
-_DONE = object()
-
-
 class BatchSource:
-    """Batches of the outbox in send order, prepared ahead on a thread.
+    """Batches of the outbox in send order, prepared ahead on a worker thread.
 
-    Reading the outbox, encoding and compressing batch k+1 then happen while batch k is
-    on the wire, instead of leaving the server idle. `threaded=False` prepares each batch
-    on demand in the caller. Iterate it; `close()` stops the thread (always call it).
+    Reading the outbox, encoding and compressing batch k+1 then happen while batch k is on
+    the wire, instead of leaving the server idle. A single-thread executor advances the
+    batch generator `ahead` steps in front of the consumer (one thread, so the generator is
+    never run twice at once); a producer's error is raised in the consumer at that batch.
+    `threaded=False` prepares each batch on demand in the caller. Iterate it; `close()`
+    stops the preparing (always call it).
     """
 
     def __init__(self, outbox: Outbox, batcher: Batcher, *, threaded: bool = True, ahead: int = 2) -> None:
@@ -121,31 +120,32 @@ class BatchSource:
         self.batcher = batcher
         self._page_size = max(batcher.max_items, 100)
         self._threaded = threaded
-        self._queue: queue.Queue = queue.Queue(maxsize=max(1, ahead))
+        self._ahead = max(1, ahead)
         self._closing = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._executor: ThreadPoolExecutor | None = None
 
     def __iter__(self) -> Iterator[Batch]:
+        batches = self._produce()
         if not self._threaded:
-            yield from self._produce()
+            yield from batches
             return
-        self._thread = threading.Thread(target=self._run, name="fieldapp-sync-batches", daemon=True)
-        self._thread.start()
-        while True:
-            item = self._queue.get()
-            if item is _DONE:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldapp-sync-batches")
+        coming: deque[Future[Batch | None]] = deque(
+            self._executor.submit(next, batches, None) for _ in range(self._ahead)
+        )
+        while coming:
+            batch = coming.popleft().result()
+            if batch is None:
                 return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+            coming.append(self._executor.submit(next, batches, None))
+            yield batch
 
     def close(self) -> None:
+        """Stop preparing: batches not started are dropped, the one in progress is finished."""
         self._closing.set()
-        if self._thread is not None:
-            while self._thread.is_alive():
-                with contextlib.suppress(queue.Empty):  # unblock a producer waiting to put
-                    self._queue.get(timeout=0.05)
-            self._thread = None
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
 
     def _produce(self) -> Iterator[Batch]:
         after: str | None = None
@@ -161,22 +161,3 @@ class BatchSource:
             if batch is None:
                 return
             yield batch
-
-    def _run(self) -> None:
-        try:
-            for batch in self._produce():
-                if not self._put(batch):
-                    return
-        except BaseException as exc:  # handed to the consumer, raised there
-            self._put(exc)
-            return
-        self._put(_DONE)
-
-    def _put(self, item: object) -> bool:
-        while not self._closing.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False

@@ -9,6 +9,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from .outbox import Outbox
 from .wire import Bundle
@@ -22,7 +23,7 @@ def write_bundle(outbox: Outbox, path: str | os.PathLike[str], device_id: str) -
     The file appears complete or not at all: it is written to a temporary file
     in the same folder, flushed to disk, then renamed over the target.
     """
-    envelopes = []
+    envelopes: list[dict[str, Any]] = []
     after: str | None = None
     while True:
         page = outbox.queued(after=after, limit=PAGE)

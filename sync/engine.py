@@ -12,17 +12,18 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 from .batching import DEFAULT_MAX_BYTES, Batch, Batcher, BatchSource, split_batch
 from .canonical import canonical_bytes
 from .crypto import b64decode, verify
 from .errors import ProtocolError, SyncError
-from .failures import BatchTooLargeError, OfflineError, ReceiptError, TransportError
+from .failures import BatchTooLargeError, ReceiptError, Stopped
 from .log_audit import LogAuditor
 from .outbox import Outbox
-from .pipeline import InOrderWorker
-from .report import RecordOutcome, SyncProgress, SyncReport
-from .retry import RetryPolicy, Stopped, with_retries
+from .pipeline import StoreBehind
+from .report import RecordOutcome, SyncProgress, SyncReport, status_of
+from .retry import RetryPolicy, with_retries
 from .transport import SyncClient
 from .wire import MAX_BATCH_ITEMS, ItemResult, SubmissionResponse, UpdatesResponse
 
@@ -97,14 +98,8 @@ class SyncEngine:
                 self.pull(report)
             if report.status == "done" and self.auditor is not None:
                 report.log_audit = self.auditor.audit()
-        except Stopped:
-            report.status = "stopped"
-        except OfflineError as exc:
-            report.status, report.error = "offline", str(exc)
-        except TransportError as exc:
-            report.status, report.error = "retry_later", str(exc)
         except SyncError as exc:
-            report.status, report.error = "failed", str(exc)
+            report.status, report.error = status_of(exc)
         report.still_queued = self.outbox.count_queued()
         if self.auditor is not None:  # shown after every run, whatever else happened
             report.log_alarm = self.auditor.standing_alarm()
@@ -118,14 +113,14 @@ class SyncEngine:
 
         With `options.pipeline` (the default) batch k+1 is prepared and batch k-1's results
         are stored while batch k is on the wire (sync.batching.BatchSource,
-        sync.pipeline.InOrderWorker). On a failure, whatever was answered is stored first,
+        sync.pipeline.StoreBehind). On a failure, whatever was answered is stored first,
         then every record still queued is listed as `deferred`, and the error propagates.
         """
         opts = self.options
         total = self.outbox.count_queued()
         batcher = Batcher(max_bytes=opts.max_batch_bytes, max_items=opts.max_batch_items)
         source = BatchSource(self.outbox, batcher, threaded=opts.pipeline)
-        worker = InOrderWorker(threaded=opts.pipeline)
+        worker = StoreBehind(threaded=opts.pipeline)
         done = [0]
         wire_start = self.client.wire.sent
         self._emit("push", 0, total, report)
@@ -151,9 +146,9 @@ class SyncEngine:
                 for part, response, refusal in self._send_splitting(batch, batcher):
                     report.bytes_sent = self.client.wire.sent - wire_start
                     if response is not None:
-                        worker.submit(lambda results=response.results: store(results))
+                        worker.submit(partial(store, response.results))
                     else:
-                        worker.submit(lambda rid=part.record_ids[0], why=refusal: defer(rid, why))
+                        worker.submit(partial(defer, part.record_ids[0], refusal))
             worker.drain()
         except BaseException:
             source.close()
@@ -214,7 +209,7 @@ class SyncEngine:
         again from there, and applying an update twice changes nothing.
         """
         cursor = self.outbox.update_cursor()
-        worker = InOrderWorker(threaded=self.options.pipeline)
+        worker = StoreBehind(threaded=self.options.pipeline)
 
         def store(page: UpdatesResponse, previous: int) -> None:
             if page.updates or page.cursor != previous:
@@ -228,12 +223,12 @@ class SyncEngine:
                     raise Stopped()
                 since = cursor
                 page = with_retries(
-                    lambda since=since: self.client.updates(since=since, limit=self.options.updates_page),
+                    partial(self.client.updates, since=since, limit=self.options.updates_page),
                     policy=self.options.retry,
                     sleep=self._sleep,
                     rng=self.rng,
                 )
-                worker.submit(lambda page=page, since=since: store(page, since))
+                worker.submit(partial(store, page, since))
                 if not page.more:
                     break
                 if page.cursor <= cursor:

@@ -83,7 +83,10 @@ def _manifest(files: dict[str, bytes], checks: _Checks) -> dict[str, Any] | None
         return None
     if not checks.add(manifest.get("version") == fmt.VERSION, "package format version", "unknown version"):
         return None
-    listed = {f.get("path"): f for f in manifest.get("files", []) if isinstance(f, dict)}
+    entries = [f for f in manifest.get("files", []) if isinstance(f, dict)]
+    listed = {f["path"]: f for f in entries if isinstance(f.get("path"), str)}
+    if any(not isinstance(f.get("path"), str) for f in entries):
+        checks.add(False, f"{fmt.MANIFEST} names every file it lists", "an entry has no path")
     for path in sorted(set(listed) | (set(files) - {fmt.MANIFEST, fmt.MANIFEST_SIGNATURE})):
         entry = listed.get(path)
         if entry is None:
@@ -185,7 +188,8 @@ class _PackageCheck:
 
     def _receipt(self) -> dict[str, Any]:
         wrapper = _json_object(self.files.get(fmt.SERVER_RECEIPT, b""))
-        receipt = wrapper.get("receipt") if isinstance(wrapper.get("receipt"), dict) else {}
+        found = wrapper.get("receipt")
+        receipt: dict[str, Any] = found if isinstance(found, dict) else {}
         try:
             signed = fmt.RECEIPT_LABEL + canonical_bytes(receipt)
             valid = verify(self.server_key, signed, b64decode(str(wrapper.get("signature"))))
@@ -266,14 +270,16 @@ class _PackageCheck:
             )
         for leaf in previous:
             self.checks.add(
-                isinstance(leaf, RecordLeaf) and leaf.device_id == device and leaf.seq == seq - 1
+                isinstance(leaf, RecordLeaf) and isinstance(seq, int) and leaf.device_id == device
+                and leaf.seq == seq - 1
                 and leaf.body_hash == self.record.get("prev_hash"),
                 f"chain: the logged record {getattr(leaf, 'record_id', '?')} is the previous link",
                 "it is not the record this one names (a fork or a break)",
             )  # fmt: skip
         for leaf in following:
             self.checks.add(
-                isinstance(leaf, RecordLeaf) and leaf.device_id == device and leaf.seq == seq + 1
+                isinstance(leaf, RecordLeaf) and isinstance(seq, int) and leaf.device_id == device
+                and leaf.seq == seq + 1
                 and leaf.prev_hash == self.body_hash,
                 f"chain: the logged record {getattr(leaf, 'record_id', '?')} is the next link",
                 "it does not name this record as its previous one (a fork or a break)",

@@ -1,18 +1,23 @@
 """Why a sync run stopped early, as exceptions under `SyncError`.
 
-Each docstring is the message an observer sees. `retryable` says whether the
-engine (or the background loop) may try again later on its own.
+Each docstring is the message an observer sees. Which of them time can fix is told by the
+tree, not by a flag: `TransportError` and its subclasses are retried (sync.retry) and make
+a run "offline" or "retry later"; the others end it as "failed"; `Stopped` as "stopped".
 """
 
 from .errors import SyncError
 
 
-class TransportError(SyncError):
-    """The server could not be reached or did not answer properly; will retry."""
+class ServerAnswer:
+    """What the server said when a failure came with an HTTP answer (set by the one reader,
+    `sync.transport.raise_for_status`): its status and its `detail`, bounded."""
 
-    retryable = True
-    status_code: int | None = None  # the HTTP status, when there was an answer
-    reason: str = ""  # the server's `detail`, bounded, when it gave one
+    status_code: int | None = None
+    reason: str = ""
+
+
+class TransportError(ServerAnswer, SyncError):
+    """The server could not be reached or did not answer properly; will retry."""
 
     def __init__(self, message: str = "", *, retry_after: float | None = None) -> None:
         super().__init__(message)
@@ -31,27 +36,21 @@ class ReceiptError(TransportError):
     """The server's receipt did not verify; nothing was marked as sent."""
 
 
-class CredentialError(SyncError):
+class CredentialError(ServerAnswer, SyncError):
     """The server refused this device's credential: it may have been revoked. Enrol again."""
-
-    retryable = False
-    status_code: int | None = None
-    reason: str = ""
 
 
 class NotEnrolledError(SyncError):
     """This device is not enrolled with a server yet: run `fieldapp enroll --server URL --code CODE`."""
 
-    retryable = False
 
-
-class ServerRefusedError(SyncError):
+class ServerRefusedError(ServerAnswer, SyncError):
     """The server refused the request."""
-
-    retryable = False
-    status_code: int | None = None
-    reason: str = ""
 
 
 class BatchTooLargeError(ServerRefusedError):
     """The server refused a batch as too large."""
+
+
+class Stopped(SyncError):
+    """Syncing was stopped (the app locked or closed); nothing was lost, it goes on next time."""

@@ -7,12 +7,26 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from .log_audit import LogAuditResult
 
+from .errors import SyncError
+from .failures import OfflineError, Stopped, TransportError
+
 Outcome = Literal["sent", "duplicate", "rejected", "deferred"]
 # done: everything that could be sent was answered and updates were pulled.
 # offline / retry_later: a network or server problem; try again later (CLI exit 3).
 # stopped: the caller asked to stop (lock, exit); try again later.
 # failed: something time will not fix (credential revoked, not enrolled, refused) (CLI exit 1).
 Status = Literal["done", "offline", "retry_later", "stopped", "failed"]
+
+
+def status_of(error: SyncError) -> tuple[Status, str | None]:
+    """How a run (sync or photo upload) that ended on `error` reads: its status and sentence."""
+    if isinstance(error, Stopped):
+        return "stopped", None
+    if isinstance(error, OfflineError):
+        return "offline", str(error)
+    if isinstance(error, TransportError):
+        return "retry_later", str(error)
+    return "failed", str(error)  # credentials, refusals, protocol: waiting will not help
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,9 @@ class SyncReport:
     # Photo uploads that followed the push (sync.attachments.PhotoUploadReport.to_dict()),
     # or None when the run did not get that far.
     photos: dict[str, Any] | None = None
+    # The run "failed" because the device has no server yet (sync.failures.NotEnrolledError):
+    # the app shows "not enrolled" instead of an error.
+    not_enrolled: bool = False
     # The audit of the server's transparency log (sync.log_audit), when the run got that far,
     # and the alarm this device holds (the first failure it found; shown until re-enrolment).
     log_audit: "LogAuditResult | None" = None

@@ -16,10 +16,6 @@ from .failures import TransportError
 T = TypeVar("T")
 
 
-class Stopped(Exception):
-    """Raised inside a retry wait when the caller asked the run to stop (lock, exit)."""
-
-
 @dataclass(frozen=True)
 class RetryPolicy:
     """How hard one sync run tries before it reports "retry later".
@@ -75,7 +71,7 @@ def with_retries(
     """Run `call`, retrying TransportErrors under `policy`; the last error propagates.
 
     Only TransportError is retried: credential problems and refusals are not
-    something time will fix. `sleep` may raise `Stopped` to end the wait early.
+    something time will fix. `sleep` may raise `sync.failures.Stopped` to end the wait early.
     """
     attempt = 0
     while True:

@@ -1,13 +1,14 @@
 """The device's HTTP calls to the server, over an httpx client passed in.
 
-Every failure becomes one of the exceptions in `sync.failures`, so the engine
-and the retry policy reason about kinds of failure, never about httpx:
-network errors, timeouts, 5xx and 429 are TransportErrors (retryable);
-401/403 are CredentialErrors; other 4xx are ServerRefusedErrors.
+Every failure becomes one of the exceptions in `sync.failures`, so the engine, the photo
+uploader and the retry policy reason about kinds of failure, never about httpx: network
+errors, timeouts, 5xx and 429 are TransportErrors (retried); 401/403 are CredentialErrors;
+other 4xx are ServerRefusedErrors. `network_errors_as_sync_errors` and `raise_for_status`
+are the one translation both the sync client and the photo client use.
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -126,7 +127,7 @@ class SyncClient:
         with network_errors_as_sync_errors():
             response = self._http.send(request)
         self.wire.received += len(response.content) + _headers_size(response.headers)
-        _raise_for_status(response)
+        raise_for_status(response, refusals=_SUBMISSION_REFUSALS)
         try:
             return schema.model_validate_json(response.content)
         except ValidationError as exc:
@@ -135,9 +136,19 @@ class SyncClient:
 
 
 _JSON = {"Content-Type": "application/json"}
+_SUBMISSION_REFUSALS = {413: BatchTooLargeError}  # the engine halves the batch and sends again
 
 
-def _raise_for_status(response: httpx.Response) -> None:
+def raise_for_status(
+    response: httpx.Response, *, refusals: Mapping[int, type[ServerRefusedError]] | None = None
+) -> None:
+    """The one reading of an answer's status for every call the device makes (sync and photos).
+
+    401/403: CredentialError. 429 and 5xx: ServerBusyError, with the Retry-After of a 429 or
+    503 (the statuses RFC 9110 gives it to). A status in `refusals`: that refusal (the call's
+    own meaning of it). Any other 4xx: ServerRefusedError. Each carries the status and the
+    server's reason, so callers that know the context (enrolment) can word their own message.
+    """
     status = response.status_code
     if status < 400:
         return
@@ -153,11 +164,11 @@ def _raise_for_status(response: httpx.Response) -> None:
         error = ServerBusyError(
             f"the server is busy or failing ({status}); will retry", retry_after=retry_after
         )
-    elif status == 413:
-        error = BatchTooLargeError(f"the server refused the request as too large ({suffix})")
+    elif refusals and status in refusals:
+        refusal = refusals[status]
+        error = refusal(f"{(refusal.__doc__ or '').strip().rstrip('.')} ({suffix})")
     else:
         error = ServerRefusedError(f"the server refused the request ({suffix})")
-    # Callers that know the context (enrolment) word their own message from these.
     error.status_code, error.reason = status, reason
     raise error
 

@@ -8,15 +8,10 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-RecordId = Annotated[
-    str,
-    StringConstraints(
-        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
-        min_length=36,
-        max_length=36,
-    ),
-]
-DeviceId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$", min_length=32, max_length=32)]
+RECORD_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"  # a lower-case UUID
+DEVICE_ID_PATTERN = r"^[0-9a-f]{32}$"  # sync.crypto.device_id_for
+RecordId = Annotated[str, StringConstraints(pattern=RECORD_ID_PATTERN, min_length=36, max_length=36)]
+DeviceId = Annotated[str, StringConstraints(pattern=DEVICE_ID_PATTERN, min_length=32, max_length=32)]
 Base64Text = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]*={0,2}$", max_length=200_000)]
 
 
@@ -35,7 +30,7 @@ Utf8Text = Annotated[str, AfterValidator(encodable_text)]
 
 MAX_BATCH_ITEMS = 1000
 # The observation kinds of the record format: one list for the device, the server and the console.
-KINDS: tuple[str, ...] = (
+Kind = Literal[
     "unit_movement",
     "withdrawal",
     "foreign_fighters",
@@ -43,7 +38,9 @@ KINDS: tuple[str, ...] = (
     "heavy_weapons",
     "movement_restriction",
     "other",
-)
+]
+KINDS: tuple[str, ...] = get_args(Kind)
+# What a verifier's review makes of a record on the server (the device adds draft, queued, sent).
 ReviewState = Literal["received", "needs_info", "verified", "unverifiable", "rejected"]
 REVIEW_STATES: tuple[str, ...] = get_args(ReviewState)
 ItemStatus = Literal["accepted", "duplicate", "rejected"]

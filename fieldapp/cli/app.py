@@ -149,10 +149,6 @@ def run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-class DemoError(Exception):
-    pass
-
-
 def _demo_server(server_dir, port: int):
     """`fieldapp serve` as a child process on 127.0.0.1, stopped (TERM, then KILL) on exit."""
     import contextlib
@@ -232,7 +228,7 @@ def _enrollment_code(server_dir) -> str:
 
 def _demo_device(device_dir, base_url: str, code: str) -> None:
     from fieldapp.services import create_device
-    from fieldapp.services.enrolment import enroll_device
+    from fieldapp.services.enrollment import enroll_device
 
     with create_device(device_dir, DEMO_PASSPHRASE) as device:
         enroll_device(device, base_url, code, label="demo device")

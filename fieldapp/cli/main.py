@@ -24,7 +24,6 @@ VERB_MODULES = (
 )
 
 EXIT_ERROR = 1
-EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -57,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_enroll(args: argparse.Namespace) -> int:
-    from fieldapp.services.enrolment import enroll_device
+    from fieldapp.services.enrollment import enroll_device
 
     with unlock_from(args) as device:
         result = enroll_device(device, args.server, args.code, label=args.label)

@@ -4,31 +4,15 @@ Values are exactly the strings that appear in records; labels and translations
 belong to the UI.
 """
 
+from sync.attachment_protocol import PHOTO_MIME_TYPES
+from sync.geo import COMPASS_POINTS
 from sync.wire import KINDS as KINDS  # one list of kinds, shared with the server
 
 OBSERVED_BY: tuple[str, ...] = ("saw", "heard", "camera", "uav", "eyewitness", "imagery")
 CERTAINTIES: tuple[str, ...] = ("confirmed", "probable", "unconfirmed")
 LOCATION_SOURCES: tuple[str, ...] = ("gps", "manual", "place")
 
-# 16-point compass, clockwise from north.
-HEADINGS: tuple[str, ...] = (
-    "N",
-    "NNE",
-    "NE",
-    "ENE",
-    "E",
-    "ESE",
-    "SE",
-    "SSE",
-    "S",
-    "SSW",
-    "SW",
-    "WSW",
-    "W",
-    "WNW",
-    "NW",
-    "NNW",
-)
+HEADINGS: tuple[str, ...] = COMPASS_POINTS  # 16-point compass, clockwise from north
 RANGE_BANDS: tuple[str, ...] = ("<1km", "1-3km", "3-5km", "5-10km", ">10km")
 
 VEHICLE_TYPES: tuple[str, ...] = ("technical", "apc", "tank", "artillery", "mlrs", "truck")
@@ -49,4 +33,4 @@ VIOLATION_TYPES: tuple[str, ...] = (
 WEAPON_RELATIONS: tuple[str, ...] = ("beyond_withdrawal_line", "outside_storage_site", "other")
 RESTRICTIONS: tuple[str, ...] = ("denial", "delay", "other")
 
-ATTACHMENT_MIME_TYPES: tuple[str, ...] = ("image/jpeg", "image/png")
+ATTACHMENT_MIME_TYPES: tuple[str, ...] = PHOTO_MIME_TYPES  # what the upload protocol carries

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Strict, StrictInt, StrictStr
 from pydantic_core import PydanticCustomError
 
+from sync.wire import RECORD_ID_PATTERN
+
 from .limits import COUNT_MAX, DESCRIPTION_MAX, NAME_MAX
 
 FIELDAPP_ERROR = "fieldapp"
@@ -109,7 +111,7 @@ def _blank_to_none(value: Any) -> Any:
     return _strip(value)
 
 
-_UUID_FORM = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_UUID_FORM = re.compile(RECORD_ID_PATTERN)
 
 
 def check_uuid(value: str) -> str:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fieldapp.model.limits import NAME_MAX  # a file name is one of the record's short names
 from fieldapp.store.attachments import (
     NotAPhoto,
     PhotoStore,
@@ -32,7 +33,6 @@ if TYPE_CHECKING:  # httpx and the uploader load only when photos are sent
     from sync.retry import RetryPolicy
 
 READ_BYTES = 64 * 1024
-NAME_MAX = 200
 THUMBNAIL_PX = 320
 JPEG_MAGIC = b"\xff\xd8\xff"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -280,16 +280,13 @@ def upload_photos(
     """
     import httpx
 
+    from fieldapp.services.enrollment import server_link
     from sync.attachments import AttachmentClient, PhotoUploader, PhotoUploadReport
-    from sync.crypto import b64decode
     from sync.failures import NotEnrolledError
 
     source: PhotoStore = device.photo_uploads
-    settings = device.sync_settings
-    url, credential, seal_key = (
-        settings.get(name) for name in ("server_url", "device_credential", "server_seal_key")
-    )
-    if not (url and credential and seal_key):
+    link = server_link(device)
+    if link is None:
         return PhotoUploadReport(
             status="failed", error=str(NotEnrolledError()), still_pending=len(source.pending_photos())
         )
@@ -298,9 +295,9 @@ def upload_photos(
     client = http if http is not None else httpx.Client(transport=transport)
     try:
         uploader = PhotoUploader(
-            AttachmentClient(client, base_url=url, credential=credential),
+            AttachmentClient(client, base_url=link.url, credential=link.credential),
             device_id=device.device_id,
-            server_seal_key=b64decode(seal_key),
+            server_seal_key=link.seal_key,
             chunk_bytes=chunk_bytes,
             retry=retry,
             sleep=sleep,

@@ -20,7 +20,6 @@ import httpx
 
 from fieldapp.errors import FieldAppError
 from sync.bundle import write_bundle
-from sync.crypto import b64decode
 from sync.engine import ProgressCallback, SyncEngine, SyncOptions
 from sync.failures import NotEnrolledError
 from sync.log_audit import LogAuditor
@@ -28,6 +27,7 @@ from sync.report import SyncProgress, SyncReport
 from sync.transport import SyncClient
 
 from .clock import utc_now
+from .enrollment import server_link
 
 log = logging.getLogger(__name__)
 
@@ -56,15 +56,13 @@ def run_sync(
     `on_client` is told the run's httpx client (and None when it is closed), so a
     background loop can close it to abort a request in flight when the app locks.
     """
-    settings = device.sync_settings
-    url, credential, sign_key = (
-        settings.get(n) for n in ("server_url", "device_credential", "server_sign_key")
-    )
-    if not (url and credential and sign_key):
+    link = server_link(device)
+    if link is None:
         now = clock()
         return SyncReport(
             status="failed",
             error=str(NotEnrolledError()),
+            not_enrolled=True,
             still_queued=still_queued(device),
             started_at=now,
             finished_at=now,
@@ -74,11 +72,11 @@ def run_sync(
         if on_client is not None:
             on_client(http)
         try:
-            client = SyncClient(http, base_url=url, credential=credential)
+            client = SyncClient(http, base_url=link.url, credential=link.credential)
             engine = SyncEngine(
                 device.outbox,
                 client,
-                server_sign_key=b64decode(sign_key),
+                server_sign_key=link.sign_key,
                 options=options,
                 sleep=sleep,
                 rng=rng,
@@ -86,7 +84,7 @@ def run_sync(
                 on_progress=on_progress,
                 stop_requested=stop_requested,
                 auditor=LogAuditor(
-                    device.log_audit_store, client, server_sign_key=b64decode(sign_key), clock=clock
+                    device.log_audit_store, client, server_sign_key=link.sign_key, clock=clock
                 ),
             )
             report = engine.run()
@@ -171,7 +169,9 @@ class AutoSync:
     retry wait, aborting a request in flight if it must, and joins the thread:
     call it before locking (the thread uses the device's keys).
 
-    `on_status` is called from the sync thread with every new `SyncStatus`.
+    `on_status` is called from the sync thread with every new `SyncStatus`. `wait(event,
+    seconds)` is how the loop waits (between runs, and in a run's retry waits): it returns
+    early when the event is set; tests pass a fake clock's.
     """
 
     def __init__(
@@ -186,6 +186,7 @@ class AutoSync:
         options: SyncOptions | None = None,
         rng: random.Random | None = None,
         sync: Callable[..., SyncReport] = run_sync,
+        wait: Callable[[threading.Event, float], bool] = threading.Event.wait,
     ) -> None:
         self._device = device
         self._interval = interval
@@ -196,6 +197,7 @@ class AutoSync:
         self._options = options
         self._rng = rng or random.SystemRandom()
         self._sync = sync
+        self._wait = wait
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -260,7 +262,7 @@ class AutoSync:
             else:
                 failures = 0
                 delay = self._interval
-            self._wake.wait(delay)
+            self._wait(self._wake, delay)
         self._publish(state="stopped", progress=None)
 
     def _run_once(self) -> SyncReport | None:
@@ -282,9 +284,7 @@ class AutoSync:
                 return None
             self._publish(state="error", progress=None, last_error=_sentence(exc))
             return SyncReport(status="failed", error=_sentence(exc))
-        state = _STATE_OF_REPORT[report.status]
-        if report.status == "failed" and report.error == str(NotEnrolledError()):
-            state = "not_enrolled"
+        state = "not_enrolled" if report.not_enrolled else _STATE_OF_REPORT[report.status]
         changes: dict[str, Any] = {
             "state": state,
             "progress": None,
@@ -302,7 +302,7 @@ class AutoSync:
         self._publish(state="syncing", progress=progress, pending=pending)
 
     def _interruptible_sleep(self, seconds: float) -> None:
-        self._stopping.wait(seconds)
+        self._wait(self._stopping, seconds)
 
     def _remember_client(self, client: httpx.Client | None) -> None:
         self._client = client

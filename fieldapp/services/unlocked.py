@@ -372,7 +372,7 @@ class Unlocked:
         self._check()
         return seal_queued(self._engine, self._keys)
 
-    def store_enrolment(self, **settings: Any) -> int:
+    def store_enrollment(self, **settings: Any) -> int:
         """Keep what an enrolment returned (server_url, device_credential, server_seal_key,
         server_sign_key, update_cursor) in one transaction, then seal the queued records to
         the server's key; returns how many were sealed. With a new seal key (another server)

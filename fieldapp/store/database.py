@@ -16,7 +16,7 @@ from sync.private_files import private_dir, private_sqlite_file
 from .attachments.table import AttachmentRow
 from .errors import DatabaseTooNew
 from .states import STATES
-from .tables import MetaRow, ObservationRow, StateCountRow, StatusEventRow
+from .tables import MetaRow, ObservationRow, StateCountRow, StatusEventRow, table_of
 
 DATABASE_FILE = "fieldapp.db"
 # 2: the attachment table (photos). 3: only id, state and a sort key in clear; state counts.
@@ -85,7 +85,9 @@ def make_durable(engine: Engine) -> None:
     """
     raw = engine.raw_connection()
     try:
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(FULL)").fetchall()
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(FULL)")
+        cursor.fetchall()
     finally:
         raw.close()
 
@@ -93,9 +95,9 @@ def make_durable(engine: Engine) -> None:
 def create_tables(connection: Connection, models: tuple[type[SQLModel], ...]) -> None:
     """Create our tables (only ours: other packages' models may share SQLModel.metadata in one
     process), with the state counts' rows and triggers when the observation table is new."""
-    SQLModel.metadata.create_all(connection, tables=[model.__table__ for model in models])
+    SQLModel.metadata.create_all(connection, tables=[table_of(model) for model in models])
     if StateCountRow in models:
-        connection.execute(StateCountRow.__table__.insert(), [{"state": state, "n": 0} for state in STATES])
+        connection.execute(table_of(StateCountRow).insert(), [{"state": state, "n": 0} for state in STATES])
         for trigger in COUNT_TRIGGERS:
             connection.exec_driver_sql(trigger)
 

@@ -45,6 +45,7 @@ def upgrade(engine: Engine, keys: DeviceKeys, version: int) -> None:
     """From schema 1 or 2 to 3 (see the module's note)."""
     with engine.connect() as connection:
         driver = connection.connection.driver_connection
+        assert driver is not None  # a pooled connection is open
         # The old tables are renamed aside: without these, SQLite would rewrite the photos'
         # foreign key to follow the rename, then refuse to drop the table it points at.
         driver.execute("PRAGMA foreign_keys = OFF")

@@ -35,7 +35,7 @@ from .rows import (
 )
 from .sealing import seal_envelope, server_seal_key
 from .states import DRAFT, QUEUED, STATES
-from .tables import StateCountRow
+from .tables import StateCountRow, table_of
 from .views import Page, RecordView
 
 # Keys the store sets itself; never taken from the caller's record.
@@ -54,7 +54,7 @@ SELECT_CHAIN_HEAD = (
 SELECT_EVENTS = (
     select(EVENTS.c.event).where(EVENTS.c.record_id == bindparam("record_id")).order_by(EVENTS.c.id)
 )
-SELECT_COUNTS = select(StateCountRow.__table__)
+SELECT_COUNTS = select(table_of(StateCountRow))
 UPDATE_FINALIZED = (
     update(OBS)
     .where(OBS.c.id == bindparam("record_id"))
@@ -100,7 +100,7 @@ class ObservationStore:
             if known:
                 raise DuplicateRecord(known[0])
             sort_key = next_sort_key(connection)
-            head = self._chain_head(connection) if finalize else None
+            head = self._chain_head(connection) if finalize else (0, None)  # read only to finalize
             rows, events = [], []
             for position, record in enumerate(records):
                 record = _without_store_keys(record)
@@ -228,6 +228,7 @@ class ObservationStore:
         raw = self._engine.raw_connection()
         try:
             driver = raw.driver_connection
+            assert driver is not None  # a pooled connection is open
             driver.execute("BEGIN")  # deferred: a snapshot, not the write lock
             try:
                 for row in _snapshot_rows(driver, states):

@@ -14,11 +14,11 @@ from fieldapp.vault import DeviceKeys
 from sync.crypto import b64decode
 
 from .codec import column_aad, observation_aad, open_json, open_text, seal_json, seal_text, status_event_aad
-from .tables import ObservationRow, StatusEventRow
+from .tables import ObservationRow, StatusEventRow, table_of
 from .views import RecordView, StatusEvent
 
-OBS = ObservationRow.__table__
-EVENTS = StatusEventRow.__table__
+OBS = table_of(ObservationRow)
+EVENTS = table_of(StatusEventRow)
 
 INSERT_OBSERVATION = insert(OBS)
 INSERT_EVENT = insert(EVENTS)

@@ -12,9 +12,9 @@ from sqlalchemy import Connection, Engine, bindparam, delete, insert, select
 from fieldapp.vault import DeviceKeys
 
 from .codec import open_json, seal_json, setting_aad
-from .tables import MetaRow
+from .tables import MetaRow, table_of
 
-META = MetaRow.__table__
+META = table_of(MetaRow)
 SETTING_PREFIX = "setting:"
 SELECT_VALUE = select(META.c.value).where(META.c.name == bindparam("name"))
 

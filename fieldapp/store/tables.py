@@ -7,12 +7,18 @@ to another row or column: the content, the kind inside it, the created/updated t
 server's refusal, the sealed envelope, and each status step (state, time, message).
 """
 
-from sqlalchemy import Column, Index, LargeBinary, text
+from sqlalchemy import Column, Index, LargeBinary, Table, text
 from sqlmodel import Field, SQLModel
 
 # The outbox's rows: queued, sealed, not refused. Written literally (no bound parameter)
 # so SQLite can tell that a query with this condition may use the partial index below.
 SENDABLE = "state = 'queued' AND envelope IS NOT NULL AND delivery_error IS NULL"
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Core table, for bulk statements (INSERT ... ON CONFLICT, executemany)."""
+    # SQLModel's metaclass sets `__table__` on every table model; its type hints don't declare it.
+    return model.__table__  # type: ignore[attr-defined]
 
 
 class ObservationRow(SQLModel, table=True):

@@ -27,6 +27,7 @@ from fieldapp.ui.state.idle import IdleTimer
 from fieldapp.ui.state.lifecycle import AppLifecycle, elapsed_clock
 from fieldapp.ui.state.session import DeviceSession
 from fieldapp.ui.theme import apply_theme
+from sync.errors import SyncError
 
 if TYPE_CHECKING:
     from fieldapp.services import Unlocked
@@ -112,7 +113,7 @@ class FieldApp:
 
         if isinstance(exc, Locked):
             self.show_unlock()
-        elif isinstance(exc, FieldAppError):
+        elif isinstance(exc, FieldAppError | SyncError):  # both say their sentence (e.g. the place list)
             self.toast(self.t("common.failed", reason=" ".join(str(exc).split())))
         else:
             log.exception("observer app: a handler failed", exc_info=exc)
@@ -158,10 +159,10 @@ class FieldApp:
 
         self.show(UnlockScreen(self, notice_key=notice_key))
 
-    def show_enrol(self, *, after_setup: bool) -> None:
-        from fieldapp.ui.views.enrol import EnrolScreen
+    def show_enroll(self, *, after_setup: bool) -> None:
+        from fieldapp.ui.views.enroll import EnrollScreen
 
-        self.show(EnrolScreen(self, after_setup=after_setup))
+        self.show(EnrollScreen(self, after_setup=after_setup))
 
     def show_home(self, tab: str | None = None) -> None:
         from fieldapp.ui.views.home import HomeScreen
@@ -233,7 +234,7 @@ class FieldApp:
         self.idle.set_minutes(settings.auto_lock_minutes)
         self._start_sync()
         if first_run:
-            self.show_enrol(after_setup=True)
+            self.show_enroll(after_setup=True)
         else:
             self.show_home()
 

@@ -1,7 +1,3 @@
-"""Where the app finds its assets."""
+"""Where the app finds its assets (one definition for the device and the server: `sync.assets`)."""
 
-from pathlib import Path
-
-# `assets/` sits beside the `fieldapp` package both in the repository and in the
-# bundle `flet build` makes (it copies the app root: main.py, assets/, packages).
-ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
+from sync.assets import ASSETS_DIR as ASSETS_DIR

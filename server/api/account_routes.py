@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from .. import accounts, login_throttle
 from ..errors import BadRequest, NotFound
@@ -107,7 +108,7 @@ def me(principal: Verifier) -> Me:
 def list_users(_: Admin, ctx: Ctx) -> list[UserPublic]:
     """Accounts, with their failed sign-ins and the lock they are under, if any."""
     with ctx.transaction() as session:
-        users = session.scalars(sa.select(User).order_by(User.username)).all()
+        users = session.scalars(sa.select(User).order_by(col(User.username))).all()
         return _public(session, ctx, users)
 
 
@@ -148,9 +149,9 @@ def login_events(
 ) -> list[LoginEventPublic]:
     """The login audit, newest first: checked sign-ins (`ok`, `failed` with the lock it started)
     and administrators' `unlocked`; attempts refused while locked are not guesses and not listed."""
-    query = sa.select(LoginEvent).order_by(LoginEvent.id.desc()).limit(limit)
+    query = sa.select(LoginEvent).order_by(col(LoginEvent.id).desc()).limit(limit)
     if username is not None:
-        query = query.where(LoginEvent.username == username)
+        query = query.where(col(LoginEvent.username) == username)
     with ctx.transaction() as session:
         return [LoginEventPublic.model_validate(e, from_attributes=True) for e in session.scalars(query)]
 

@@ -4,17 +4,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from sync.wire import Bundle, SubmissionResponse
+from sync.wire import DEVICE_ID_PATTERN, Bundle, SubmissionResponse
 
 from .. import enrollment, ingest, review
 from ..schemas import DevicePublic, EnrollmentCodeCreate, EnrollmentCodeCreated
 from .auth import Admin, Verifier
-from .context import Ctx, ServerContext
+from .context import Ctx
 from .errors import ERROR_RESPONSES
 
 router = APIRouter(responses=ERROR_RESPONSES)
-DeviceIdPath = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", min_length=32, max_length=32)]
-BUNDLE_CHUNK = 500
+DeviceIdPath = Annotated[str, Path(pattern=DEVICE_ID_PATTERN, min_length=32, max_length=32)]
 
 
 @router.get("/devices", response_model=list[DevicePublic], tags=["devices"])
@@ -42,7 +41,11 @@ def new_enrollment_code(body: EnrollmentCodeCreate, _: Admin, ctx: Ctx) -> Enrol
     """A one-time enrolment code; shown only in this answer."""
     with ctx.transaction() as session:
         code, row = enrollment.create_code(
-            session, clock=ctx.clock, label=body.label, expires_hours=body.expires_hours
+            session,
+            clock=ctx.clock,
+            label=body.label,
+            expires_hours=body.expires_hours,
+            default_ttl=ctx.settings.enrollment_code_ttl,
         )
         return EnrollmentCodeCreated(code=code, label=row.label, expires_at=row.expires_at)
 
@@ -50,18 +53,7 @@ def new_enrollment_code(body: EnrollmentCodeCreate, _: Admin, ctx: Ctx) -> Enrol
 @router.post("/bundles", response_model=SubmissionResponse, tags=["admin"])
 def upload_bundle(bundle: Bundle, _: Admin, ctx: Ctx) -> SubmissionResponse:
     """An offline bundle file, through the same ingest as a push (envelopes of the bundle's device only)."""
-    results = import_bundle(bundle, ctx)
+    results = ingest.import_bundle(
+        bundle, session_factory=ctx.session_factory, keys=ctx.keys, clock=ctx.clock, pool=ctx.pool
+    )
     return SubmissionResponse(results=results, receipt_signature=ingest.receipt_signature(results, ctx.keys))
-
-
-def import_bundle(bundle: Bundle, ctx: ServerContext) -> list:
-    results = []
-    for start in range(0, len(bundle.envelopes), BUNDLE_CHUNK):
-        results += ingest.ingest_envelopes(
-            bundle.envelopes[start : start + BUNDLE_CHUNK],
-            session_factory=ctx.session_factory,
-            keys=ctx.keys,
-            clock=ctx.clock,
-            only_device=bundle.device_id,
-        )
-    return results

@@ -1,7 +1,7 @@
 """Photo routes: the device's resumable upload, and verifiers reading photos beside a report."""
 
 import tempfile
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -32,7 +32,7 @@ _CHUNK_BODY = {
         "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
-_IMAGE = {
+_IMAGE: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {
             "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
@@ -43,8 +43,8 @@ _IMAGE = {
 }
 
 
-def attachment_store(request: Request) -> AttachmentStore:
-    return request.app.state.attachment_store
+def attachment_store(ctx: Ctx) -> AttachmentStore:
+    return ctx.attachments
 
 
 Store = Annotated[AttachmentStore, Depends(attachment_store)]

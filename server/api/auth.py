@@ -11,11 +11,13 @@ from typing import Annotated
 import sqlalchemy as sa
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import col
 
+from ..context import ServerContext
 from ..errors import Forbidden, NotAuthenticated
 from ..models import Device, User, UserSession
 from ..secrets import same_hash, token_hash
-from .context import Ctx, ServerContext
+from .context import Ctx
 
 MAX_TOKEN_LENGTH = 200
 
@@ -52,7 +54,7 @@ def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
 def _device_by_token(ctx: ServerContext, token: str) -> Device | None:
     digest = token_hash(token)
     with ctx.transaction() as session:
-        device = session.scalar(sa.select(Device).where(Device.credential_hash == digest))
+        device = session.scalar(sa.select(Device).where(col(Device.credential_hash) == digest))
     return device if device is not None and same_hash(device.credential_hash, digest) else None
 
 
@@ -61,8 +63,8 @@ def _user_by_token(ctx: ServerContext, token: str) -> tuple[User, UserSession] |
     with ctx.transaction() as session:
         row = session.execute(
             sa.select(User, UserSession)
-            .join(UserSession, UserSession.username == User.username)
-            .where(UserSession.token_hash == digest)
+            .join(UserSession, col(UserSession.username) == col(User.username))
+            .where(col(UserSession.token_hash) == digest)
         ).first()
     if row is None or not same_hash(row[1].token_hash, digest):
         return None

@@ -62,6 +62,7 @@ def submit(
         keys=ctx.keys,
         clock=ctx.clock,
         only_device=device.device_id,
+        pool=ctx.pool,
     )
     # Returned as a ready response: the results are already validated models, and skipping
     # FastAPI's second validation of up to 1,000 items is measurable at large batches.

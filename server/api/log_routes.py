@@ -14,13 +14,13 @@ from sync.log_protocol import (
     SignedTreeHead,
     decode_leaf,
 )
+from sync.wire import RECORD_ID_PATTERN
 
 from .. import transparency
 from ..errors import NotFound
 from .auth import Admin, AnyCaller, AuthDevice, DeviceCaller
 from .context import Ctx
 from .errors import ERROR_RESPONSES
-from .review_routes import UUID_PATTERN
 
 router = APIRouter(prefix="/log", responses=ERROR_RESPONSES, tags=["transparency log"])
 TreeSize = Annotated[int, Query(ge=1, le=MAX_TREE_SIZE)]
@@ -37,7 +37,7 @@ def tree_head(_: AnyCaller, ctx: Ctx) -> SignedTreeHead:
 def inclusion(
     caller: AnyCaller,
     ctx: Ctx,
-    record_id: Annotated[str, Query(pattern=UUID_PATTERN, min_length=36, max_length=36)],
+    record_id: Annotated[str, Query(pattern=RECORD_ID_PATTERN, min_length=36, max_length=36)],
     tree_size: TreeSize | None = None,
 ) -> InclusionProof:
     """Where a record's leaf is in the tree of `tree_size` (default: the current tree), with its

@@ -2,23 +2,25 @@
 
 import json
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
+
+from sync.wire import DEVICE_ID_PATTERN, RECORD_ID_PATTERN, Kind, ReviewState
 
 from .. import corroboration, exports, locks, review
 from ..clock import as_utc
 from ..errors import InvalidInput
-from ..record_fields import KINDS
 from ..report_filters import ReportFilters, parse_bbox
 from ..schemas import (
+    CORROBORATION_HOURS_MAX,
+    CORROBORATION_KM_MAX,
     AuditEvent,
     CorroborationResponse,
     DecisionRequest,
     LockInfo,
     ReportDetail,
     ReportPage,
-    ReviewState,
 )
 from .auth import Verifier
 from .context import Ctx
@@ -26,17 +28,15 @@ from .errors import ERROR_RESPONSES
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
-UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 RecordIdPath = Annotated[
-    str, Path(pattern=UUID_PATTERN, min_length=36, max_length=36, description="record id (UUID)")
+    str, Path(pattern=RECORD_ID_PATTERN, min_length=36, max_length=36, description="record id (UUID)")
 ]
-Kind = Literal[KINDS]  # type: ignore[valid-type]
 
 
 def report_filters(
     state: ReviewState | None = None,
     kind: Kind | None = None,
-    device_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+    device_id: Annotated[str | None, Query(pattern=DEVICE_ID_PATTERN)] = None,
     observed_from: Annotated[datetime | None, Query(description="inclusive; no offset means UTC")] = None,
     observed_to: Annotated[datetime | None, Query(description="inclusive; no offset means UTC")] = None,
     bbox: Annotated[str | None, Query(max_length=200, description="min_lon,min_lat,max_lon,max_lat")] = None,
@@ -164,8 +164,8 @@ def corroborating(
     record_id: RecordIdPath,
     _: Verifier,
     ctx: Ctx,
-    km: Annotated[float, Query(gt=0, le=corroboration.MAX_KM, allow_inf_nan=False)] = 10.0,
-    hours: Annotated[float, Query(gt=0, le=corroboration.MAX_HOURS, allow_inf_nan=False)] = 24.0,
+    km: Annotated[float, Query(gt=0, le=CORROBORATION_KM_MAX, allow_inf_nan=False)] = 10.0,
+    hours: Annotated[float, Query(gt=0, le=CORROBORATION_HOURS_MAX, allow_inf_nan=False)] = 24.0,
 ) -> CorroborationResponse:
     """Other devices' reports of related kinds within `km` kilometres and `hours` hours, nearest first."""
     with ctx.transaction() as session:

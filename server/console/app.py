@@ -133,7 +133,7 @@ class ConsoleApp:
 
     def _render_nav(self) -> None:
         user = self.api.user
-        items = []
+        items: list[ft.Control] = []
         for key, text, icon in NAVIGATION:
             if key == "admin" and not (user and user.is_admin):
                 continue

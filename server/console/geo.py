@@ -1,7 +1,7 @@
-"""Geography for the console: the offline base map outline and corroboration distances.
+"""Geography for the console: the offline base map outline and map bounds.
 
 The outline is Natural Earth data shipped in assets/geo/ (see its README); nothing here
-fetches tiles or touches the network.
+fetches tiles or touches the network. Distances and MGRS are `sync.geo`'s.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from geographiclib.geodesic import Geodesic
+from sync.assets import ASSETS_DIR
 
-ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
 OUTLINE_PATH = ASSETS_DIR / "geo" / "libya-region.geojson"
 
 # Centre and zoom that show Libya with a margin of its neighbours.
@@ -44,22 +43,8 @@ def load_outline(path: Path = OUTLINE_PATH) -> tuple[CountryOutline, ...]:
     return tuple(countries)
 
 
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Geodesic distance on WGS 84 between two (lat, lon) points, in kilometres."""
-    return Geodesic.WGS84.Inverse(a[0], a[1], b[0], b[1])["s12"] / 1000.0
-
-
 def bounds(points: list[tuple[float, float]], *, pad_deg: float = 0.05) -> tuple[tuple[float, float], ...]:
     """South-west and north-east corners around points, padded so a lone point gets an area."""
     lats = [p[0] for p in points]
     lons = [p[1] for p in points]
     return (min(lats) - pad_deg, min(lons) - pad_deg), (max(lats) + pad_deg, max(lons) + pad_deg)
-
-
-def mgrs_of(lat: float, lon: float) -> str | None:
-    """The MGRS grid reference monitors read ("33R XQ 51482 52856"), or None outside 80°S-84°N."""
-    from pygeodesy.utm import toUtm8  # lazy: only the report screen needs it
-
-    if not (-80.0 <= lat <= 84.0 and -180.0 <= lon <= 180.0):
-        return None
-    return toUtm8(lat, lon).toMgrs().toStr(prec=0, sep=" ")  # pygeodesy: prec=0 is 5+5 digits (1 m)

@@ -12,14 +12,22 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from server.schemas import (
+    CORROBORATION_HOURS_MAX,
+    CORROBORATION_KM_MAX,
+    DECISIONS,
+    ENROLLMENT_CODE_HOURS_MAX,
+    PASSWORD_MIN,
+    REASON_MAX,
+    REASON_REQUIRED,
+    ROLES,
+)
+from sync.geo import distance_km
 from sync.wire import KINDS, REVIEW_STATES
 
 from .api import ConsoleApi
 from .errors import ApiError, InvalidInput, PhotoHashMismatch, PhotoNotArrived
-from .geo import distance_km
 
-DECISIONS = ("verified", "unverifiable", "rejected", "needs_info")
-REASON_REQUIRED = frozenset({"rejected", "needs_info"})
 # Colour of each state on the maps and in the queue (Flet colour names).
 STATE_COLOURS = {
     "received": "blue700",
@@ -36,10 +44,6 @@ CHAIN_TEXT = {
     "invalid": "invalid",
     "fork": "FORK",
 }
-MAX_REASON = 4000  # the server's limit
-MIN_PASSWORD = 8  # the server's limit
-MAX_RADIUS_KM = 500.0
-MAX_WINDOW_HOURS = 24.0 * 30
 THUMBNAIL_PX = 320
 # "Open full size" sends the original to the browser over the Flet session's websocket; a
 # larger photo is shown at PREVIEW_PX instead (Download always gives the original).
@@ -320,8 +324,8 @@ class ReportState:
         self.candidates = [with_separation(self.detail, other) for other in found]
 
     async def set_window(self, api: ConsoleApi, km: str | float, hours: str | float) -> None:
-        radius = parse_number(km, field_name="km", low=0, high=MAX_RADIUS_KM)
-        window = parse_number(hours, field_name="hours", low=0, high=MAX_WINDOW_HOURS)
+        radius = parse_number(km, field_name="km", low=0, high=CORROBORATION_KM_MAX)
+        window = parse_number(hours, field_name="hours", low=0, high=CORROBORATION_HOURS_MAX)
         previous = (self.radius_km, self.window_hours)
         self.radius_km, self.window_hours = radius, window
         try:
@@ -363,8 +367,8 @@ def validate_decision(state: str | None, reason: str | None) -> tuple[str, str |
     if state in REASON_REQUIRED and not reason:
         what = "question for the observer" if state == "needs_info" else "reason"
         raise InvalidInput("reason", f"A {what} is required for {label(state)}.")
-    if reason and len(reason) > MAX_REASON:
-        raise InvalidInput("reason", f"Keep the reason under {MAX_REASON} characters.")
+    if reason and len(reason) > REASON_MAX:
+        raise InvalidInput("reason", f"Keep the reason under {REASON_MAX} characters.")
     return state, reason
 
 
@@ -377,7 +381,7 @@ def with_separation(report: dict[str, Any], other: dict[str, Any]) -> dict[str, 
     result = dict(other)
     here, there = point_of(report), point_of(other)
     if result.get("distance_km") is None and here and there:
-        result["distance_km"] = distance_km(here, there)
+        result["distance_km"] = distance_km(*here, *there)
     a, b = parse_when(observed_of(report)), parse_when(observed_of(other))
     if a and b:
         result["hours_apart"] = (b - a).total_seconds() / 3600.0
@@ -469,7 +473,7 @@ class AdminState:
     async def issue_code(
         self, api: ConsoleApi, *, label_text: str, hours: str, server_url: str
     ) -> IssuedCode:
-        expires = parse_number(hours, field_name="hours", low=0, high=24 * 30)
+        expires = parse_number(hours, field_name="hours", low=0, high=ENROLLMENT_CODE_HOURS_MAX)
         answer = await api.create_enrollment_code(label=label_text.strip() or None, expires_hours=expires)
         self.issued = IssuedCode(
             code=answer["code"],
@@ -487,10 +491,10 @@ class AdminState:
         username = username.strip()
         if not username:
             raise InvalidInput("username", "Enter a user name.")
-        if role not in ("verifier", "admin"):
+        if role not in ROLES:
             raise InvalidInput("role", "Choose verifier or admin.")
-        if len(password) < MIN_PASSWORD:
-            raise InvalidInput("password", f"Use at least {MIN_PASSWORD} characters.")
+        if len(password) < PASSWORD_MIN:
+            raise InvalidInput("password", f"Use at least {PASSWORD_MIN} characters.")
         await api.create_user(username, password, role)
         self.users = await api.users()
 

@@ -10,6 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from sync.log_protocol import InclusionProof, SignedTreeHead
 
@@ -55,7 +56,9 @@ def collect(
         raise NotFound("the report's device is not known to this server")
     events = list(
         session.scalars(
-            sa.select(ReviewEvent).where(ReviewEvent.record_id == record_id).order_by(ReviewEvent.id)
+            sa.select(ReviewEvent)
+            .where(col(ReviewEvent.record_id) == record_id)
+            .order_by(col(ReviewEvent.id))
         )
     )
     previous, following = (_at_seq(session, report, report.seq + step) for step in (-1, 1))
@@ -91,8 +94,8 @@ def _at_seq(session: Session, report: Report, seq: int) -> list[Report]:
     return list(
         session.scalars(
             sa.select(Report)
-            .where(Report.device_id == report.device_id, Report.seq == seq)
-            .order_by(Report.received_at, Report.record_id)
+            .where(col(Report.device_id) == report.device_id, col(Report.seq) == seq)
+            .order_by(col(Report.received_at), col(Report.record_id))
         )
     )
 
@@ -102,7 +105,7 @@ def _decision_leaves(session: Session, event_ids: list[int]) -> list[LogLeaf]:
         return []
     return list(
         session.scalars(
-            sa.select(LogLeaf).where(LogLeaf.event_id.in_(event_ids)).order_by(LogLeaf.leaf_index)
+            sa.select(LogLeaf).where(col(LogLeaf.event_id).in_(event_ids)).order_by(col(LogLeaf.leaf_index))
         )
     )
 

@@ -68,7 +68,8 @@ def render_html(facts: EvidenceFacts, language: str) -> str:
     t = LABELS[language]
     report, device = facts.report, facts.device
     record = read_stored(report.body).content  # a body unsafe to show is shown empty
-    location = record.get("location") if isinstance(record.get("location"), dict) else {}
+    found = record.get("location")
+    location = found if isinstance(found, dict) else {}
     record_leaf = next(e.proof for e in facts.entries if e.role == "record")
     rows = [
         (t["record"], report.record_id),

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from sync.log_protocol import LogAlarm, LogAlarmReport, SignedTreeHead, verify_tree_head
 
@@ -45,7 +46,9 @@ def raise_alarm(
 
 
 def list_alarms(session: Session) -> list[LogAlarm]:
-    rows = session.scalars(sa.select(LogAlarmRow).order_by(LogAlarmRow.id.desc()).limit(MAX_LISTED)).all()
+    rows = session.scalars(
+        sa.select(LogAlarmRow).order_by(col(LogAlarmRow.id).desc()).limit(MAX_LISTED)
+    ).all()
     return [_public(row) for row in rows]
 
 

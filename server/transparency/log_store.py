@@ -14,6 +14,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from sync.merkle import (
     HASH_BYTES,
@@ -27,6 +28,7 @@ from sync.merkle import (
     tree_root,
 )
 
+from ..models import table_of
 from .tables import NODE_STORE_LEVEL, LogHead, LogLeaf, LogNode
 
 HEAD_ID = 1
@@ -60,7 +62,7 @@ def append(session: Session, leaves: Sequence[NewLeaf], *, now: datetime) -> tup
         head.tree_size, _split(head.frontier), hashes, keep_from_level=NODE_STORE_LEVEL
     )
     session.execute(
-        sa.insert(LogLeaf.__table__),
+        sa.insert(table_of(LogLeaf)),
         [
             {
                 "leaf_index": first + offset,
@@ -75,12 +77,12 @@ def append(session: Session, leaves: Sequence[NewLeaf], *, now: datetime) -> tup
     )
     if nodes:
         session.execute(
-            sa.insert(LogNode.__table__),
+            sa.insert(table_of(LogNode)),
             [{"level": level, "node_index": index, "hash": digest} for level, index, digest in nodes],
         )
     session.execute(
         sa.update(LogHead)
-        .where(LogHead.id == HEAD_ID)
+        .where(col(LogHead.id) == HEAD_ID)
         .values(tree_size=size, frontier=b"".join(frontier), updated_at=now)
     )
     return first, size
@@ -106,7 +108,7 @@ def prove_consistency(session: Session, old_size: int, new_size: int) -> list[by
 
 def record_leaf(session: Session, record_id: str) -> LogLeaf | None:
     return session.scalar(
-        sa.select(LogLeaf).where(LogLeaf.record_id == record_id, LogLeaf.leaf_type == "record")
+        sa.select(LogLeaf).where(col(LogLeaf.record_id) == record_id, col(LogLeaf.leaf_type) == "record")
     )
 
 
@@ -115,8 +117,8 @@ def record_positions(session: Session, record_ids: Sequence[str]) -> dict[str, i
     if not record_ids:
         return {}
     rows = session.execute(
-        sa.select(LogLeaf.record_id, LogLeaf.leaf_index).where(
-            LogLeaf.leaf_type == "record", LogLeaf.record_id.in_(sorted(set(record_ids)))
+        sa.select(col(LogLeaf.record_id), col(LogLeaf.leaf_index)).where(
+            col(LogLeaf.leaf_type) == "record", col(LogLeaf.record_id).in_(sorted(set(record_ids)))
         )
     )
     return {row.record_id: row.leaf_index for row in rows}
@@ -134,8 +136,8 @@ class SubtreeReader:
         upper = [s for s in subtrees if s[0] >= NODE_STORE_LEVEL]
         if upper:
             rows = self.session.execute(
-                sa.select(LogNode.level, LogNode.node_index, LogNode.hash).where(
-                    sa.tuple_(LogNode.level, LogNode.node_index).in_(upper)
+                sa.select(col(LogNode.level), col(LogNode.node_index), col(LogNode.hash)).where(
+                    sa.tuple_(col(LogNode.level), col(LogNode.node_index)).in_(upper)
                 )
             )
             found.update({(row.level, row.node_index): row.hash for row in rows})
@@ -152,15 +154,15 @@ class SubtreeReader:
     def _block(self, block: int) -> MemoryTree:
         start = block * BLOCK
         hashes = self.session.scalars(
-            sa.select(LogLeaf.leaf_hash)
-            .where(LogLeaf.leaf_index >= start, LogLeaf.leaf_index < start + BLOCK)
-            .order_by(LogLeaf.leaf_index)
+            sa.select(col(LogLeaf.leaf_hash))
+            .where(col(LogLeaf.leaf_index) >= start, col(LogLeaf.leaf_index) < start + BLOCK)
+            .order_by(col(LogLeaf.leaf_index))
         ).all()
         return MemoryTree(hashes, offset=start)
 
 
 def _head(session: Session, *, lock: bool) -> sa.Row:
-    query = sa.select(LogHead.tree_size, LogHead.frontier).where(LogHead.id == HEAD_ID)
+    query = sa.select(col(LogHead.tree_size), col(LogHead.frontier)).where(col(LogHead.id) == HEAD_ID)
     if lock:
         query = query.with_for_update()
     head = session.execute(query).first()

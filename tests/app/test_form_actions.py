@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from fieldapp.places import load_places
 from fieldapp.ui.state.form_record import FormError
 from fieldapp.ui.state.gps import GpsFix
 from fieldapp.ui.state.observation_form import ObservationForm
 from fieldapp.ui.state.photos import Notice
+from sync.places import load_places
 from tests.app.forms import complete
 from tests.photos.photo_files import make_jpeg, make_png
 

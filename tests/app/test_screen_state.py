@@ -10,7 +10,7 @@ from fieldapp.errors import FieldAppError
 from fieldapp.services import Locked, NotEditable
 from fieldapp.ui.app import FieldApp
 from fieldapp.ui.state.detail import RecordDetail
-from fieldapp.ui.state.enrolment import Enrolment
+from fieldapp.ui.state.enrollment import Enrollment
 from fieldapp.ui.state.settings import DeviceSettings
 from fieldapp.ui.state.sync_controller import SyncController
 from fieldapp.vault import FAST_KDF_FOR_TESTS
@@ -76,10 +76,10 @@ def test_settings_wipe_after_export_and_server(device, tmp_path, clock):
 
 
 def test_enrolment_state_with_no_server_listening(device):
-    enrolment = Enrolment(device)
-    assert enrolment.current_server() is None and enrolment.saved_url() == ""
-    outcome = asyncio.run(enrolment.enrol("http://127.0.0.1:9", "ABCD-EFGH"))  # nothing on port 9
-    assert not outcome.ok and outcome.message_key == "enrol.failed" and outcome.detail
+    enrollment = Enrollment(device)
+    assert enrollment.current_server() is None and enrollment.saved_url() == ""
+    outcome = asyncio.run(enrollment.enroll("http://127.0.0.1:9", "ABCD-EFGH"))  # nothing on port 9
+    assert not outcome.ok and outcome.message_key == "enroll.failed" and outcome.detail
 
 
 class FakeAutoSync:
@@ -184,3 +184,11 @@ def test_a_locked_device_goes_to_the_unlock_screen(app):
     with app.guard():
         _ = app.device
     assert isinstance(app.screen, UnlockScreen) and app.page.dialogs == []
+
+
+def test_the_guard_says_the_sentence_of_a_shared_layer_error(app):
+    from sync.places import PlaceListError
+
+    with app.guard():  # e.g. the place picker finds its list unreadable
+        raise PlaceListError("the place list /x/places.json could not be read")
+    assert app.page.toasts() == ["That did not work: the place list /x/places.json could not be read"]

@@ -1,4 +1,4 @@
-from fieldapp.ui.state.enrolment import enrol, enrolled_server
+from fieldapp.ui.state.enrollment import enroll, enrolled_server
 from fieldapp.ui.state.session import DeviceSession
 from fieldapp.vault import FAST_KDF_FOR_TESTS
 
@@ -70,10 +70,10 @@ def test_language_is_kept_for_the_unlock_screen(session, device):
 
 
 def test_enrolment_problems_are_outcomes_not_exceptions(device):
-    assert enrol(device, "", "CODE").message_key == "enrol.need_server"
-    assert enrol(device, "http://127.0.0.1:9", "").message_key == "enrol.need_code"
-    outcome = enrol(device, "http://127.0.0.1:9", "ABCD-EFGH")  # nothing listens on port 9
-    assert not outcome.ok and outcome.message_key == "enrol.failed" and outcome.detail
+    assert enroll(device, "", "CODE").message_key == "enroll.need_server"
+    assert enroll(device, "http://127.0.0.1:9", "").message_key == "enroll.need_code"
+    outcome = enroll(device, "http://127.0.0.1:9", "ABCD-EFGH")  # nothing listens on port 9
+    assert not outcome.ok and outcome.message_key == "enroll.failed" and outcome.detail
     assert enrolled_server(device) is None
 
 

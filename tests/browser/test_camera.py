@@ -40,7 +40,7 @@ def test_a_photo_taken_with_the_camera_is_hashed_at_capture_and_stored_with_the_
     phone.type("setup-passphrase", PASSPHRASE)
     phone.type("setup-confirm", PASSPHRASE)
     phone.tap("setup-create")
-    phone.tap("enrol-later")
+    phone.tap("enroll-later")
     phone.tap("new-observation")
     phone.tap("kind-unit_movement")
     phone.wait("form-save")

@@ -61,9 +61,14 @@ class World:
     def enrollment_code(self) -> str:
         from server import enrollment
 
-        with self.app.state.context.transaction() as session:
+        context = self.app.state.context
+        with context.transaction() as session:
             code, _ = enrollment.create_code(
-                session, clock=self.app.state.context.clock, label="test", expires_hours=1
+                session,
+                clock=context.clock,
+                label="test",
+                expires_hours=1,
+                default_ttl=context.settings.enrollment_code_ttl,
             )
         return code
 
@@ -119,4 +124,4 @@ def world(tmp_path: Path) -> Iterator[World]:
     app = create_app(settings)
     with TestClient(app, raise_server_exceptions=False) as devices_client:
         yield World(app=app, settings=settings, devices_client=devices_client)
-    app.state.engine.dispose()
+    app.state.context.close()

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from server.console.geo import OUTLINE_PATH, bounds, distance_km, load_outline, mgrs_of
+from server.console.geo import OUTLINE_PATH, bounds, load_outline
+from sync.geo import distance_km, mgrs_of
 
 NEIGHBOURS = {"Libya", "Tunisia", "Algeria", "Niger", "Chad", "Sudan", "Egypt"}
 
@@ -47,8 +48,8 @@ def test_distance_agrees_with_a_spherical_estimate():
     dphi, dlam = phi2 - phi1, math.radians(b[1] - a[1])
     h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlam / 2) ** 2
     sphere = 2 * 6371.0088 * math.asin(math.sqrt(h))
-    assert distance_km(a, b) == pytest.approx(sphere, rel=0.005)
-    assert distance_km(a, a) == 0
+    assert distance_km(*a, *b) == pytest.approx(sphere, rel=0.005)
+    assert distance_km(*a, *a) == 0
 
 
 def test_bounds_pad_a_single_point():

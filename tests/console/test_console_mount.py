@@ -16,7 +16,7 @@ def client(tmp_path_factory):
     app = create_app(settings)
     with TestClient(app) as test_client:
         yield test_client
-    app.state.engine.dispose()
+    app.state.context.close()
 
 
 def test_console_page_is_served_without_cdn(client):

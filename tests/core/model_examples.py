@@ -4,6 +4,10 @@ import copy
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
+from fieldapp.model import FieldError, InvalidObservation, parse_observation
+
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 RECORD_ID = "0b7e7a53-1f0c-4f6e-9a43-2d1f5b1c9e10"
 OTHER_ID = "7d3c2f1e-5b4a-4c3d-8e2f-1a0b9c8d7e6f"
@@ -70,3 +74,10 @@ def record(kind: str = "violation", **changes: Any) -> dict[str, Any]:
     }
     data.update(changes)
     return data
+
+
+def errors_of(data: Any, **kwargs: Any) -> list[FieldError]:
+    """The field errors parsing `data` raises (it must raise)."""
+    with pytest.raises(InvalidObservation) as caught:
+        parse_observation(data, now=kwargs.pop("now", NOW), **kwargs)
+    return caught.value.errors

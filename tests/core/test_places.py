@@ -8,12 +8,12 @@ import pytest
 from model_examples import NOW, record
 
 from fieldapp.model import parse_observation
-from fieldapp.places import (
+from sync.geo import distance_km
+from sync.places import (
     PLACE_TYPES,
     Place,
     PlaceListError,
     default_places_path,
-    distance_km,
     fold,
     load_places,
     nearest_place,

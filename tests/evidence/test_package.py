@@ -209,3 +209,15 @@ def test_the_admin_command_writes_a_package_fieldapp_verify_accepts(made, tmp_pa
     missing = fieldapp("verify", str(tmp_path / "nope.zip"))
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
     assert Path(out).stat().st_size == len(fmt.write_zip(fmt.read_zip(out.read_bytes())))
+
+
+def test_a_manifest_entry_without_a_path_fails_instead_of_crashing_the_verifier(made):
+    import json
+
+    _harness, _record_id, data = made
+    files = fmt.read_zip(data)
+    manifest = json.loads(files[fmt.MANIFEST])
+    manifest["files"].append({"sha256": "0" * 64, "size": 1})
+    checks = verify_package(fmt.write_zip({**files, fmt.MANIFEST: json.dumps(manifest).encode()}))
+    assert not holds(checks)
+    assert any("manifest" in c.line() for c in checks if c.outcome == "FAIL")

@@ -19,9 +19,10 @@ from .flet_build import REPO_ROOT, flet_build_inputs, norm, read_pins, requireme
 PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
 MOBILE = read_pins(REPO_ROOT / "constraints" / "mobile.txt")
 SERVER = read_pins(REPO_ROOT / "constraints" / "server.txt")
+# geographiclib is not here: sync.geo (both ends) takes its geodesic through pygeodesy.
 SERVER_ONLY = {
     "fastapi", "starlette", "uvicorn", "alembic", "psycopg", "psycopg-binary", "flet-web",
-    "flet-map", "segno", "geographiclib", "schemathesis", "playwright", "websockets",
+    "flet-map", "segno", "schemathesis", "playwright", "websockets",
 }  # fmt: skip
 APP_TOP_LEVEL = {"main.py", "pyproject.toml", "assets", "fieldapp", "sync"}
 

@@ -19,7 +19,7 @@ import pytest
 
 from fieldapp.cli.observer import format_table
 from fieldapp.services import create_device, upload_photos
-from fieldapp.services.enrolment import enroll_device
+from fieldapp.services.enrollment import enroll_device
 from fieldapp.services.syncing import run_sync
 from fieldapp.vault import FAST_KDF_FOR_TESTS
 from sync.attachment_protocol import UPLOAD_CHUNK_BYTES, PendingPhoto, chunk_header, seal_chunk

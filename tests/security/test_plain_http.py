@@ -5,7 +5,7 @@ import httpx
 import pytest
 
 from fieldapp.services import create_device
-from fieldapp.services.enrolment import InvalidServerUrl, enroll_device, normalize_server_url
+from fieldapp.services.enrollment import InvalidServerUrl, enroll_device, normalize_server_url
 from fieldapp.vault import FAST_KDF_FOR_TESTS
 
 SAFE_PLAIN = [

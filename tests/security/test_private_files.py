@@ -9,7 +9,7 @@ import stat
 import httpx
 
 from fieldapp.services import create_device, unlock_device
-from fieldapp.services.enrolment import enroll_device
+from fieldapp.services.enrollment import enroll_device
 from fieldapp.services.syncing import run_sync
 from fieldapp.vault import FAST_KDF_FOR_TESTS
 from tests.support.live_server import create_enrollment_code, live_server

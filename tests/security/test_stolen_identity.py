@@ -3,7 +3,7 @@ hold of a spare enrolment code (issue 10, point 1): against a real server, the r
 enrolment, and hand-built requests."""
 
 from fieldapp.services import create_device
-from fieldapp.services.enrolment import enroll_device
+from fieldapp.services.enrollment import enroll_device
 from fieldapp.services.syncing import run_sync
 from fieldapp.vault import FAST_KDF_FOR_TESTS
 from tests.security.conftest import API

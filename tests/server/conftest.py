@@ -113,7 +113,7 @@ def running_harness(database_url: str, tmp_path: Path) -> Iterator[Harness]:
     app = create_app(settings, clock=clock)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield Harness(client=client, settings=settings, clock=clock, app=app)
-    app.state.engine.dispose()
+    app.state.context.close()
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """Enrolment: one-time codes, expiry, key/id binding, proof of possession, re-enrolment, revocation."""
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
+from server import admin
 from sync.crypto import b64decode, b64encode, device_id_for
 from tests.server.conftest import API
 from tests.support.devices import fetch_challenge, make_device
@@ -72,6 +74,21 @@ def test_revoked_device_is_refused_and_cannot_re_enrol(harness, admin_headers):
     )
     assert again.status_code == 403
     assert harness.report_count() == 0
+
+
+def test_a_code_without_hours_lasts_as_long_as_the_servers_setting(harness, admin_headers):
+    answer = harness.client.post(f"{API}/enrollment-codes", json={}, headers=admin_headers)
+    assert answer.status_code == 201
+    expires = datetime.fromisoformat(answer.json()["expires_at"]).replace(tzinfo=UTC)
+    assert expires == harness.clock() + harness.settings.enrollment_code_ttl
+
+
+def test_the_admin_command_reads_the_code_lifetime_from_the_settings(harness):
+    settings = replace(harness.settings, enrollment_code_ttl=timedelta(hours=2))
+    code = admin.create_enrollment_code(settings, clock=harness.clock)
+    harness.clock.advance(hours=2, seconds=1)
+    answer = harness.client.post(f"{API}/enroll", json=_request(harness, make_device(seed=9), code))
+    assert answer.status_code == 403 and "not valid" in answer.json()["detail"]
 
 
 # -- proof of possession: a public key alone enrols nothing (issue 10, point 1) -----------

@@ -241,6 +241,6 @@ def _migrate(harness, direction: str, revision: str) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with harness.app.state.engine.begin() as connection:
+    with harness.app.state.context.engine.begin() as connection:
         config.attributes["connection"] = connection
         getattr(command, direction)(config, revision)

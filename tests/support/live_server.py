@@ -11,7 +11,7 @@ subprocess (a free port unless given), waits until `GET /api/v1/health` answers,
 `http://127.0.0.1:P`, and stops the process (SIGTERM, then SIGKILL) on exit. The server's
 output goes to `data_dir/server.log` (shown in the error if it fails to start).
 
-`create_enrollment_code(data_dir, database_url=None, *, label=None, expires_hours=24.0) -> str`
+`create_enrollment_code(data_dir, database_url=None, *, label=None, expires_hours=None) -> str`
 and `create_user(data_dir, username, password, role, database_url=None)` call the same admin
 functions as `fieldapp admin ...`, in this process (migrating the database first, so they also
 work before the server has started).
@@ -130,11 +130,12 @@ def create_enrollment_code(
     database_url: str | None = None,
     *,
     label: str | None = None,
-    expires_hours: float = 24.0,
+    expires_hours: float | None = None,
 ) -> str:
     """A fresh one-time enrolment code (what `fieldapp admin enrollment-code` prints)."""
     if server_python():
-        args = ["--expires-hours", str(expires_hours), *(["--label", label] if label else [])]
+        hours = ["--expires-hours", str(expires_hours)] if expires_hours is not None else []
+        args = [*hours, *(["--label", label] if label else [])]
         return _admin(data_dir, database_url, "enrollment-code", *args).strip()
     from server import admin
 

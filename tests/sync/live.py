@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from fieldapp.services import create_device, unlock_device
-from fieldapp.services.enrolment import enroll_device
+from fieldapp.services.enrollment import enroll_device
 from fieldapp.vault import FAST_KDF_FOR_TESTS
 from sync.crypto import b64decode
 from tests.support.devices import make_device

@@ -24,16 +24,37 @@ class FakeDevice:
         self.outbox = FakeOutbox()
 
 
-class ScriptedSync:
-    """Stands in for run_sync: answers statuses from a script, records each call."""
+class FakeTime:
+    """The loop's clock for its waits: a wait shorter than `hold` seconds passes at once (the
+    fake time moves on by it); a longer one never ends by itself, only when its event is set."""
 
-    def __init__(self, statuses: list[str]) -> None:
+    def __init__(self, hold: float = 60.0) -> None:
+        self.now = 0.0
+        self.hold = hold
+        self.asked: list[float] = []
+        self.holding = threading.Event()
+
+    def wait(self, event: threading.Event, seconds: float) -> bool:
+        self.asked.append(seconds)
+        if seconds < self.hold or event.is_set():
+            self.now += 0.0 if event.is_set() else seconds
+            return event.is_set()
+        self.holding.set()
+        event.wait()  # the hour never passes in a test: only stop() or sync_now() ends it
+        return True
+
+
+class ScriptedSync:
+    """Stands in for run_sync: answers statuses from a script, records each call's fake time."""
+
+    def __init__(self, statuses: list[str], fake_time: FakeTime) -> None:
         self.statuses = statuses
+        self.time = fake_time
         self.calls: list[float] = []
         self.called = threading.Event()
 
     def __call__(self, device, **io) -> SyncReport:
-        self.calls.append(time.monotonic())
+        self.calls.append(self.time.now)
         status = self.statuses.pop(0) if self.statuses else "done"
         if status == "boom":
             self.called.set()
@@ -57,23 +78,25 @@ def wait_for(condition, timeout: float = 5.0) -> None:
 
 def test_first_sync_at_start_then_sync_now_wakes_the_loop_and_stop_is_prompt():
     statuses: list[SyncStatus] = []
-    fake = ScriptedSync(["done", "done"])
-    loop = AutoSync(FakeDevice(), interval=3600, on_status=statuses.append, sync=fake)
+    clock = FakeTime()
+    fake = ScriptedSync(["done", "done"], clock)
+    loop = AutoSync(FakeDevice(), interval=3600, on_status=statuses.append, sync=fake, wait=clock.wait)
     loop.start()
     wait_for(lambda: len(fake.calls) == 1 and loop.status.state == "idle")
     assert loop.status.pending == 0 and loop.status.last_synced_at is not None
     assert any(s.state == "syncing" and s.progress == SyncProgress("push", 1, 3, 100) for s in statuses)
     loop.sync_now()
     wait_for(lambda: len(fake.calls) == 2)
-    started = time.monotonic()
+    started = clock.now
     loop.stop()
-    assert time.monotonic() - started < 1.0  # not the hour-long interval
+    assert clock.now - started < 1.0 and clock.asked[-1] == 3600  # the hour-long wait was cut short
     assert not loop.running and loop.status.state == "stopped"
 
 
 def test_offline_runs_retry_sooner_than_the_interval_and_keep_the_error():
-    fake = ScriptedSync(["offline", "offline", "done"])
-    loop = AutoSync(FakeDevice(), interval=3600, offline_interval=0.05, sync=fake)
+    clock = FakeTime()
+    fake = ScriptedSync(["offline", "offline", "done"], clock)
+    loop = AutoSync(FakeDevice(), interval=3600, offline_interval=0.05, sync=fake, wait=clock.wait)
     loop.start()
     wait_for(lambda: len(fake.calls) == 3)
     wait_for(lambda: loop.status.state == "idle")
@@ -83,8 +106,9 @@ def test_offline_runs_retry_sooner_than_the_interval_and_keep_the_error():
 
 
 def test_offline_status_is_shown_with_pending_count():
-    fake = ScriptedSync(["offline"])
-    loop = AutoSync(FakeDevice(), interval=3600, offline_interval=3600, sync=fake)
+    clock = FakeTime()
+    fake = ScriptedSync(["offline"], clock)
+    loop = AutoSync(FakeDevice(), interval=3600, offline_interval=3600, sync=fake, wait=clock.wait)
     loop.start()
     wait_for(lambda: loop.status.state == "offline")
     status = loop.status
@@ -97,14 +121,22 @@ def test_offline_status_is_shown_with_pending_count():
 
 
 def test_an_unexpected_error_is_reported_and_the_loop_goes_on():
-    fake = ScriptedSync(["boom", "done"])
+    clock = FakeTime()
+    fake = ScriptedSync(["boom", "done"], clock)
     seen: list[str] = []
 
     def failing_callback(status):
         seen.append(status.state)
         raise ValueError("a UI bug")  # must not stop the loop
 
-    loop = AutoSync(FakeDevice(), interval=3600, offline_interval=0.05, on_status=failing_callback, sync=fake)
+    loop = AutoSync(
+        FakeDevice(),
+        interval=3600,
+        offline_interval=0.05,
+        on_status=failing_callback,
+        sync=fake,
+        wait=clock.wait,
+    )
     loop.start()
     wait_for(lambda: "error" in seen)
     assert loop.status.last_error == "database is locked"
@@ -121,12 +153,13 @@ def test_stop_interrupts_a_retry_wait_inside_the_run():
         waited.set()
         return SyncReport(status="stopped" if io["stop_requested"]() else "done")
 
-    loop = AutoSync(FakeDevice(), interval=3600, sync=slow_sync)
+    clock = FakeTime()
+    loop = AutoSync(FakeDevice(), interval=3600, sync=slow_sync, wait=clock.wait)
     loop.start()
-    time.sleep(0.1)
-    started = time.monotonic()
+    wait_for(clock.holding.is_set)  # inside the 60 s retry wait
+    started = clock.now
     loop.stop(timeout=5)
-    assert waited.is_set() and time.monotonic() - started < 2.0
+    assert waited.is_set() and clock.now - started < 2.0
 
 
 def test_autosync_against_a_real_server(tmp_path, server):
@@ -154,9 +187,23 @@ def test_not_enrolled_is_its_own_state():
     from sync.failures import NotEnrolledError
 
     def not_enrolled(device, **io):
-        return SyncReport(status="failed", error=str(NotEnrolledError()), still_queued=3)
+        return SyncReport(status="failed", error=str(NotEnrolledError()), still_queued=3, not_enrolled=True)
 
     loop = AutoSync(FakeDevice(), interval=3600, sync=not_enrolled)
     loop.start()
     wait_for(lambda: loop.status.state == "not_enrolled")
     loop.stop()
+
+
+def test_a_device_without_a_server_reports_not_enrolled(tmp_path):
+    from fieldapp.services import create_device
+    from fieldapp.services.syncing import run_sync
+    from fieldapp.vault import FAST_KDF_FOR_TESTS
+
+    with create_device(tmp_path / "dev", "tinned peaches at dawn", kdf=FAST_KDF_FOR_TESTS) as device:
+        report = run_sync(device)
+        assert report.status == "failed" and report.not_enrolled
+        loop = AutoSync(device, interval=3600)
+        loop.start()
+        wait_for(lambda: loop.status.state == "not_enrolled")
+        loop.stop()

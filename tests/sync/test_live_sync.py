@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from fieldapp.services.enrolment import CodeRefused, enroll_device, is_enrolled
+from fieldapp.services.enrollment import CodeRefused, enroll_device, is_enrolled
 from fieldapp.services.syncing import export_bundle, run_sync
 from sync.engine import SyncOptions
 from tests.support.live_server import create_enrollment_code

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import pytest
 
 from sync.bundle import read_bundle, write_bundle
-from sync.failures import CredentialError, ServerBusyError, TransportError
-from sync.retry import RetryPolicy, Stopped, parse_retry_after, with_retries
+from sync.failures import CredentialError, ServerBusyError, Stopped, TransportError
+from sync.retry import RetryPolicy, parse_retry_after, with_retries
 from tests.sync.fakes import filled_outbox
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
 from fieldapp.vault import DeviceKeys
-from sync.attachment_protocol import PHOTOS_PER_RECORD_MAX, PendingPhoto, UploadState
+from sync.attachment_protocol import PHOTOS_PER_RECORD_MAX, UPLOAD_STATES, PendingPhoto, UploadState
 from sync.crypto import b64decode, b64encode, new_key
 
 from ..clock import stamp
@@ -26,6 +26,7 @@ from ..codec import SCHEMA_TAG, observation_aad, open_json, seal_json
 from ..errors import NotEditable, UnknownRecord
 from ..rows import OBS, write_draft
 from ..states import DRAFT, QUEUED
+from ..tables import table_of
 from .errors import PhotoAlreadyAttached, TooManyPhotos, UnknownPhoto
 from .sealed_file import SealedPhoto, write_sealed_photo
 from .table import AttachmentRow
@@ -33,8 +34,7 @@ from .table import AttachmentRow
 ATTACHMENTS_DIR = "attachments"
 FILE_SUFFIX = ".photo"
 ORPHAN_AGE_S = 3600  # a file this old without a row is left over from a crash
-ATT = AttachmentRow.__table__
-UPLOAD_STATES = ("pending", "uploading", "done")
+ATT = table_of(AttachmentRow)
 
 
 def meta_aad(record_id: str, file_id: str) -> bytes:

@@ -9,21 +9,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fieldapp.services import RecordView, Unlocked
 
-# Which device states each tab shows (ARCHITECTURE.md, "Device states").
-TAB_STATES: dict[str, tuple[str, ...]] = {
-    "drafts": ("draft",),
-    "pending": ("queued",),
-    "sent": ("sent", "received"),
-    "reviewed": ("needs_info", "verified", "unverifiable", "rejected"),
-}
-TABS: tuple[str, ...] = tuple(TAB_STATES)
+from fieldapp.services.tabs import TABS  # which device states each tab shows, in tab order
+
 PAGE_SIZE = 20
 # States in which the server holds the record; its photos follow it ("sent, photos pending").
-ON_SERVER_STATES = frozenset(TAB_STATES["sent"] + TAB_STATES["reviewed"])
+ON_SERVER_STATES = frozenset(TABS["sent"] + TABS["reviewed"])
 
 
 def tab_for_state(state: str) -> str:
-    for tab, states in TAB_STATES.items():
+    for tab, states in TABS.items():
         if state in states:
             return tab
     raise ValueError(f"unknown state {state!r}")
@@ -42,14 +36,14 @@ class HomeState:
     photos_pending: dict[str, int] = field(default_factory=dict)  # record id -> photos not yet sent
 
     def select(self, tab: str) -> None:
-        if tab not in TAB_STATES:
+        if tab not in TABS:
             raise ValueError(f"unknown tab {tab!r}")
         self.tab = tab
         self.refresh()
 
     def refresh(self) -> None:
         """Reload the first page of the current tab and the counts."""
-        page = self.device.list_page(TAB_STATES[self.tab], cursor=None, limit=self.page_size)
+        page = self.device.list_page(TABS[self.tab], cursor=None, limit=self.page_size)
         self.items = list(page.items)
         self.next_cursor = page.next_cursor
         self.counts = self.tab_counts(self.device.counts())
@@ -62,7 +56,7 @@ class HomeState:
     def load_more(self) -> None:
         if self.next_cursor is None:
             return
-        page = self.device.list_page(TAB_STATES[self.tab], cursor=self.next_cursor, limit=self.page_size)
+        page = self.device.list_page(TABS[self.tab], cursor=self.next_cursor, limit=self.page_size)
         self.items.extend(page.items)
         self.next_cursor = page.next_cursor
         self.photos_pending.update(self._photos_pending(page.items))
@@ -74,4 +68,4 @@ class HomeState:
 
     @staticmethod
     def tab_counts(state_counts: dict[str, int]) -> dict[str, int]:
-        return {tab: sum(state_counts.get(s, 0) for s in states) for tab, states in TAB_STATES.items()}
+        return {tab: sum(state_counts.get(s, 0) for s in states) for tab, states in TABS.items()}

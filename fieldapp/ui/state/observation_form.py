@@ -26,9 +26,9 @@ from fieldapp.ui.state.photos import FormPhotos, Notice
 
 if TYPE_CHECKING:
     from fieldapp.model import FieldError, FieldSpec
-    from fieldapp.places import Place
     from fieldapp.services import Unlocked
     from fieldapp.ui.state.gps import GpsFix
+    from sync.places import Place
 
 __all__ = ["LOCATION_MODES", "FormError", "ObservationForm", "SaveOutcome"]
 

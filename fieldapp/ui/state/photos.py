@@ -167,9 +167,13 @@ def upload_summary(device: Unlocked, record_id: str, *, finalized: bool) -> Uplo
 class PickedFile(Protocol):
     """A file from the picker (`flet.FilePickerFile`): bytes in the web client, else maybe a path."""
 
-    name: str
-    bytes: builtins.bytes | None
-    path: str | None
+    # Read-only members: the form only reads them, so a captured photo (bytes always there) fits.
+    @property
+    def name(self) -> str: ...
+    @property
+    def bytes(self) -> builtins.bytes | None: ...
+    @property
+    def path(self) -> str | None: ...
 
 
 @dataclass

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fieldapp.ui.state.enrolment import enrolled_server
+from fieldapp.ui.state.enrollment import enrolled_server
 
 if TYPE_CHECKING:
     from fieldapp.services import AppSettings, DeviceInfo, Unlocked

@@ -47,9 +47,9 @@ class SettingsScreen:
                 "settings-server-status",
             ),
             secondary_button(
-                t("settings.enrol") if not server else t("settings.enrol_again"),
-                "settings-enrol",
-                self._enrol,
+                t("settings.enroll") if not server else t("settings.enroll_again"),
+                "settings-enroll",
+                self._enroll,
                 icon=ft.Icons.LINK,
             ),
         ]
@@ -168,9 +168,9 @@ class SettingsScreen:
         with self.app.guard():
             self.app.show_home()
 
-    def _enrol(self, _event: ft.Event[ft.OutlinedButton]) -> None:
+    def _enroll(self, _event: ft.Event[ft.OutlinedButton]) -> None:
         with self.app.guard():
-            self.app.show_enrol(after_setup=False)
+            self.app.show_enroll(after_setup=False)
 
     def _language(self, code: str) -> None:
         with self.app.guard():

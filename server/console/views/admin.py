@@ -9,7 +9,7 @@ import flet as ft
 from ..errors import InvalidInput
 from ..qr import qr_png
 from ..state import short_time
-from .widgets import card, dropdown, heading, tagged
+from .widgets import card, dropdown, heading, show_error, tagged
 
 if TYPE_CHECKING:
     from ..app import ConsoleApp
@@ -337,11 +337,15 @@ class AdminView:
         return handler
 
     async def create_user(self, _event: ft.Event | None = None) -> None:
-        fields = {"username": self.new_username, "password": self.new_password, "role": self.new_role}
+        fields: dict[str, ft.TextField | ft.Dropdown] = {
+            "username": self.new_username,
+            "password": self.new_password,
+            "role": self.new_role,
+        }
 
         async def run() -> None:
             for field in fields.values():
-                field.error = None
+                show_error(field, None)
             try:
                 await self.state.add_user(
                     self.app.api,
@@ -350,7 +354,7 @@ class AdminView:
                     role=self.new_role.value or "",
                 )
             except InvalidInput as exc:
-                fields[exc.field].error = str(exc)
+                show_error(fields[exc.field], str(exc))
                 return
             created = self.new_username.value
             self.new_username.value = self.new_password.value = ""
@@ -365,7 +369,7 @@ USER_WIDTHS = (90, 60, 80, 140, 90)
 
 
 def _row(cells: list[Any], *, bold: bool = False, widths: tuple[int, ...] = DEVICE_WIDTHS) -> ft.Control:
-    controls = []
+    controls: list[ft.Control] = []
     for cell, width in zip(cells, widths, strict=True):
         content = (
             cell

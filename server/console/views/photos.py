@@ -106,30 +106,32 @@ class PhotosCard:
         )
 
     def _thumbnail(self, photo: ReportPhoto) -> ft.Control:
-        box = {
-            "width": THUMB_BOX,
-            "height": THUMB_BOX,
-            "bgcolor": ft.Colors.BLUE_GREY_50,
-            "border_radius": 6,
-            "alignment": ft.Alignment.CENTER,
-        }
+        def box(content: ft.Control) -> ft.Container:
+            return ft.Container(
+                content=content,
+                width=THUMB_BOX,
+                height=THUMB_BOX,
+                bgcolor=ft.Colors.BLUE_GREY_50,
+                border_radius=6,
+                alignment=ft.Alignment.CENTER,
+            )
+
         if not photo.complete:
             icon = ft.Icons.HOURGLASS_TOP if photo.status == "partial" else ft.Icons.IMAGE_NOT_SUPPORTED
-            return ft.Container(content=ft.Icon(icon, color=ft.Colors.BLUE_GREY_300, size=40), **box)
+            return box(ft.Icon(icon, color=ft.Colors.BLUE_GREY_300, size=40))
         if photo.sha256 not in self.state.thumbnails:
-            return ft.Container(content=ft.Text("loading preview…", size=12), **box)
+            return box(ft.Text("loading preview…", size=12))
         image = self.state.thumbnails[photo.sha256]
         if image is None:
-            return ft.Container(content=ft.Text("no preview", size=12), **box)
+            return box(ft.Text("no preview", size=12))
         return tagged(
-            ft.Container(
-                content=ft.Image(
+            box(
+                ft.Image(
                     src=image,
                     fit=ft.BoxFit.CONTAIN,
                     semantics_label=f"thumbnail of {photo.name}",
                     error_content=ft.Text("preview could not be drawn", size=12),
-                ),
-                **box,
+                )
             ),
             f"photo-thumb-{photo.sha256}",
         )

@@ -8,7 +8,7 @@ import flet as ft
 
 from ..errors import InvalidInput
 from ..state import KINDS, REVIEW_STATES, QueueFilters, label, short_time
-from .widgets import dropdown, heading, state_chip, tagged
+from .widgets import dropdown, heading, show_error, state_chip, tagged
 
 if TYPE_CHECKING:
     from ..app import ConsoleApp
@@ -32,7 +32,7 @@ class QueueView:
         self.until_field = ft.TextField(
             label="To (UTC)", hint_text="2026-03-02 18:00", width=170, dense=True, value=_day(f.until)
         )
-        self.fields = {
+        self.fields: dict[str, ft.TextField | ft.Dropdown] = {
             "state": self.state_field,
             "kind": self.kind_field,
             "device_id": self.device_field,
@@ -179,7 +179,7 @@ class QueueView:
 
     def _filters(self) -> QueueFilters | None:
         for field in self.fields.values():
-            field.error = None
+            show_error(field, None)
         try:
             return QueueFilters.from_form(
                 state=self.state_field.value or None,
@@ -189,7 +189,7 @@ class QueueView:
                 until=self.until_field.value,
             )
         except InvalidInput as exc:
-            self.fields[exc.field].error = str(exc)
+            show_error(self.fields[exc.field], str(exc))
             return None
 
     async def apply(self, _event: ft.Event | None = None) -> None:
@@ -245,8 +245,8 @@ class QueueView:
 WIDTHS = (140, 140, 130, 130, 105, 150, 100, 80)
 
 
-def _row(cells: list[Any], *, bold: bool = False) -> ft.Control:
-    controls = []
+def _row(cells: list[Any], *, bold: bool = False) -> ft.Container:
+    controls: list[ft.Control] = []
     for cell, width in zip(cells, WIDTHS, strict=True):
         content = (
             ft.Row([cell], tight=True)  # loose width: a chip keeps its own size

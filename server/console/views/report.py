@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
+from sync.geo import mgrs_of
+
 from ..errors import ApiError, InvalidInput
-from ..geo import mgrs_of
 from ..state import (
     CHAIN_TEXT,
     DECISIONS,
@@ -110,7 +111,7 @@ class ReportView:
                 "they are working on it; you can decide once they release it or the lock expires."
             )
         mine = self.state.lock_held_by(me)
-        buttons = [
+        buttons: list[ft.Control] = [
             tagged(
                 ft.OutlinedButton(
                     content="Renew lock" if mine else "Take lock", icon=ft.Icons.LOCK, on_click=self.take_lock
@@ -138,7 +139,7 @@ class ReportView:
         )
 
     def _decision_card(self) -> ft.Control:
-        buttons = []
+        buttons: list[ft.Control] = []
         for state in DECISIONS:
             buttons.append(
                 tagged(

@@ -14,6 +14,15 @@ def tagged(control: ft.Control, identifier: str) -> ft.Semantics:
     return ft.Semantics(content=control, identifier=identifier)
 
 
+def show_error(field: ft.TextField | ft.Dropdown, text: str | None) -> None:
+    """Put a refusal under its field (None clears it): a TextField calls it `error`, a Dropdown
+    `error_text`; setting the other name draws nothing."""
+    if isinstance(field, ft.Dropdown):
+        field.error_text = text
+    else:
+        field.error = text
+
+
 def heading(text: str, *, size: int = 20) -> ft.Text:
     return ft.Text(text, size=size, weight=ft.FontWeight.BOLD)
 

@@ -29,7 +29,7 @@ class CameraDialog:
         self.photos = photos
         self.done = done  # redraw the photo section
 
-    async def open(self, _event: ft.Event[ft.Button]) -> None:
+    async def open(self, _event: ft.Event[ft.OutlinedButton]) -> None:
         import flet_camera as fc  # only when the camera is used
 
         t = self.app.t

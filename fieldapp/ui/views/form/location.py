@@ -13,10 +13,10 @@ from fieldapp.ui.theme import TOUCH
 from fieldapp.ui.views.widgets import message, say, section_title, tagged
 
 if TYPE_CHECKING:
-    from fieldapp.places import Place
     from fieldapp.ui.shell import AppShell
     from fieldapp.ui.state.observation_form import ObservationForm
     from fieldapp.ui.views.form.inputs import FieldInputs
+    from sync.places import Place
 
 PLACE_RESULTS = 8
 

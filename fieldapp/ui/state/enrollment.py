@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class EnrolOutcome:
+class EnrollOutcome:
     ok: bool
     message_key: str | None = None  # translation key for the outcome
     detail: str | None = None  # the service's own sentence when it failed
@@ -21,32 +21,32 @@ class EnrolOutcome:
 
 def enrolled_server(device: Unlocked) -> str | None:
     """The server this device is enrolled with, or None."""
-    from fieldapp.services.enrolment import is_enrolled
+    from fieldapp.services.enrollment import is_enrolled
 
     return device.sync_settings.get("server_url") if is_enrolled(device) else None
 
 
-def enrol(
+def enroll(
     device: Unlocked, server_url: str, code: str, *, transport: httpx.BaseTransport | None = None
-) -> EnrolOutcome:
+) -> EnrollOutcome:
     """Never raises for what a person can fix: the outcome says what happened."""
     from fieldapp.errors import FieldAppError
-    from fieldapp.services.enrolment import enroll_device
+    from fieldapp.services.enrollment import enroll_device
     from sync.errors import SyncError
 
     if not server_url.strip():
-        return EnrolOutcome(False, "enrol.need_server")
+        return EnrollOutcome(False, "enroll.need_server")
     if not code.strip():
-        return EnrolOutcome(False, "enrol.need_code")
+        return EnrollOutcome(False, "enroll.need_code")
     try:
         enroll_device(device, server_url.strip(), code.strip(), transport=transport)
     except (FieldAppError, SyncError) as exc:
-        return EnrolOutcome(False, "enrol.failed", detail=" ".join(str(exc).split()))
-    return EnrolOutcome(True, "enrol.done")
+        return EnrollOutcome(False, "enroll.failed", detail=" ".join(str(exc).split()))
+    return EnrollOutcome(True, "enroll.done")
 
 
 @dataclass
-class Enrolment:
+class Enrollment:
     """The enrol screen's state: where the device is enrolled now, and enrolling it."""
 
     device: Unlocked
@@ -58,6 +58,6 @@ class Enrolment:
         """The server address last typed (kept in the encrypted settings)."""
         return self.device.settings().server_url or ""
 
-    async def enrol(self, server_url: str, code: str) -> EnrolOutcome:
+    async def enroll(self, server_url: str, code: str) -> EnrollOutcome:
         """`enrol` off the page's loop (it talks to the server)."""
-        return await asyncio.to_thread(enrol, self.device, server_url, code)
+        return await asyncio.to_thread(enroll, self.device, server_url, code)

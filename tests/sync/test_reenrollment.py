@@ -11,7 +11,7 @@ import json
 import httpx
 import pytest
 
-from fieldapp.services.enrolment import enroll_device
+from fieldapp.services.enrollment import enroll_device
 from fieldapp.services.syncing import run_sync
 from tests.support.devices import make_device
 from tests.support.live_server import create_enrollment_code, live_server

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
-from fieldapp.ui.state.enrolment import Enrolment
+from fieldapp.ui.state.enrollment import Enrollment
 from fieldapp.ui.views.widgets import (
     icon_button,
     message,
@@ -21,57 +21,57 @@ if TYPE_CHECKING:
     from fieldapp.ui.shell import AppShell
 
 
-class EnrolScreen:
+class EnrollScreen:
     def __init__(self, app: AppShell, *, after_setup: bool) -> None:
         self.app = app
         self.after_setup = after_setup
 
     def build(self) -> ft.Control:
         t = self.app.t
-        self.state = Enrolment(self.app.device)
+        self.state = Enrollment(self.app.device)
         current = self.state.current_server()
         self.server = ft.TextField(
-            label=t("enrol.server"),
+            label=t("enroll.server"),
             value=self.state.saved_url(),
             hint_text="https://",
             keyboard_type=ft.KeyboardType.URL,
         )
         self.code = ft.TextField(
-            label=t("enrol.code"), capitalization=ft.TextCapitalization.CHARACTERS, on_submit=self._enrol
+            label=t("enroll.code"), capitalization=ft.TextCapitalization.CHARACTERS, on_submit=self._enroll
         )
-        self.result = message("enrol-result")
-        self.error = message("enrol-error", error=True)
-        body: list[ft.Control] = [ft.Text(value=t("enrol.intro"))]
+        self.result = message("enroll-result")
+        self.error = message("enroll-error", error=True)
+        body: list[ft.Control] = [ft.Text(value=t("enroll.intro"))]
         if current:
-            body.append(tagged(ft.Text(value=t("enrol.current", server=current)), "enrol-current"))
+            body.append(tagged(ft.Text(value=t("enroll.current", server=current)), "enroll-current"))
         body += [
-            tagged(self.server, "enrol-server"),
-            tagged(self.code, "enrol-code"),
+            tagged(self.server, "enroll-server"),
+            tagged(self.code, "enroll-code"),
             self.result,
             self.error,
         ]
-        actions = [primary_button(t("enrol.submit"), "enrol-submit", self._enrol, icon=ft.Icons.LINK)]
+        actions = [primary_button(t("enroll.submit"), "enroll-submit", self._enroll, icon=ft.Icons.LINK)]
         leading = None
         if self.after_setup:
-            actions.append(secondary_button(t("enrol.later"), "enrol-later", self._later))
+            actions.append(secondary_button(t("enroll.later"), "enroll-later", self._later))
         else:
-            leading = icon_button(ft.Icons.ARROW_BACK, t("common.back"), "enrol-back", self._later)
-        return screen(title=t("enrol.title"), body=body, actions=actions, leading=leading)
+            leading = icon_button(ft.Icons.ARROW_BACK, t("common.back"), "enroll-back", self._later)
+        return screen(title=t("enroll.title"), body=body, actions=actions, leading=leading)
 
-    async def _enrol(self, _event: ft.Event[ft.Button] | ft.Event[ft.TextField]) -> None:
+    async def _enroll(self, _event: ft.Event[ft.Button] | ft.Event[ft.TextField]) -> None:
         with self.app.guard():
             t = self.app.t
             say(self.error, None)
-            say(self.result, t("enrol.working"))
+            say(self.result, t("enroll.working"))
             self.app.page.update()
-            outcome = await self.state.enrol(self.server.value or "", self.code.value or "")
+            outcome = await self.state.enroll(self.server.value or "", self.code.value or "")
             if not outcome.ok:
                 say(self.result, None)
-                text = t(outcome.message_key or "enrol.failed")
+                text = t(outcome.message_key or "enroll.failed")
                 say(self.error, f"{text} {outcome.detail}" if outcome.detail else text)
                 return
             self.app.sync_now()
-            self.app.toast(t("enrol.done"))
+            self.app.toast(t("enroll.done"))
             self.app.show_home()
 
     def _later(self, _event: ft.Event[ft.OutlinedButton] | ft.Event[ft.IconButton]) -> None:

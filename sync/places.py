@@ -1,12 +1,12 @@
 """The offline place list (gazetteer): towns, air bases, ports, oil terminals and border
 crossings that ceasefire reports name, with English and Arabic names.
 
-Loaded from assets/places.json, which sits at the app root both in a source checkout
-(editable install) and in a `flet build` bundle (assets/ beside main.py).
+Shared by both ends: the device's place picker searches it, and the server can tell a
+report's position from the nearest place ("12 km NE of Sirte", `describe`). Loaded from
+assets/places.json (`sync.assets`).
 """
 
 import json
-import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fieldapp.errors import FieldAppError
+from . import geo
+from .assets import ASSETS_DIR
+from .errors import SyncError
 
 PLACE_TYPES = (
     "town",
@@ -27,10 +29,11 @@ PLACE_TYPES = (
     "military_base",
 )
 APPROX_ACCURACY_M = 10_000.0  # what "approx" in the file means
-_EARTH_RADIUS_KM = 6371.0088
+# Farther than this from every place, a position is told by its coordinates alone.
+DESCRIBE_WITHIN_KM = 100.0
 
 
-class PlaceListError(FieldAppError):
+class PlaceListError(SyncError):
     """The offline place list could not be read."""
 
 
@@ -65,8 +68,7 @@ class Place:
 
 
 def default_places_path() -> Path:
-    # fieldapp/places.py -> the app root, where assets/ lives in a checkout and in a Flet bundle.
-    return Path(__file__).resolve().parent.parent / "assets" / "places.json"
+    return ASSETS_DIR / "places.json"
 
 
 def load_places(path: Path | str | None = None) -> list[Place]:
@@ -149,23 +151,24 @@ def search_places(places: Sequence[Place], text: str, limit: int = 10) -> list[P
     return [place for _, _, place in ranked[:limit]]
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine; within 0.5% of the ellipsoid, plenty for "nearest")."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 def nearest_place(
     places: Sequence[Place], lat: float, lon: float, *, max_km: float | None = None
 ) -> Place | None:
-    """The place closest to a point, or None if there is none (within `max_km`, when given)."""
-    best: tuple[float, Place] | None = None
-    for place in places:
-        km = distance_km(lat, lon, place.lat, place.lon)
-        if best is None or km < best[0]:
-            best = (km, place)
-    if best is None or (max_km is not None and best[0] > max_km):
+    """The place closest to a point (geodesic), or None if there is none (within `max_km`, when given)."""
+    found = geo.nearest(places, lat, lon, position=lambda place: (place.lat, place.lon), max_km=max_km)
+    return found[0] if found is not None else None
+
+
+def describe(
+    places: Sequence[Place],
+    lat: float,
+    lon: float,
+    *,
+    max_km: float = DESCRIBE_WITHIN_KM,
+    language: str = "en",
+) -> geo.Relative | None:
+    """The point told from the nearest place: `.text()` is "12 km NE of Sirte"; None if none is near."""
+    found = nearest_place(places, lat, lon, max_km=max_km)
+    if found is None:
         return None
-    return best[1]
+    return geo.relative_to(found.label(language), found.lat, found.lon, lat, lon)

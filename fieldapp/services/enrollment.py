@@ -46,24 +46,24 @@ _PLAIN_HTTP_NETWORKS = tuple(
 )
 
 
-class EnrolmentError(FieldAppError):
+class EnrollmentError(FieldAppError):
     """Enrolment failed."""
 
 
-class InvalidServerUrl(EnrolmentError):
+class InvalidServerUrl(EnrollmentError):
     """The server address must look like https://host[:port] (http:// only on a private network)."""
 
 
-class InvalidCode(EnrolmentError):
+class InvalidCode(EnrollmentError):
     """That enrolment code is not in the right form: ask the administrator for a new one."""
 
 
-class CodeRefused(EnrolmentError):
+class CodeRefused(EnrollmentError):
     """The server refused the enrolment code: it may be wrong, used or expired."""
 
 
 @dataclass(frozen=True)
-class EnrolmentResult:
+class EnrollmentResult:
     """What enrolment did: the server now knows this device; `sealed` queued records are ready."""
 
     device_id: str
@@ -94,6 +94,29 @@ def normalize_server_url(url: str) -> str:
     return url
 
 
+@dataclass(frozen=True)
+class ServerLink:
+    """What enrolment stored (encrypted): the server's address, this device's credential, and
+    the server's keys (records are sealed to `seal_key`; receipts are signed by `sign_key`)."""
+
+    url: str
+    credential: str
+    seal_key: bytes
+    sign_key: bytes
+
+
+def server_link(device: Any) -> ServerLink | None:
+    """The server this device is enrolled with, or None before enrolment."""
+    settings = device.sync_settings
+    url, credential, seal_key, sign_key = (
+        settings.get(name)
+        for name in ("server_url", "device_credential", "server_seal_key", "server_sign_key")
+    )
+    if not (url and credential and seal_key and sign_key):
+        return None
+    return ServerLink(url, credential, b64decode(seal_key), b64decode(sign_key))
+
+
 def _plain_http_is_safe(host: str) -> bool:
     if host == "localhost":
         return True
@@ -106,8 +129,7 @@ def _plain_http_is_safe(host: str) -> bool:
 
 def is_enrolled(device: Any) -> bool:
     """True once a credential and the server's keys are stored."""
-    settings = device.sync_settings
-    return all(settings.get(name) for name in ("server_url", "device_credential", "server_sign_key"))
+    return server_link(device) is not None
 
 
 def enroll_device(
@@ -117,7 +139,7 @@ def enroll_device(
     *,
     transport: httpx.BaseTransport | None = None,
     label: str | None = None,
-) -> EnrolmentResult:
+) -> EnrollmentResult:
     """GET the server's challenge, POST /api/v1/enroll signed over it; keep what the server answers.
 
     `device` is an unlocked device (`fieldapp.services.Unlocked`). The credential and keys
@@ -146,12 +168,12 @@ def enroll_device(
             ) from exc
     _check_keys(answer.server_seal_key, answer.server_sign_key)
     if answer.device_id != info.device_id:
-        raise EnrolmentError("the server enrolled a different device id; nothing was stored")
+        raise EnrollmentError("the server enrolled a different device id; nothing was stored")
     if answer.server_sign_key != challenge.server_sign_key:
-        raise EnrolmentError("the server answered with another signing key than it asked to sign for")
+        raise EnrollmentError("the server answered with another signing key than it asked to sign for")
     # What the log audit kept belongs to the server that signed it: another server starts afresh.
     other_server = device.sync_settings.get("server_sign_key") != answer.server_sign_key
-    sealed = device.store_enrolment(
+    sealed = device.store_enrollment(
         server_url=url,
         device_credential=answer.credential,
         server_seal_key=answer.server_seal_key,
@@ -159,13 +181,13 @@ def enroll_device(
         update_cursor=0,
         **({"log_audit": None} if other_server else {}),
     )
-    return EnrolmentResult(device_id=info.device_id, server_url=url, sealed=sealed)
+    return EnrollmentResult(device_id=info.device_id, server_url=url, sealed=sealed)
 
 
 def _check_keys(*keys_b64: str) -> None:
     try:
         keys = [b64decode(key) for key in keys_b64]
     except SyncError as exc:
-        raise EnrolmentError("the server's public keys are not valid; nothing was stored") from exc
+        raise EnrollmentError("the server's public keys are not valid; nothing was stored") from exc
     if any(len(key) != PUBLIC_KEY_BYTES for key in keys):
-        raise EnrolmentError("the server's public keys are not valid; nothing was stored")
+        raise EnrollmentError("the server's public keys are not valid; nothing was stored")
