@@ -35,6 +35,24 @@ def private_sqlite_file(path: Path) -> None:
             _narrow(candidate, FILE_MODE)
 
 
+def private_tree(path: Path) -> Path:
+    """`private_dir(path)`, then narrow everything beneath it: directories 0700, files 0600.
+
+    For a data dir an earlier release wrote (or a backup restored) with 0755 / 0644: one stat
+    per entry, no symlink followed. A directory that is not ours to narrow (see private_dir:
+    the home directory, /tmp) is not walked at all: it holds more than FieldApp's files.
+    """
+    root = private_dir(path)
+    if os.name != "posix" or not _ours_to_narrow(root):
+        return root
+    for parent, directories, files in os.walk(root):
+        for name, mode in [*((d, DIR_MODE) for d in directories), *((f, FILE_MODE) for f in files)]:
+            entry = Path(parent, name)
+            if not entry.is_symlink():
+                _narrow(entry, mode)
+    return root
+
+
 def private_file(path: Path) -> None:
     """Narrow an existing file to 0600."""
     _narrow(Path(path), FILE_MODE)

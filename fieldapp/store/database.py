@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlmodel import SQLModel
 
 from fieldapp.vault import DeviceKeys
-from sync.private_files import private_dir, private_sqlite_file
+from sync.private_files import private_sqlite_file, private_tree
 
 from .attachments.table import AttachmentRow
 from .errors import DatabaseTooNew
@@ -53,7 +53,7 @@ def open_database(data_dir: Path, keys: DeviceKeys, *, synchronous: str = "NORMA
     the outbox checkpoints (fsync) before it hands records to the sync engine.
     """
     path = database_path(data_dir)
-    private_dir(path.parent)
+    private_tree(path.parent)  # what an earlier release left 0755 / 0644 is narrowed
     private_sqlite_file(path)  # 0600 before SQLite opens it: its -wal and -shm follow
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
 

@@ -87,3 +87,25 @@ def test_server_files_are_private(tmp_path):
     with live_server(server_dir):
         assert_private(server_dir)
     device.lock()
+
+
+def test_a_data_dir_left_wide_is_narrowed_all_the_way_down(tmp_path):
+    from sync.private_files import private_tree
+
+    root = tmp_path / "data"
+    (root / "attachments" / "r1").mkdir(parents=True)
+    for path in (root / "settings.json", root / "attachments" / "r1" / "a.photo"):
+        path.write_text("x")
+        path.chmod(0o644)
+    for path in (root, root / "attachments", root / "attachments" / "r1"):
+        path.chmod(0o755)
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("not ours")
+    outside.chmod(0o644)
+    (root / "link").symlink_to(outside)
+    private_tree(root)
+    for path in [root, *root.rglob("*")]:
+        if path.is_symlink():
+            continue
+        assert stat.S_IMODE(path.stat().st_mode) == (0o700 if path.is_dir() else 0o600), path
+    assert stat.S_IMODE(outside.stat().st_mode) == 0o644  # a symlink's target is not ours
