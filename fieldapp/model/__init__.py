@@ -22,7 +22,7 @@ from .fields import FieldSpec
 from .limits import CLOCK_SKEW
 from .location import Location
 from .mgrs import from_mgrs, to_mgrs
-from .observation import OUTPUT_ONLY_KEYS, Observation, parse_observation
+from .observation import OUTPUT_ONLY_KEYS, Observation, draft_record, parse_observation
 
 __all__ = [
     "ATTACHMENT_MIME_TYPES",
@@ -43,6 +43,7 @@ __all__ = [
     "Location",
     "Observation",
     "describe_kind",
+    "draft_record",
     "from_mgrs",
     "parse_observation",
     "to_mgrs",

@@ -1,15 +1,16 @@
 """Where an observation was made: WGS84 coordinates, their accuracy and how they were obtained."""
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StrictBool, model_validator
 
 from .enums import LOCATION_SOURCES
 from .errors import FieldError, InvalidObservation
 from .limits import ACCURACY_M_MAX, LATLON_DECIMALS, METRE_DECIMALS
 from .mgrs import MGRS_FIELD, from_mgrs, to_mgrs
-from .types import StrictFloat, at_least, between, choice, rounded
+from .types import StrictFloat, at_least, between, choice, invalid, rounded
 
 # Rounded before the range check, so a value that passes still passes when read back.
 Latitude = Annotated[StrictFloat, AfterValidator(rounded(LATLON_DECIMALS)), AfterValidator(between(-90, 90))]
@@ -21,8 +22,28 @@ AccuracyMetres = Annotated[
 ]
 
 
+def _fix_time(value: Any) -> datetime:
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.utcoffset() is not None:
+            return parsed
+    raise invalid("must be a date and time with its UTC offset, like 2024-05-01T14:30:05+02:00")
+
+
+FixTime = Annotated[datetime, BeforeValidator(_fix_time)]
+
+
 class Location(BaseModel):
-    """A point as recorded: `source` is gps, manual (typed or MGRS) or place (picked from the list)."""
+    """A point as recorded: `source` is gps, manual (typed or MGRS) or place (picked from the list).
+
+    A GPS fix also says when the receiver took it (`fix_at`) and, where the phone reports it
+    (Android), whether the position came from a mock provider (`mocked`): both are signed
+    with the record so a verifier can weigh the point. Absent (not null) when unknown, so
+    records made before these keys existed encode exactly as they did.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -30,6 +51,14 @@ class Location(BaseModel):
     lon: Longitude
     accuracy_m: AccuracyMetres | None = None
     source: choice(LOCATION_SOURCES) = "manual"  # type: ignore[valid-type]
+    fix_at: FixTime | None = None
+    mocked: StrictBool | None = None
+
+    @model_validator(mode="after")
+    def _fix_facts_only_for_gps(self) -> "Location":
+        if self.source != "gps" and (self.fix_at is not None or self.mocked is not None):
+            raise invalid("fix_at and mocked describe a GPS fix: only with source gps")
+        return self
 
     @property
     def mgrs(self) -> str:
@@ -37,7 +66,17 @@ class Location(BaseModel):
         return to_mgrs(self.lat, self.lon)
 
     def to_record(self) -> dict[str, Any]:
-        return {"lat": self.lat, "lon": self.lon, "accuracy_m": self.accuracy_m, "source": self.source}
+        record: dict[str, Any] = {
+            "lat": self.lat,
+            "lon": self.lon,
+            "accuracy_m": self.accuracy_m,
+            "source": self.source,
+        }
+        if self.fix_at is not None:
+            record["fix_at"] = self.fix_at.isoformat()
+        if self.mocked is not None:
+            record["mocked"] = self.mocked
+        return record
 
 
 def resolve_mgrs_input(value: Any) -> tuple[Any, list[FieldError]]:

@@ -205,3 +205,30 @@ def _cross_checks(parsed: ObservationCommon) -> list[FieldError]:
 def _record_order(error: FieldError) -> int:
     top = error.field.split(".", 1)[0]
     return RECORD_KEYS.index(top) if top in RECORD_KEYS else len(RECORD_KEYS)
+
+
+def draft_record(data: Mapping[str, Any], *, now: datetime, record_id: str | None = None) -> dict[str, Any]:
+    """A draft as the device keeps it: it may be incomplete or hold what is not valid yet,
+    so typed work is never refused (issue 13). Only the kind (and the id) must be right;
+    everything else is checked by `parse_observation` when the draft is finalized.
+
+    A draft that is already valid is kept in record form, except a location typed as an
+    MGRS reference, which stays as typed so the form reopens in MGRS mode.
+    """
+    if not isinstance(data, Mapping):
+        raise InvalidObservation([FieldError("", "an observation must be a JSON object")])
+    try:
+        record = parse_observation(data, now=now, record_id=record_id).to_record()
+    except InvalidObservation as exc:
+        blocking = [error for error in exc.errors if error.field in ("", "id", "kind")]
+        if blocking:
+            raise InvalidObservation(blocking) from None
+        record = {key: data.get(key) for key in RECORD_KEYS}
+        record["id"] = data.get("id") or record_id or str(uuid.uuid4())
+        record["details"] = data.get("details") or {}
+        record["attachments"] = list(data.get("attachments") or [])
+        return record
+    location = data.get("location")
+    if isinstance(location, Mapping) and "mgrs" in location:
+        record["location"] = dict(location)
+    return record

@@ -14,7 +14,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine
 
-from fieldapp.model import FieldError, InvalidObservation, parse_observation
+from fieldapp.model import FieldError, InvalidObservation, draft_record, parse_observation
 from fieldapp.store import (
     DuplicateRecord,
     ObservationStore,
@@ -105,15 +105,36 @@ class Unlocked:
     # --- observations -------------------------------------------------------------------
 
     def save_draft(self, data: dict[str, Any], *, record_id: str | None = None) -> str:
-        """A new draft (record_id None) or a new version of an existing draft."""
+        """A new draft (record_id None) or a new version of an existing draft. A draft may
+        be incomplete (only its kind must be valid: `draft_record`); `finalize` checks it all."""
         self._check()
+        now = self._clock()
         if record_id is None:
-            return self.record(data)
+            record = draft_record(data, now=now)
+            if record["attachments"]:
+                raise InvalidObservation([FieldError("attachments", PHOTOS_NOT_IN_JSON)])
+            try:
+                return self._store.add([record])[0]
+            except DuplicateRecord:
+                raise InvalidObservation([FieldError("id", KNOWN_ID)]) from None
         # The photos stay as attached: they change only through attach_photo / remove_photo.
         data = {**data, "id": record_id, "attachments": self._photos.listed(record_id)}
-        record = parse_observation(data, now=self._clock()).to_record()
-        self._store.update_draft(record)
+        self._store.update_draft(draft_record(data, now=now))
         return record_id
+
+    def check_draft(self, record_id: str) -> list[FieldError]:
+        """Everything that would stop `finalize` now (empty: it can be finalized)."""
+        try:
+            self._finalizable(record_id)
+        except InvalidObservation as exc:
+            return list(exc.errors)
+        return []
+
+    def _finalizable(self, record_id: str) -> dict[str, Any]:
+        """The draft fully validated, in record form (raises InvalidObservation)."""
+        draft = self._store.get(record_id).record
+        data = {**draft, "attachments": self._photos.listed(record_id)}
+        return parse_observation(data, now=self._clock()).to_record()
 
     def delete_draft(self, record_id: str) -> None:
         """Delete a draft and its photos' sealed files."""
@@ -123,8 +144,14 @@ class Unlocked:
         self._photos.delete_files(file_ids)
 
     def finalize(self, record_id: str) -> RecordView:
-        """Sign the draft into the device's chain; immutable from then on."""
+        """Validate the draft in full (a draft may be incomplete; InvalidObservation lists
+        every problem), then sign it into the device's chain; immutable from then on."""
         self._check()
+        view = self._store.get(record_id)
+        if view.state == "draft":  # anything else: the store says why it can't be finalized
+            record = self._finalizable(record_id)
+            if record != view.record:
+                self._store.update_draft(record)
         return self._store.finalize(record_id)
 
     def record(self, data: dict[str, Any], *, finalize: bool = False) -> str:
