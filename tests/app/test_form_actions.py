@@ -43,24 +43,71 @@ def test_save_makes_a_draft_then_edits_the_same_one(device, clock):
     assert draft.record["description"] == "shelling, then silence"
 
 
-def test_save_puts_the_models_verdict_beside_the_fields_and_saves_nothing(device, clock):
+def test_save_keeps_a_draft_the_model_would_refuse_and_check_says_why(device, clock):
     form = complete(ObservationForm(clock=clock))
     form.lat = "95"
-    outcome = form.save(device)
-    assert not outcome.ok and outcome.record_id is None
-    assert form.errors["location.lat"] == FormError(text="must be between -90 and 90")
-    assert device.list_page(("draft",)).items == []
-
-
-def test_a_quiet_save_of_a_form_that_cannot_be_saved_keeps_the_messages_shown(device, clock):
-    form = complete(ObservationForm(clock=clock))
     form.details = {"type": "shelling", "count": "three"}
-    form.save(device)
+    outcome = form.save(device)
+    assert outcome.ok and form.errors == {}  # typed work is kept; Finalize is where it is judged
+    [draft] = device.list_page(("draft",)).items
+    assert draft.record["location"]["lat"] == 95.0 and draft.record["details"]["count"] == "three"
+    assert not form.check()
+    assert form.errors == {
+        "details.count": FormError(key="form.error.whole_number"),
+        "location.lat": FormError(text="must be between -90 and 90"),
+    }
+
+
+def test_a_draft_needs_only_its_kind_and_reopens_as_typed(device, clock):
+    form = ObservationForm(clock=clock)
+    assert not form.save(device).ok and form.errors == {"kind": FormError(key="form.error.choose_kind")}
+    form.choose_kind("violation")
+    form.description = "smoke to the east"
+    form.set_mode("mgrs")
+    form.mgrs = "33R VQ 123 678"
+    assert form.save(device).ok
+    reopened = ObservationForm.from_record(device.get(form.record_id).record, clock=clock, record_id=form.record_id)
+    assert (reopened.location_mode, reopened.mgrs, reopened.description) == ("mgrs", "33R VQ 123 678", "smoke to the east")
+    assert not reopened.unsaved
+
+
+def test_check_reports_every_problem_at_once_with_required_for_empty_fields(clock):
+    form = ObservationForm(clock=clock)
+    form.choose_kind("violation")
+    form.observed_at = ""
+    assert not form.check()
+    assert form.errors == {
+        "observed_at": FormError(key="form.error.required"),
+        "location.lat": FormError(key="form.error.required"),
+        "observed_by": FormError(key="form.error.required"),
+        "certainty": FormError(key="form.error.required"),
+        "details.type": FormError(key="form.error.required"),
+    }
+    complete(form)
+    form.set_time_now()
+    assert form.check() and form.errors == {}
+
+
+def test_a_quiet_save_keeps_the_messages_shown(device, clock):
+    form = ObservationForm(clock=clock)
+    form.choose_kind("violation")
+    form.check()
     shown = dict(form.errors)
-    assert shown == {"details.count": FormError(key="form.error.whole_number")}
-    form.details = {"count": "3"}  # still invalid for the model (a violation needs its type)
-    assert form.save(device, quiet=True).record_id is None
+    assert shown
+    assert form.save(device, quiet=True).ok
     assert form.errors == shown
+
+
+def test_unsaved_changes_are_known_until_saved(device, clock):
+    form = ObservationForm(clock=clock)
+    assert not form.unsaved  # the prefilled time is not work
+    form.choose_kind("other")
+    assert form.unsaved
+    form.description = "a convoy"
+    form.save(device)
+    assert not form.unsaved
+    form.lat = "31.2"
+    assert form.unsaved
 
 
 def test_save_waits_while_a_photo_is_read(device, clock):
@@ -82,8 +129,7 @@ def test_finalize_signs_the_saved_draft_and_needs_one(device, clock):
 
 def test_a_photo_on_a_form_that_cannot_be_saved_waits_then_save_seals_it(device, clock):
     form = ObservationForm(clock=clock)
-    form.choose_kind("violation")
-    photos = form.photos_on(device)
+    photos = form.photos_on(device)  # no kind yet: the one thing a draft needs
     jpeg = make_jpeg()
     seen = []
     notice = take(photos, [Picked("crater.jpg", jpeg)], progress=lambda: seen.append(photos.notice))
@@ -91,12 +137,20 @@ def test_a_photo_on_a_form_that_cannot_be_saved_waits_then_save_seals_it(device,
     assert seen == [Notice(key="photo.adding")]
     assert form.errors == {}  # the failed "save first" said nothing beside fields
     assert device.list_page(("draft",)).items == []
+    assert form.unsaved  # a waiting photo is work to keep
 
     complete(form)
     outcome = form.save(device)
     assert outcome.ok and photos.held == []
     assert photos.notice == Notice(key="photo.added")
     assert [p.sha256 for p in device.photos(outcome.record_id)] == [hashlib.sha256(jpeg).hexdigest()]
+
+
+def test_a_photo_on_a_form_with_only_its_kind_saves_an_incomplete_draft(device, clock):
+    form = ObservationForm(clock=clock)
+    form.choose_kind("violation")
+    assert take(form.photos_on(device), [Picked("crater.jpg", make_jpeg())]) == Notice(key="photo.saved_draft_first")
+    assert [p.name for p in device.photos(form.record_id)] == ["crater.jpg"]
 
 
 def test_a_photo_on_a_form_that_can_be_saved_saves_the_draft_first(device, clock):
@@ -130,7 +184,6 @@ def test_the_first_refusal_stops_the_batch_and_a_busy_picker_changes_nothing(dev
 
 def test_a_held_photo_the_store_refuses_keeps_the_draft_saved_and_stops_a_finalize(device, clock):
     form = ObservationForm(clock=clock)
-    form.choose_kind("violation")
     photos = form.photos_on(device)
     take(photos, [Picked("crater.jpg", make_jpeg())])
     photos.held[0].data = b"changed in memory"  # no longer a JPEG when it is sealed
@@ -162,7 +215,7 @@ def test_the_photo_hints_fill_the_form_once(device, clock):
     photos = form.photos_on(device)
     take(photos, [Picked("crater.jpg", make_jpeg())])  # EXIF: 31.21 N 16.59 E
     form.use_photo_hints()
-    assert (form.lat, form.lon, form.location_source) == ("31.210000", "16.590000", "gps")
+    assert (form.lat, form.lon, form.location_source) == ("31.21000", "16.59000", "gps")
     assert "location.lat" not in form.errors
     assert photos.notice == Notice(key="photo.used_hints") and photos.suggestion == {}
 

@@ -59,10 +59,12 @@ def parse_local_time(text: str) -> datetime | None:
 # -- form -> record -----------------------------------------------------------------------
 
 
-def read_form(form: ObservationForm) -> tuple[dict[str, Any], dict[str, FormError]]:
+def read_form(form: ObservationForm, *, draft: bool = False) -> tuple[dict[str, Any], dict[str, FormError]]:
     """The record to hand to the model, and the errors of text that can't even be read
-    as what it should be (the record is only usable when there are none)."""
+    as what it should be (the record is only usable when there are none). For a `draft`
+    such text is kept as typed (a draft may hold what isn't valid yet; finalize says why)."""
     errors: dict[str, FormError] = {}
+    keep = _Keep(draft)
     data: dict[str, Any] = {
         "kind": form.kind,
         "place": form.place.strip() or None,
@@ -79,12 +81,38 @@ def read_form(form: ObservationForm) -> tuple[dict[str, Any], dict[str, FormErro
         errors["observed_at"] = FormError(key="form.error.time_format")
     else:
         data["observed_at"] = when.isoformat(timespec="seconds")
-    data["location"] = _location(form, errors)
-    data["details"] = _details(form.detail_specs(), form.details, errors)
+    if when is None and draft and form.observed_at.strip():
+        data["observed_at"] = form.observed_at.strip()
+    data["location"] = _location(form, errors, keep)
+    data["details"] = _details(form.detail_specs(), form.details, errors, keep)
     return data, errors
 
 
-def _location(form: ObservationForm, errors: dict[str, FormError]) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class _Keep:
+    """What an unreadable number becomes: None for the model, the typed text in a draft."""
+
+    draft: bool
+
+    def __call__(self, parsed: Any, typed: str) -> Any:
+        return typed if parsed is None and self.draft else parsed
+
+
+def missing_required(form: ObservationForm) -> dict[str, FormError]:
+    """Empty fields the record needs, each "Required." (before the model, which would say
+    "must be text" of an empty choice)."""
+    missing = {name: FormError(key="form.error.required") for name in ("observed_by", "certainty")
+               if not getattr(form, name)}
+    if not form.observed_at.strip():
+        missing["observed_at"] = FormError(key="form.error.required")
+    for spec in form.detail_specs():
+        value = form.details.get(spec.name)
+        if spec.required and (value is None or (isinstance(value, str) and not value.strip())):
+            missing[f"details.{spec.name}"] = FormError(key="form.error.required")
+    return missing
+
+
+def _location(form: ObservationForm, errors: dict[str, FormError], keep: _Keep) -> dict[str, Any] | None:
     if form.location_mode == "mgrs":
         if not form.mgrs.strip():
             errors["location.mgrs"] = FormError(key="form.error.required")
@@ -101,16 +129,28 @@ def _location(form: ObservationForm, errors: dict[str, FormError]) -> dict[str, 
         errors["location.lat"] = FormError(key="form.error.number")
     if lon is None:
         errors["location.lon"] = FormError(key="form.error.number")
-    location: dict[str, Any] = {"lat": lat, "lon": lon, "source": form.location_source or "manual"}
+    source = form.location_source or "manual"
+    location: dict[str, Any] = {
+        "lat": keep(lat, form.lat.strip()),
+        "lon": keep(lon, form.lon.strip()),
+        "source": source,
+    }
     if form.accuracy_m.strip():
         accuracy = number(form.accuracy_m)
         if accuracy is None:
             errors["location.accuracy_m"] = FormError(key="form.error.number")
-        location["accuracy_m"] = accuracy
+        location["accuracy_m"] = keep(accuracy, form.accuracy_m.strip())
+    if source == "gps":  # what the receiver said about its fix (docs/app.md, "GPS")
+        if form.fix_at:
+            location["fix_at"] = form.fix_at
+        if form.mocked is not None:
+            location["mocked"] = form.mocked
     return location
 
 
-def _details(specs: list[FieldSpec], values: dict[str, Any], errors: dict[str, FormError]) -> dict[str, Any]:
+def _details(
+    specs: list[FieldSpec], values: dict[str, Any], errors: dict[str, FormError], keep: _Keep
+) -> dict[str, Any]:
     details: dict[str, Any] = {}
     for spec in specs:
         value = values.get(spec.name)
@@ -123,7 +163,7 @@ def _details(specs: list[FieldSpec], values: dict[str, Any], errors: dict[str, F
             if parsed is None:
                 key = "form.error.whole_number" if spec.type == "int" else "form.error.number"
                 errors[path] = FormError(key=key)
-            details[spec.name] = parsed
+            details[spec.name] = keep(parsed, text)
         elif spec.type == "counts":
             counts = {}
             for sub, sub_text in (value or {}).items():
@@ -132,7 +172,7 @@ def _details(specs: list[FieldSpec], values: dict[str, Any], errors: dict[str, F
                 count = whole(str(sub_text).strip())
                 if count is None:
                     errors[f"{path}.{sub}"] = FormError(key="form.error.whole_number")
-                counts[sub] = count
+                counts[sub] = keep(count, str(sub_text).strip())
             if counts:
                 details[spec.name] = counts
         elif spec.type == "text":
@@ -156,11 +196,17 @@ def fill_from_record(form: ObservationForm, record: dict[str, Any]) -> None:
         except ValueError:
             form.observed_at = str(when)
     location = record.get("location") or {}
-    if "lat" in location and "lon" in location:
-        form.lat, form.lon = text(location["lat"]), text(location["lon"])
+    if location.get("mgrs"):  # a draft typed as MGRS reopens in MGRS mode
+        form.mgrs = text(location["mgrs"])
+        form.location_mode, form.location_source = "mgrs", "manual"
+    elif "lat" in location or "lon" in location:
+        form.lat, form.lon = coordinate(location.get("lat")), coordinate(location.get("lon"))
         form.accuracy_m = text(location.get("accuracy_m"))
         form.location_source = location.get("source") or "manual"
         form.location_mode = {"gps": "gps", "place": "place"}.get(form.location_source or "", "manual")
+        if form.location_source == "gps":
+            form.fix_at = location.get("fix_at")
+            form.mocked = location.get("mocked")
     form.place = record.get("place") or ""
     form.observed_by = record.get("observed_by")
     form.certainty = record.get("certainty")
@@ -209,6 +255,16 @@ def field_for(form: ObservationForm, path: str) -> str:
 
 def text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+COORDINATE_DECIMALS = 5  # ≈ 1 m: how the form and the detail write a coordinate
+
+
+def coordinate(value: Any) -> str:
+    """A latitude/longitude as the app writes it (5 places); typed text stays as typed."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:.{COORDINATE_DECIMALS}f}"
+    return text(value)
 
 
 def number(value: str) -> float | None:

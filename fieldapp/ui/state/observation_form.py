@@ -15,10 +15,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fieldapp.ui.state.form_record import (
+    COORDINATE_DECIMALS,
     FormError,
+    coordinate,
     field_for,
     fill_from_record,
     local_time_text,
+    missing_required,
     now_text,
     read_form,
 )
@@ -63,6 +66,9 @@ class ObservationForm:
     mgrs: str = ""
     place: str = ""
     location_source: str | None = None  # set when GPS or the place list filled lat/lon
+    fix_at: str | None = None  # the GPS fix's own time (ISO), kept in the record
+    mocked: bool | None = None  # Android said the fix came from a mock provider
+    weak_fix: GpsFix | None = None  # a fix worse than the limit: offered, not used unless accepted
     observed_by: str | None = None
     certainty: str | None = None
     description: str = ""
@@ -72,10 +78,30 @@ class ObservationForm:
     record_id: str | None = None  # the draft being edited
     errors: dict[str, FormError] = field(default_factory=dict)
     photos: FormPhotos | None = field(default=None, repr=False, compare=False)  # see `photos_on`
+    _saved: str | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.observed_at:
             self.observed_at = now_text(self.clock)
+        self.mark_saved()
+
+    # -- unsaved changes ----------------------------------------------------------------
+
+    def _typed(self) -> str:
+        data, _errors = read_form(self, draft=True)
+        data.pop("observed_at", None)  # the prefilled "now" is not work to lose
+        return repr((data, self.observed_at if self.record_id else None, self.location_mode, self.mgrs))
+
+    def mark_saved(self) -> None:
+        """What is on the form now counts as kept (opened, or just saved)."""
+        self._saved = self._typed()
+
+    @property
+    def unsaved(self) -> bool:
+        """Leaving now would lose something typed (or a photo waiting for the draft)."""
+        if self.photos is not None and self.photos.held:
+            return True
+        return self.kind is not None and self._typed() != self._saved
 
     @classmethod
     def from_record(
@@ -84,6 +110,8 @@ class ObservationForm:
         """A form showing a stored record (a draft to edit, or an amendment's prefill)."""
         form = cls(clock=clock, record_id=record_id)
         fill_from_record(form, record)
+        if record_id is not None:
+            form.mark_saved()  # a stored draft opens with nothing unsaved; an amendment's prefill is new
         return form
 
     @property
@@ -113,23 +141,57 @@ class ObservationForm:
     def set_time_now(self) -> None:
         self.observed_at = now_text(self.clock)
 
-    def use_gps_fix(self, lat: float, lon: float, accuracy_m: float | None) -> None:
+    def use_gps_fix(
+        self,
+        lat: float,
+        lon: float,
+        accuracy_m: float | None,
+        *,
+        fix_at: datetime | None = None,
+        mocked: bool | None = None,
+    ) -> None:
         self.location_mode = "gps"
-        self.lat, self.lon = f"{lat:.6f}", f"{lon:.6f}"
+        self.lat, self.lon = coordinate(lat), coordinate(lon)
         self.accuracy_m = "" if accuracy_m is None else f"{accuracy_m:.0f}"
         self.location_source = "gps"
+        self.fix_at = None if fix_at is None else fix_at.isoformat(timespec="seconds")
+        self.mocked = mocked
+        self.weak_fix = None
 
-    def use_fix(self, fix: GpsFix) -> None:
-        """The GPS button's fix (one without an error)."""
-        self.use_gps_fix(fix.lat, fix.lon, fix.accuracy_m)
+    def use_fix(self, fix: GpsFix, *, max_accuracy_m: float | None = None) -> bool:
+        """The GPS button's fix (one without an error). A fix worse than `max_accuracy_m`
+        (Settings) is not used: it waits in `weak_fix` for the observer's "use it anyway"."""
+        if max_accuracy_m is not None and fix.accuracy_m is not None and fix.accuracy_m > max_accuracy_m:
+            self.weak_fix = fix
+            return False
+        self.use_gps_fix(fix.lat, fix.lon, fix.accuracy_m, fix_at=fix.fix_at, mocked=fix.mocked)
         self.errors.pop("location.lat", None)
+        return True
+
+    def accept_weak_fix(self) -> None:
+        if self.weak_fix is not None:
+            self.use_fix(self.weak_fix)
+
+    def refuse_weak_fix(self) -> None:
+        self.weak_fix = None
+
+    def fix_age_seconds(self) -> float | None:
+        """How old the fix on the form is now (None: no GPS fix, or no time for it)."""
+        if self.location_source != "gps" or not self.fix_at:
+            return None
+        try:
+            taken = datetime.fromisoformat(self.fix_at)
+        except ValueError:
+            return None
+        return max(0.0, (self.clock() - taken).total_seconds())
 
     def use_place(self, name: str, lat: float, lon: float) -> None:
         self.location_mode = "place"
         self.place = name
-        self.lat, self.lon = f"{lat:.6f}", f"{lon:.6f}"
+        self.lat, self.lon = coordinate(lat), coordinate(lon)
         self.accuracy_m = ""
         self.location_source = "place"
+        self.fix_at, self.mocked = None, None
 
     def pick_place(self, place: Place, language: str) -> None:
         """A place from the offline list: its name in the app's language, its point."""
@@ -160,15 +222,59 @@ class ObservationForm:
         for name, value in values.items():
             setattr(self, name, value)
         self.location_source = "manual"
+        self.fix_at, self.mocked = None, None
+
+    def set_mode(self, mode: str) -> None:
+        """Switch how the location is entered, carrying the point over: to MGRS, the
+        coordinates' reference; from MGRS to coordinates, the reference's point."""
+        if mode == self.location_mode:
+            return
+        if mode == "mgrs":
+            point = self.point_mgrs()
+            if point:
+                self.mgrs = point
+        elif self.location_mode == "mgrs" and mode == "manual":
+            from fieldapp.model import from_mgrs
+
+            try:
+                lat, lon = from_mgrs(self.mgrs)
+            except Exception:  # an incomplete reference: the coordinates stay as they were
+                pass
+            else:
+                self.lat, self.lon = coordinate(lat), coordinate(lon)
+                self.location_source = "manual"
+        self.location_mode = mode
 
     def point_mgrs(self) -> str | None:
-        """The MGRS grid reference of the coordinates typed so far (None while incomplete)."""
-        from fieldapp.model import to_mgrs
+        """The MGRS grid reference of the point so far (None while incomplete): of the
+        coordinates, or in MGRS mode the reference typed, written out in full."""
+        from fieldapp.model import from_mgrs, to_mgrs
+        from fieldapp.ui.state.form_record import number
 
         try:
-            return to_mgrs(float(self.lat), float(self.lon))
-        except Exception:  # no or partial coordinates yet, or outside MGRS: nothing to show
+            if self.location_mode == "mgrs":
+                return to_mgrs(*from_mgrs(self.mgrs))
+            lat, lon = number(self.lat), number(self.lon)
+            return None if lat is None or lon is None else to_mgrs(lat, lon)
+        except Exception:  # partial or outside MGRS: nothing to show
             return None
+
+    def point_text(self) -> str | None:
+        """The point's coordinates as the app writes them (5 places), in MGRS mode too."""
+        from fieldapp.model import from_mgrs
+        from fieldapp.ui.state.form_record import number
+
+        try:
+            if self.location_mode == "mgrs":
+                lat, lon = from_mgrs(self.mgrs)
+            else:
+                lat_, lon_ = number(self.lat), number(self.lon)
+                if lat_ is None or lon_ is None:
+                    return None
+                lat, lon = lat_, lon_
+        except Exception:  # a partial reference
+            return None
+        return f"{lat:.{COORDINATE_DECIMALS}f}, {lon:.{COORDINATE_DECIMALS}f}"
 
     # -- photos -------------------------------------------------------------------
 
@@ -207,36 +313,59 @@ class ObservationForm:
         return field_for(self, path)
 
     def save(self, device: Unlocked, *, quiet: bool = False) -> SaveOutcome:
-        """Validate and save as a draft (new, or the draft being edited), then seal the
-        photos that waited for it. What's wrong lands in `errors`; with `quiet` (a photo's
-        "save first") a form that can't be saved yet keeps the messages it showed."""
+        """Save as a draft (new, or the draft being edited), then seal the photos that
+        waited for it. A draft may be incomplete: only the kind is needed (issue 13), the
+        rest is checked at Finalize (`check`). With `quiet` (a photo's "save first", the
+        auto-save on lock) the messages shown stay as they were."""
         from fieldapp.model import InvalidObservation
 
         if self.photos is not None and self.photos.busy:
             return SaveOutcome(busy=True)
-        shown = dict(self.errors)
-        data = self.to_data()
-        if data is None:
-            if quiet:
-                self.errors = shown
+        if not self.kind:
+            if not quiet:
+                self.errors = {"kind": FormError(key="form.error.choose_kind")}
             return SaveOutcome()
+        data, _unreadable = read_form(self, draft=True)
         try:
             record_id = device.save_draft(data, record_id=self.record_id)
-        except InvalidObservation as exc:
-            if quiet:
-                self.errors = shown
-            else:
+        except InvalidObservation as exc:  # only the kind or the id can stop a draft
+            if not quiet:
                 self.show_model_errors(exc.errors)
             return SaveOutcome()
         self.record_id = record_id
-        self.errors = {}
+        self.mark_saved()
+        if not quiet:
+            self.errors = {}
         refusals = self.photos.store_held(record_id) if self.photos is not None else []
         return SaveOutcome(record_id=record_id, photo_refusals=tuple(refusals))
 
+    def check(self) -> bool:
+        """Everything Finalize needs, in one round: text that isn't a number, empty required
+        fields ("Required."), then the model's verdict on the rest, each beside its field.
+        True when there is nothing to fix."""
+        from fieldapp.model import InvalidObservation, parse_observation
+
+        data, errors = read_form(self)
+        errors.update(missing_required(self))  # "Required." beats "not a time" for an empty field
+        try:
+            parse_observation(data, now=self.clock(), record_id=self.record_id)
+        except InvalidObservation as exc:
+            for problem in exc.errors:
+                path = self.field_for(problem.field)
+                if path in errors or (path.startswith("location") and _any_location(errors)):
+                    continue
+                errors[path] = FormError(text=problem.message)
+        self.errors = errors
+        return not errors
+
     def finalize(self, device: Unlocked) -> str:
-        """Sign the saved draft (after a successful `save` and the observer's yes): it is
-        queued to send and can no longer change. Returns its id."""
+        """Sign the saved draft (after `save`, a clean `check` and the observer's yes): it
+        is queued to send and can no longer change. Returns its id."""
         if self.record_id is None:
             raise ValueError("finalize needs a saved draft: call save() first")
         device.finalize(self.record_id)
         return self.record_id
+
+
+def _any_location(errors: dict[str, FormError]) -> bool:
+    return any(path.startswith("location") for path in errors)
