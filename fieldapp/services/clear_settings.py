@@ -25,10 +25,12 @@ class ClearSettings:
     language: str = "en"
     auto_lock_minutes: int = 5  # 0: never lock on idle
     wipe_after_failures: int | None = None  # None: never wipe on failed unlocks
+    gps_max_accuracy_m: int = 50  # a GPS fix worse than this is offered, not used (issue 13.2)
     failed_unlocks: int = 0
 
 
-USER_SETTINGS = ("language", "auto_lock_minutes", "wipe_after_failures")
+USER_SETTINGS = ("language", "auto_lock_minutes", "wipe_after_failures", "gps_max_accuracy_m")
+MAX_GPS_ACCURACY_M = 10_000
 
 
 def read_clear_settings(data_dir: Path) -> ClearSettings:
@@ -47,7 +49,8 @@ def read_clear_settings(data_dir: Path) -> ClearSettings:
 
 
 def write_clear_settings(data_dir: Path, **changes: Any) -> ClearSettings:
-    """Change `language`, `auto_lock_minutes` or `wipe_after_failures`; returns the new settings."""
+    """Change `language`, `auto_lock_minutes`, `wipe_after_failures` or `gps_max_accuracy_m`;
+    returns the new settings."""
     unknown = set(changes) - set(USER_SETTINGS)
     if unknown:
         raise InvalidSetting(f"unknown setting: {', '.join(sorted(unknown))}")
@@ -71,6 +74,9 @@ def _checked(settings: ClearSettings) -> ClearSettings:
         isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_WIPE_AFTER
     ):
         raise InvalidSetting(f"wipe after failed unlocks must be empty or from 1 to {MAX_WIPE_AFTER}")
+    limit_m = settings.gps_max_accuracy_m
+    if isinstance(limit_m, bool) or not isinstance(limit_m, int) or not 1 <= limit_m <= MAX_GPS_ACCURACY_M:
+        raise InvalidSetting(f"the GPS accuracy limit must be a whole number of metres from 1 to {MAX_GPS_ACCURACY_M}")
     if isinstance(settings.failed_unlocks, bool) or not isinstance(settings.failed_unlocks, int):
         raise InvalidSetting()
     return settings

@@ -58,6 +58,7 @@ class AppSettings:
     language: str
     auto_lock_minutes: int
     wipe_after_failures: int | None
+    gps_max_accuracy_m: int
 
 
 class Unlocked:

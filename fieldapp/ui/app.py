@@ -21,7 +21,7 @@ import flet as ft
 from fieldapp.errors import FieldAppError
 from fieldapp.ui.i18n import DEFAULT_LANGUAGE, Translator
 from fieldapp.ui.paths import ASSETS_DIR
-from fieldapp.ui.shell import FollowsSync, Screen, TakesPhotos
+from fieldapp.ui.shell import FollowsSync, KeepsWork, Screen, TakesPhotos
 from fieldapp.ui.state.gps import GpsReader
 from fieldapp.ui.state.idle import IdleTimer
 from fieldapp.ui.state.lifecycle import AppLifecycle, elapsed_clock
@@ -239,8 +239,23 @@ class FieldApp:
             self.show_home()
 
     def lock(self, notice_key: str | None = None) -> None:
+        kept = self._keep_typed_work()
         self.session.lock()
+        if kept and notice_key == "unlock.auto_locked":
+            notice_key = "unlock.auto_locked_draft"
         self.show_unlock(notice_key)
+
+    def _keep_typed_work(self) -> bool:
+        """An open form's unsaved work becomes a draft before the keys go (auto-lock, back
+        from the background too late, the tab closed): locking never loses typing."""
+        screen = self.screen
+        if not isinstance(screen, KeepsWork) or not self.session.unlocked:
+            return False
+        try:
+            return screen.keep_on_lock()
+        except Exception:  # locking must happen whatever the save did
+            log.exception("observer app: the open form could not be kept as a draft before locking")
+            return False
 
     def wiped(self) -> None:
         self._use_language(DEFAULT_LANGUAGE)
@@ -305,9 +320,11 @@ class FieldApp:
         if self.session.unlocked:
             with contextlib.suppress(Exception):  # the page may be unable to redraw now
                 self.lock("unlock.auto_locked")
+        self._keep_typed_work()
         self.session.lock()
 
     def _on_page_closed(self, _event: ft.Event[ft.Page] | None = None) -> None:
+        self._keep_typed_work()
         self.session.lock()
         if self._idle_task is not None:
             self._idle_task.cancel()

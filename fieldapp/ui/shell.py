@@ -49,6 +49,15 @@ class TakesPhotos(Protocol):
     async def photo_picked(self, files: Sequence[PickedFile]) -> None: ...
 
 
+@runtime_checkable
+class KeepsWork(Protocol):
+    """A screen holding typed work (the form): saved as a draft before the keys go."""
+
+    def keep_on_lock(self) -> bool:
+        """Save what is unsaved; True if a draft was saved."""
+        ...
+
+
 class AppShell(Protocol):
     """What a screen may use of the app."""
 

@@ -40,15 +40,39 @@ class RecordDetail:
         return self.view.record.get("location") or {}
 
     def mgrs(self) -> str | None:
-        """The location's MGRS grid reference (None outside MGRS's range or without a point)."""
+        """The location's MGRS grid reference (None outside MGRS's range or without a point);
+        a draft typed as MGRS shows the reference as typed."""
         from fieldapp.model import to_mgrs
 
         where = self.location
-        if "lat" not in where:
+        if where.get("mgrs"):
+            return str(where["mgrs"])
+        lat, lon = where.get("lat"), where.get("lon")
+        if not isinstance(lat, int | float) or not isinstance(lon, int | float):
             return None
         with contextlib.suppress(Exception):  # outside MGRS's range: the coordinates say enough
-            return to_mgrs(where["lat"], where["lon"])
+            return to_mgrs(float(lat), float(lon))
         return None
+
+    def point(self) -> str | None:
+        """ "31.20891, 16.58873" (5 places, as the form writes them); a draft's text as typed."""
+        where = self.location
+        lat, lon = where.get("lat"), where.get("lon")
+        if lat is None and lon is None:
+            return None
+        return ", ".join(f"{v:.5f}" if _is_number(v) else str(v or "?") for v in (lat, lon))
+
+    def fix_facts(self) -> FixFacts | None:
+        """What a GPS fix said about itself (None for typed or picked locations)."""
+        where = self.location
+        if where.get("source") != "gps":
+            return None
+        accuracy = where.get("accuracy_m")
+        return FixFacts(
+            accuracy_m=float(accuracy) if isinstance(accuracy, int | float) else None,
+            fix_at=where.get("fix_at") if isinstance(where.get("fix_at"), str) else None,
+            mocked=where.get("mocked") is True,
+        )
 
     def common_fields(self) -> list[tuple[str, Any]]:
         """(name, value) of the filled common fields, in the detail's order."""
@@ -86,3 +110,14 @@ class RecordDetail:
     def delete(self) -> None:
         """Drafts only (the store refuses a finalized record)."""
         self.device.delete_draft(self.record_id)
+
+
+@dataclass(frozen=True)
+class FixFacts:
+    accuracy_m: float | None
+    fix_at: str | None  # ISO, the fix's own time
+    mocked: bool  # the phone said the position came from a mock provider
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 AUTO_LOCK_CHOICES: tuple[int, ...] = (1, 2, 5, 10, 15, 30, 0)  # 0 = never
 WIPE_AFTER_CHOICES: tuple[int | None, ...] = (None, 3, 5, 10)
+GPS_LIMIT_CHOICES: tuple[int, ...] = (10, 25, 50, 100, 250, 1000)  # metres; default 50
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,10 @@ class DeviceSettings:
     def set_wipe_after(self, failures: int) -> None:
         """Wipe after this many failed unlocks in a row; 0 = never."""
         self.device.update_settings(wipe_after_failures=failures or None)
+
+    def set_gps_limit(self, metres: int) -> None:
+        """A GPS fix worse than this is offered with its accuracy, not used by itself."""
+        self.device.update_settings(gps_max_accuracy_m=metres)
 
     def export(self) -> ExportOutcome:
         """The queued records as an offline bundle file in the data dir."""

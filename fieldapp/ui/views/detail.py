@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import flet as ft
@@ -116,22 +117,36 @@ class DetailScreen:
             spacing=0,
         )
 
+    def _location(self, t: Callable[..., str]) -> list[ft.Control]:
+        """The point (5 places) with its MGRS beside it, how it was got, and for a GPS fix its
+        accuracy and time, and the phone's mock-location warning."""
+        detail = self.detail
+        point, mgrs = detail.point(), detail.mgrs()
+        if point is None and mgrs is None:
+            return []
+        rows = [line for line in (point, t("form.mgrs_is", mgrs=mgrs) if mgrs else None) if line]
+        source = detail.location.get("source")
+        if isinstance(source, str) and self.app.tr.has(f"detail.source.{source}"):
+            rows.append(t(f"detail.source.{source}"))
+        facts = detail.fix_facts()
+        if facts is not None:
+            bits = [t("gps.accuracy", accuracy=f"{facts.accuracy_m:.0f}") if facts.accuracy_m is not None
+                    else t("gps.accuracy_unknown")]
+            if facts.fix_at:
+                bits.append(t("detail.fix_at", time=short_time(facts.fix_at, seconds=True)))
+            rows.append(" · ".join(bits))
+        parts: list[ft.Control] = [tagged(self._line(t("form.location"), "\n".join(rows)), "detail-location")]
+        if facts is not None and facts.mocked:
+            parts.append(tagged(ft.Text(value=t("gps.mocked"), color=ft.Colors.ORANGE_900), "detail-mocked"))
+        return parts
+
     def _fields(self) -> list[ft.Control]:
         t = self.app.t
         detail = self.detail
         record = detail.view.record
         lines: list[ft.Control] = []
         lines.append(self._line(t("form.observed_at"), short_time(record.get("observed_at"))))
-        location = detail.location
-        if "lat" in location:
-            where = f"{location['lat']:.5f}, {location['lon']:.5f}"
-            mgrs = detail.mgrs()
-            if mgrs:
-                where += f"\n{mgrs}"
-            source = location.get("source")
-            if source:
-                where += f"\n{t('detail.source.' + source)}"
-            lines.append(self._line(t("form.location"), where))
+        lines += self._location(t)
         for name, value in detail.common_fields():
             shown = choice_label(self.app, name, value) if name in ("observed_by", "certainty") else value
             lines.append(self._line(field_label(self.app, name), shown))

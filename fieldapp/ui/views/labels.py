@@ -41,11 +41,12 @@ def field_label(app: AppShell, name: str) -> str:
     return app.t(f"field.{name}")
 
 
-def short_time(text: str | None) -> str:
-    """A record's ISO time as "YYYY-MM-DD HH:MM", in the offset it was recorded with."""
-    if not text:
-        return ""
+def short_time(text: str | None, *, seconds: bool = False) -> str:
+    """A record's ISO time as "YYYY-MM-DD HH:MM" (":SS" too with `seconds`), in the offset it
+    was recorded with."""
+    if not text or not isinstance(text, str):
+        return "" if not text else str(text)
     try:
-        return datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M")
+        return datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else ""))
     except ValueError:
         return text

@@ -8,7 +8,7 @@ import flet as ft
 
 from fieldapp import __version__
 from fieldapp.ui.i18n import LANGUAGES
-from fieldapp.ui.state.settings import AUTO_LOCK_CHOICES, WIPE_AFTER_CHOICES, DeviceSettings
+from fieldapp.ui.state.settings import AUTO_LOCK_CHOICES, GPS_LIMIT_CHOICES, WIPE_AFTER_CHOICES, DeviceSettings
 from fieldapp.ui.theme import ARABIC_FONT, TOUCH
 from fieldapp.ui.views.common import confirm
 from fieldapp.ui.views.widgets import (
@@ -101,6 +101,19 @@ class SettingsScreen:
             tagged(ft.Row(controls=[self.auto_lock]), "settings-auto-lock"),
             tagged(ft.Row(controls=[self.wipe_after]), "settings-wipe-after"),
         ]
+        limits = sorted({*GPS_LIMIT_CHOICES, settings.gps_max_accuracy_m})
+        self.gps_limit = ft.Dropdown(
+            label=t("settings.gps_limit"),
+            value=str(settings.gps_max_accuracy_m),
+            options=[ft.DropdownOption(key=str(m), text=t("settings.metres", n=m)) for m in limits],
+            on_select=self._gps_limit,
+            expand=True,
+            enable_search=False,
+        )
+        body += [
+            tagged(ft.Row(controls=[self.gps_limit]), "settings-gps-limit"),
+            ft.Text(value=t("settings.gps_limit_help"), size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+        ]
 
         # change passphrase
         self.old = ft.TextField(
@@ -183,6 +196,10 @@ class SettingsScreen:
     def _wipe_after(self, event: ft.Event[ft.Dropdown]) -> None:
         with self.app.guard():
             self.state.set_wipe_after(int(event.control.value or 0))
+
+    def _gps_limit(self, event: ft.Event[ft.Dropdown]) -> None:
+        with self.app.guard():
+            self.state.set_gps_limit(int(event.control.value or 50))
 
     def _change_passphrase(self, _event: ft.Event[ft.OutlinedButton]) -> None:
         with self.app.guard():

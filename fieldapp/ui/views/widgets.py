@@ -70,6 +70,7 @@ def screen(
     trailing: list[ft.Control] | None = None,
     header_extra: list[ft.Control] | None = None,
     scroll_body: bool = True,
+    body_ref: ft.Ref[ft.Column] | None = None,
 ) -> ft.Control:
     """A phone screen: title bar, a body that scrolls, primary actions pinned at the bottom
     (within thumb reach), nothing wider than the viewport."""
@@ -88,6 +89,7 @@ def screen(
         height=56,
     )
     content = ft.Column(
+        ref=body_ref,
         controls=body,
         spacing=12,
         horizontal_alignment=ft.CrossAxisAlignment.STRETCH,

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def when_row(app: AppShell, form: ObservationForm, inputs: FieldInputs) -> ft.Control:
     field = ft.TextField(
-        label=app.t("form.observed_at"),
+        label=app.t("form.observed_at") + " *",
         value=form.observed_at,
         helper=app.t("form.observed_at_help"),
         expand=True,
@@ -65,7 +65,7 @@ def common_fields(app: AppShell, form: ObservationForm, inputs: FieldInputs) -> 
         section_title(t("form.what_seen")),
         inputs.dropdown(
             "observed_by",
-            t("field.observed_by"),
+            t("field.observed_by") + " *",
             OBSERVED_BY,
             form.observed_by,
             lambda v: setattr(form, "observed_by", v),
@@ -73,7 +73,7 @@ def common_fields(app: AppShell, form: ObservationForm, inputs: FieldInputs) -> 
         ),
         inputs.dropdown(
             "certainty",
-            t("field.certainty"),
+            t("field.certainty") + " *",
             CERTAINTIES,
             form.certainty,
             lambda v: setattr(form, "certainty", v),

@@ -22,13 +22,22 @@ if TYPE_CHECKING:
 Input = ft.TextField | ft.Dropdown
 
 
+def scroll_key(path: str) -> ft.ScrollKey:
+    return ft.ScrollKey(f"field-{path}")  # type: ignore[call-arg]  # a dataclass mypy sees no __init__ of
+
+
 class FieldInputs:
     def __init__(self, app: AppShell) -> None:
         self.app = app
         self.controls: dict[str, Input] = {}
 
     def add(self, path: str, control: Input) -> None:
+        control.key = scroll_key(path)  # Finalize scrolls to the first field with a message
         self.controls[path] = control
+
+    def first_error(self, form: ObservationForm) -> str | None:
+        """The first field on screen (in the order drawn) with a message beside it."""
+        return next((path for path in self.controls if path in form.errors), None)
 
     def dropdown(
         self,

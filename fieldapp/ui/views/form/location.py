@@ -10,7 +10,8 @@ import flet as ft
 from fieldapp.ui.state.observation_form import LOCATION_MODES
 from fieldapp.ui.state.places import find_places
 from fieldapp.ui.theme import TOUCH
-from fieldapp.ui.views.widgets import message, say, section_title, tagged
+from fieldapp.ui.views.form.gps import GpsPart
+from fieldapp.ui.views.widgets import section_title, tagged
 
 if TYPE_CHECKING:
     from fieldapp.ui.shell import AppShell
@@ -32,8 +33,9 @@ class LocationSection:
         self.inputs = inputs
         self.redraw = redraw
         self.place_query = ""
-        self.gps_status = message("gps-status")
         self.place_results = ft.Column(controls=[], spacing=4)
+        self.point_hint = ft.Text(value="")
+        self.gps = GpsPart(app, form, redraw)
 
     def build(self) -> list[ft.Control]:
         t = self.app.t
@@ -48,18 +50,9 @@ class LocationSection:
                 height=TOUCH - 8,
             )
             modes.controls.append(tagged(chip, f"loc-{mode}"))
-        parts: list[ft.Control] = [section_title(t("form.location")), modes]
+        parts: list[ft.Control] = [section_title(t("form.location") + " *"), modes]
         if form.location_mode == "gps":
-            self.gps_status = message("gps-status")
-            parts += [
-                tagged(
-                    ft.FilledTonalButton(
-                        content=t("form.gps_fix"), icon=ft.Icons.MY_LOCATION, on_click=self._gps, height=TOUCH
-                    ),
-                    "gps-fix",
-                ),
-                self.gps_status,
-            ]
+            parts += self.gps.build()
         if form.location_mode == "place":
             parts += self._place_picker()
         if form.location_mode == "mgrs":
@@ -68,17 +61,14 @@ class LocationSection:
                 value=form.mgrs,
                 hint_text="33R VQ 12345 67890",
                 capitalization=ft.TextCapitalization.CHARACTERS,
-                on_change=lambda e: form.set_manual(mgrs=e.control.value),
+                on_change=lambda e: self._typed(mgrs=e.control.value),
             )
             self.inputs.add("location.mgrs", mgrs)
             parts.append(tagged(mgrs, "form-mgrs"))
         else:
             parts.append(self._coordinates(read_only=form.location_mode in ("gps", "place")))
-        point = form.point_mgrs()
-        hint = ft.Text(
-            value=t("form.mgrs_is", mgrs=point) if point else "", size=12, color=ft.Colors.ON_SURFACE_VARIANT
-        )
-        parts.append(tagged(hint, "form-mgrs-hint"))
+        self.point_hint = ft.Text(value=self._point_line(), size=12, color=ft.Colors.ON_SURFACE_VARIANT)
+        parts.append(tagged(self.point_hint, "form-mgrs-hint"))
         place = ft.TextField(
             label=t("form.place"),
             value=form.place,
@@ -97,7 +87,7 @@ class LocationSection:
             read_only=read_only,
             expand=True,
             keyboard_type=ft.KeyboardType.NUMBER,
-            on_change=lambda e: form.set_manual(lat=e.control.value),
+            on_change=lambda e: self._typed(lat=e.control.value),
         )
         lon = ft.TextField(
             label=t("form.lon"),
@@ -105,7 +95,7 @@ class LocationSection:
             read_only=read_only,
             expand=True,
             keyboard_type=ft.KeyboardType.NUMBER,
-            on_change=lambda e: form.set_manual(lon=e.control.value),
+            on_change=lambda e: self._typed(lon=e.control.value),
         )
         self.inputs.add("location.lat", lat)
         self.inputs.add("location.lon", lon)
@@ -152,8 +142,24 @@ class LocationSection:
 
     def _mode(self, mode: str) -> None:
         with self.app.guard():
-            self.form.location_mode = mode
+            self.form.set_mode(mode)
             self.redraw()
+
+    def _typed(self, **values: str) -> None:
+        """Coordinates or MGRS typed: the line under them follows at once."""
+        with self.app.guard():
+            self.form.set_manual(**values)
+            self.point_hint.value = self._point_line()
+            self.point_hint.update()
+
+    def _point_line(self) -> str:
+        """Under the entry: the point's MGRS (coordinates mode) or its coordinates (MGRS mode)."""
+        form, t = self.form, self.app.t
+        if form.location_mode == "mgrs":
+            point = form.point_text()
+            return t("form.point_is", point=point) if point else ""
+        mgrs = form.point_mgrs()
+        return t("form.mgrs_is", mgrs=mgrs) if mgrs else ""
 
     def _place_typed(self, event: ft.Event[ft.TextField]) -> None:
         with self.app.guard():
@@ -165,13 +171,3 @@ class LocationSection:
             self.form.pick_place(place, self.app.tr.language)
             self.redraw()
 
-    async def _gps(self, _event: ft.Event[ft.Button]) -> None:
-        with self.app.guard():
-            say(self.gps_status, self.app.t("form.gps_waiting"))
-            self.gps_status.update()
-            fix = await self.app.gps.read_fix()
-            if fix.error_key:
-                say(self.gps_status, self.app.t(fix.error_key))
-                return
-            self.form.use_fix(fix)
-            self.redraw()

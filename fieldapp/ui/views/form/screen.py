@@ -7,7 +7,8 @@ The screen draws the sections and forwards taps; what the taps do is the form st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import flet as ft
@@ -16,7 +17,7 @@ from fieldapp.ui.state.observation_form import ObservationForm
 from fieldapp.ui.theme import TOUCH
 from fieldapp.ui.views.common import confirm
 from fieldapp.ui.views.form.details import common_fields, kind_details, when_row
-from fieldapp.ui.views.form.inputs import FieldInputs
+from fieldapp.ui.views.form.inputs import FieldInputs, scroll_key
 from fieldapp.ui.views.form.kind import kind_picker, kind_row
 from fieldapp.ui.views.form.location import LocationSection
 from fieldapp.ui.views.form.photos import PhotoSection
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from fieldapp.ui.shell import AppShell
     from fieldapp.ui.state.observation_form import SaveOutcome
     from fieldapp.ui.state.photos import PickedFile
+
+log = logging.getLogger(__name__)
 
 TITLES = {"edit": "form.title_edit", "amend": "form.title_amend", "new": "form.title_new"}
 
@@ -38,6 +41,7 @@ class ObservationFormScreen:
         self.location = LocationSection(app, self.form, self.inputs, self.redraw)
         self.photos = PhotoSection(app, self.form, self.redraw)
         self.error = message("form-error", error=True)
+        self.body: ft.Ref[ft.Column] = ft.Ref()
 
     def redraw(self) -> None:
         self.app.show(self)
@@ -62,7 +66,7 @@ class ObservationFormScreen:
             self.error,
         ]
         self.inputs.show_errors(self.form, self.error)
-        return screen(title=title, leading=back, body=body, actions=[self._actions()])
+        return screen(title=title, leading=back, body=body, actions=[self._actions()], body_ref=self.body)
 
     def _actions(self) -> ft.Control:
         t = self.app.t
@@ -112,7 +116,50 @@ class ObservationFormScreen:
 
     def _back(self, _event: ft.Event[ft.IconButton]) -> None:
         with self.app.guard():
-            self.app.show_home()
+            self.leave(self.app.show_home)
+
+    def leave(self, go: Callable[[], None]) -> None:
+        """Leave the form for `go`: at once if nothing is unsaved, else ask Save draft /
+        Discard / Keep editing (issue 13: typed work is never lost by a tap)."""
+        if not self.form.unsaved:
+            go()
+            return
+        t = self.app.t
+
+        def answer(choice: str) -> None:
+            with self.app.guard():
+                self.app.page.pop_dialog()
+                if choice == "save":
+                    if not self._saved().ok:
+                        return  # the reason is drawn on the form, which stays
+                    self.app.toast(t("form.saved"))
+                    go()
+                elif choice == "discard":
+                    go()
+
+        buttons: list[ft.Control] = [
+            tagged(ft.TextButton(content=t("form.keep_editing"), on_click=lambda _e: answer("keep"), height=TOUCH), "unsaved-keep"),
+            tagged(ft.TextButton(content=t("form.discard"), on_click=lambda _e: answer("discard"), height=TOUCH), "unsaved-discard"),
+            tagged(ft.FilledButton(content=t("form.save_draft"), on_click=lambda _e: answer("save"), height=TOUCH), "unsaved-save"),
+        ]
+        self.app.page.show_dialog(
+            ft.AlertDialog(
+                modal=True,
+                title=tagged(ft.Text(value=t("form.unsaved_title")), "unsaved-dialog"),
+                content=ft.Text(value=t("form.unsaved_text")),
+                actions=[ft.Row(controls=buttons, wrap=True, spacing=4, alignment=ft.MainAxisAlignment.END)],
+            )
+        )
+
+    def keep_on_lock(self) -> bool:
+        """Before the keys go (auto-lock, closing the tab): save what is typed as a draft."""
+        if not (self.form.unsaved and self.form.kind):
+            return False
+        outcome = self.form.save(self.app.device, quiet=True)
+        if outcome.record_id is None:
+            return False
+        log.info("auto-saved the open form as draft %s before locking", outcome.record_id)
+        return True
 
     def _saved(self) -> SaveOutcome:
         """The form saved as a draft; what went wrong is drawn (busy: a toast)."""
@@ -130,9 +177,13 @@ class ObservationFormScreen:
                 self.app.toast(self.app.t("form.saved"))
                 self.app.show_home("drafts")
 
-    def _finalize(self, _event: ft.Event[ft.Button]) -> None:
+    async def _finalize(self, _event: ft.Event[ft.Button]) -> None:
         with self.app.guard():
             if not self._saved().ok:
+                return
+            if not self.form.check():
+                self.redraw()  # every message beside its field, in one round
+                await self._scroll_to_first_error()
                 return
             t = self.app.t
 
@@ -150,3 +201,13 @@ class ObservationFormScreen:
                 on_confirm=do_finalize,
                 identifier="finalize-confirm",
             )
+
+    async def _scroll_to_first_error(self) -> None:
+        path = self.inputs.first_error(self.form)
+        column = self.body.current
+        if column is None:
+            return
+        if path is None:  # only messages with no field of their own: they are at the end
+            await column.scroll_to(offset=-1, duration=300)
+        else:
+            await column.scroll_to(scroll_key=scroll_key(path), duration=300)
