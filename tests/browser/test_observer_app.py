@@ -167,9 +167,9 @@ def test_photos_attached_through_the_file_picker_are_signed_sent_and_shown(phone
     pick_file(phone, "notes.jpg", "image/jpeg", b"these are notes, not a photo")
     phone.wait_text("photo-notice", "notes.jpg is not a JPEG or PNG photo")
 
-    # the form can't be saved yet: the photo waits on it, with its hash and thumbnail
+    # a draft needs only its kind (issue 13): the draft is saved first, the photo stored with it
     pick_file(phone, "crater.jpg", "image/jpeg", first)
-    phone.wait_text("photo-notice", "stored when the draft can be saved")
+    phone.wait_text("photo-notice", "The draft was saved first")
     phone.wait_text(f"photo-hash-{first_hash}", first_hash)
     assert near(thumbnail_colour(phone, f"photo-thumb-{first_hash}"), red)
     # the photo's EXIF time and place, offered and taken
@@ -182,9 +182,9 @@ def test_photos_attached_through_the_file_picker_are_signed_sent_and_shown(phone
     phone.choose("form-observed-by", "Saw it")
     phone.choose("form-certainty", "Confirmed")
 
-    # now the form is complete: the draft is saved first, and both photos stored with it
+    # the second photo goes straight into the saved draft
     pick_file(phone, "map.png", "image/png", second)
-    phone.wait_text("photo-notice", "The draft was saved first")
+    phone.wait_text("photo-notice", "Photo stored")
     phone.wait_text(f"photo-hash-{second_hash}", second_hash)
     phone.wait(f"photo-remove-{first_hash}")
     assert near(thumbnail_colour(phone, f"photo-thumb-{second_hash}"), blue)
@@ -265,6 +265,7 @@ def test_a_verifiers_question_reaches_the_app(phone, server):
     phone.tap("gps-fix")
     phone.wait_text("form-mgrs-hint", "MGRS: 33R XQ 5")  # drawn from the fix's coordinates
     phone.tap("form-back")
+    phone.tap("unsaved-discard")  # the prefilled amendment was never saved: asked, then let go
     phone.wait("new-observation")
 
 

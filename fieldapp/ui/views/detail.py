@@ -135,7 +135,15 @@ class DetailScreen:
             if facts.fix_at:
                 bits.append(t("detail.fix_at", time=short_time(facts.fix_at, seconds=True)))
             rows.append(" · ".join(bits))
-        parts: list[ft.Control] = [tagged(self._line(t("form.location"), "\n".join(rows)), "detail-location")]
+        parts: list[ft.Control] = [
+            ft.Column(
+                controls=[
+                    ft.Text(value=t("form.location"), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+                    tagged(ft.Text(value="\n".join(rows)), "detail-location"),
+                ],
+                spacing=0,
+            )
+        ]
         if facts is not None and facts.mocked:
             parts.append(tagged(ft.Text(value=t("gps.mocked"), color=ft.Colors.ORANGE_900), "detail-mocked"))
         return parts

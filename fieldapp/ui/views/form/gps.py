@@ -41,12 +41,16 @@ class GpsPart:
         t = self.app.t
         parts: list[ft.Control] = []
         if self.waiting:
-            self.wait_line = ft.Text(value=t("form.gps_waiting"), expand=True)
+            self.wait_line = ft.Text(value=t("form.gps_waiting"))
             cancel = ft.OutlinedButton(content=t("common.cancel"), on_click=self._cancel, height=TOUCH)
             parts.append(
                 tagged(
                     ft.Row(
-                        controls=[ft.ProgressRing(width=20, height=20), self.wait_line, tagged(cancel, "gps-cancel")],
+                        controls=[
+                            ft.ProgressRing(width=20, height=20),
+                            ft.Container(content=tagged(self.wait_line, "gps-wait-text"), expand=True),
+                            tagged(cancel, "gps-cancel"),
+                        ],
                         vertical_alignment=ft.CrossAxisAlignment.CENTER,
                     ),
                     "gps-waiting",
@@ -101,7 +105,7 @@ class GpsPart:
         )
         return tagged(
             ft.Container(
-                content=ft.Column(controls=[ft.Text(value=text, color=WARNING), buttons], spacing=4),
+                content=ft.Column(controls=[tagged(ft.Text(value=text, color=WARNING), "gps-weak-text"), buttons], spacing=4),
                 padding=8,
                 border=ft.Border.all(1, WARNING),
                 border_radius=8,
