@@ -10,6 +10,7 @@ import flet as ft
 from sync.geo import mgrs_of
 
 from ..errors import ApiError, InvalidInput
+from ..location_warnings import location_warnings
 from ..state import (
     CHAIN_TEXT,
     DECISIONS,
@@ -239,6 +240,10 @@ class ReportView:
             field_row("Accuracy", f"{location.get('accuracy_m')} m" if location.get("accuracy_m") else None)
         )
         rows.append(field_row("Location source", location.get("source")))
+        if location.get("fix_at"):
+            rows.append(field_row("GPS fix taken", location.get("fix_at")))
+        for warning in location_warnings(record):  # mock location, weak or stale fix (issue 18.5)
+            rows.append(tagged(ft.Text(f"⚠ {warning}", color=ft.Colors.ORANGE_900), "location-warning"))
         for name in COMMON_FIELDS:
             rows.append(field_row(label(name).capitalize(), record.get(name), identifier=f"field-{name}"))
         for name, value in (record.get("details") or {}).items():
