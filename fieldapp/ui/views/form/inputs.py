@@ -30,6 +30,7 @@ class FieldInputs:
     def __init__(self, app: AppShell) -> None:
         self.app = app
         self.controls: dict[str, Input] = {}
+        self.labels: dict[str, tuple[ft.Semantics, str]] = {}  # a dropdown's wrapper and label
 
     def add(self, path: str, control: Input) -> None:
         control.key = scroll_key(path)  # Finalize scrolls to the first field with a message
@@ -60,7 +61,12 @@ class FieldInputs:
             enable_search=False,
         )
         self.add(path, dropdown)
-        return tagged(ft.Row(controls=[dropdown]), f"form-{path.replace('.', '-').replace('_', '-')}")
+        wrapper = tagged(ft.Row(controls=[dropdown]), f"form-{path.replace('.', '-').replace('_', '-')}")
+        # Flutter's web semantics give a dropdown neither its label nor its error: say both
+        # on the wrapper, so a screen reader (and a test) hears "How observed * — Required."
+        wrapper.label = label
+        self.labels[path] = (wrapper, label)
+        return wrapper
 
     def show_errors(self, form: ObservationForm, line: ft.Semantics) -> None:
         """Messages beside their fields (TextField.error / Dropdown.error_text); others in `line`."""
@@ -69,6 +75,9 @@ class FieldInputs:
             text = self.error_text(error) if error else None
             if isinstance(control, ft.Dropdown):
                 control.error_text = text
+                if path in self.labels:
+                    wrapper, label = self.labels[path]
+                    wrapper.label = f"{label} — {text}" if text else label
             else:
                 control.error = text
         unplaced = [self.error_text(e) for p, e in form.errors.items() if p not in self.controls]

@@ -54,7 +54,7 @@ class ObservationFormScreen:
         back = icon_button(ft.Icons.ARROW_BACK, t("common.back"), "form-back", self._back)
         if not self.form.kind:
             return screen(title=title, leading=back, body=kind_picker(self.app, self.form, self.redraw))
-        self.inputs.controls = {}
+        self.inputs.controls, self.inputs.labels = {}, {}
         self.error = message("form-error", error=True)
         body: list[ft.Control] = [
             kind_row(self.app, self.form, self.redraw),
