@@ -111,6 +111,7 @@ class SettingsScreen:
             enable_search=False,
         )
         body += [
+            section_title(t("form.location")),
             tagged(ft.Row(controls=[self.gps_limit]), "settings-gps-limit"),
             ft.Text(value=t("settings.gps_limit_help"), size=13, color=ft.Colors.ON_SURFACE_VARIANT),
         ]
