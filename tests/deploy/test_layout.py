@@ -7,12 +7,14 @@ the upload resumes through the other process, every photo is byte-exact in the b
 """
 
 import hashlib
+import io
 import os
 import re
 import shutil
 import signal
 import subprocess
 import time
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +32,13 @@ from sync.retry import RetryPolicy
 from tests.photos.conftest import PASSPHRASE, observation
 from tests.photos.photo_files import make_big_jpeg, make_jpeg
 from tests.server.pg import fresh_schema, postgres_required
-from tests.support.live_server import REPO_ROOT, create_enrollment_code, free_port, live_server_process
+from tests.support.live_server import (
+    REPO_ROOT,
+    create_enrollment_code,
+    create_user,
+    free_port,
+    live_server_process,
+)
 from tests.support.s3_server import S3Server, s3_server
 
 pytestmark = pytest.mark.server
@@ -191,6 +199,21 @@ def test_a_device_syncs_through_the_balancer_while_a_process_dies_mid_upload(tmp
     b = _addr(layout.direct[1])
     assert chunk_upstreams and chunk_upstreams[-1].endswith(b)
     assert httpx.get(f"{layout.direct[1]}/api/v1/ready").status_code == 200
+
+    # Verifiers read the photos from the bucket through the balancer: bytes, thumbnail, zip export.
+    create_user(layout.data_dirs[1], "vera", "a long password", "verifier", layout.database_url)
+    with httpx.Client(base_url=layout.url, timeout=60) as verifier:
+        token = verifier.post("/api/v1/auth/login", json={"username": "vera", "password": "a long password"})
+        verifier.headers["Authorization"] = f"Bearer {token.json()['token']}"
+        photo_path = f"/api/v1/reports/{ids[-1]}/attachments/{sha(big)}"
+        assert verifier.get(photo_path).content == big
+        thumbnail = verifier.get(f"{photo_path}/thumbnail", params={"px": 320})
+        assert thumbnail.status_code == 200 and thumbnail.headers["content-type"] == "image/jpeg"
+        export = verifier.get("/api/v1/exports/zip")
+        assert export.status_code == 200, export.text
+    with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
+        stored = {name: archive.read(name) for name in archive.namelist()}
+    assert {big, small} <= set(stored.values())
 
 
 def test_the_console_sticks_to_one_process(layout):
