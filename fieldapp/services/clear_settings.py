@@ -76,7 +76,9 @@ def _checked(settings: ClearSettings) -> ClearSettings:
         raise InvalidSetting(f"wipe after failed unlocks must be empty or from 1 to {MAX_WIPE_AFTER}")
     limit_m = settings.gps_max_accuracy_m
     if isinstance(limit_m, bool) or not isinstance(limit_m, int) or not 1 <= limit_m <= MAX_GPS_ACCURACY_M:
-        raise InvalidSetting(f"the GPS accuracy limit must be a whole number of metres from 1 to {MAX_GPS_ACCURACY_M}")
+        raise InvalidSetting(
+            f"the GPS accuracy limit must be a whole number of metres from 1 to {MAX_GPS_ACCURACY_M}"
+        )
     if isinstance(settings.failed_unlocks, bool) or not isinstance(settings.failed_unlocks, int):
         raise InvalidSetting()
     return settings

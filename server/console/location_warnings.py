@@ -22,7 +22,9 @@ def location_warnings(record: dict[str, Any]) -> list[str]:
         warnings.append("The phone reported this position as simulated (a mock location app was active).")
     accuracy = location.get("accuracy_m")
     if isinstance(accuracy, int | float) and not isinstance(accuracy, bool) and accuracy > ACCURACY_WARN_M:
-        warnings.append(f"The GPS fix is only accurate to ±{accuracy:.0f} m (warned above {ACCURACY_WARN_M:.0f} m).")
+        warnings.append(
+            f"The GPS fix is only accurate to ±{accuracy:.0f} m (warned above {ACCURACY_WARN_M:.0f} m)."
+        )
     fix_at, observed_at = _time(location.get("fix_at")), _time(record.get("observed_at"))
     if fix_at is not None and observed_at is not None and observed_at - fix_at > FIX_AGE_WARN:
         minutes = int((observed_at - fix_at) / timedelta(minutes=1))

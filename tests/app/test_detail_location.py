@@ -8,8 +8,14 @@ from tests.app.test_screen_state import report
 
 
 def test_a_gps_fix_shows_its_point_mgrs_accuracy_time_and_mock_flag(device, clock):
-    location = {"lat": 31.208912, "lon": 16.588734, "accuracy_m": 12.0, "source": "gps",
-                "fix_at": "2025-05-01T09:58:40+02:00", "mocked": True}
+    location = {
+        "lat": 31.208912,
+        "lon": 16.588734,
+        "accuracy_m": 12.0,
+        "source": "gps",
+        "fix_at": "2025-05-01T09:58:40+02:00",
+        "mocked": True,
+    }
     record_id = device.record(report(location=location), finalize=True)
     detail = RecordDetail(device, record_id, clock=clock)
     assert detail.point() == "31.20891, 16.58873"
@@ -18,7 +24,9 @@ def test_a_gps_fix_shows_its_point_mgrs_accuracy_time_and_mock_flag(device, cloc
 
 
 def test_an_incomplete_draft_shows_what_was_typed(device, clock):
-    typed = device.save_draft({"kind": "other", "location": {"lat": "31.2x", "lon": None, "source": "manual"}})
+    typed = device.save_draft(
+        {"kind": "other", "location": {"lat": "31.2x", "lon": None, "source": "manual"}}
+    )
     detail = RecordDetail(device, typed, clock=clock)
     assert (detail.point(), detail.mgrs(), detail.fix_facts()) == ("31.2x, ?", None, None)
     as_mgrs = device.save_draft({"kind": "other", "location": {"mgrs": "33R XQ 513 538", "source": "manual"}})

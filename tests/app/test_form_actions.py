@@ -66,8 +66,14 @@ def test_a_draft_needs_only_its_kind_and_reopens_as_typed(device, clock):
     form.set_mode("mgrs")
     form.mgrs = "33R VQ 123 678"
     assert form.save(device).ok
-    reopened = ObservationForm.from_record(device.get(form.record_id).record, clock=clock, record_id=form.record_id)
-    assert (reopened.location_mode, reopened.mgrs, reopened.description) == ("mgrs", "33R VQ 123 678", "smoke to the east")
+    reopened = ObservationForm.from_record(
+        device.get(form.record_id).record, clock=clock, record_id=form.record_id
+    )
+    assert (reopened.location_mode, reopened.mgrs, reopened.description) == (
+        "mgrs",
+        "33R VQ 123 678",
+        "smoke to the east",
+    )
     assert not reopened.unsaved
 
 
@@ -150,7 +156,9 @@ def test_a_photo_on_a_form_that_cannot_be_saved_waits_then_save_seals_it(device,
 def test_a_photo_on_a_form_with_only_its_kind_saves_an_incomplete_draft(device, clock):
     form = ObservationForm(clock=clock)
     form.choose_kind("violation")
-    assert take(form.photos_on(device), [Picked("crater.jpg", make_jpeg())]) == Notice(key="photo.saved_draft_first")
+    assert take(form.photos_on(device), [Picked("crater.jpg", make_jpeg())]) == Notice(
+        key="photo.saved_draft_first"
+    )
     assert [p.name for p in device.photos(form.record_id)] == ["crater.jpg"]
 
 
@@ -239,3 +247,19 @@ def test_the_forms_purpose_names_its_title(clock):
     assert ObservationForm(clock=clock).purpose == "new"
     assert ObservationForm(clock=clock, amends="r0").purpose == "amend"
     assert ObservationForm(clock=clock, record_id="r1").purpose == "edit"
+
+
+def test_switching_location_mode_carries_the_point_over(clock):
+    form = ObservationForm(clock=clock)
+    form.set_manual(lat="31.2089", lon="16.5887")
+    assert form.point_mgrs().startswith("33R XQ")  # the line under the coordinates, as typed
+    form.set_mode("mgrs")
+    assert form.mgrs == form.point_mgrs() and form.point_text() == "31.20890, 16.58870"
+    form.mgrs = "33R XQ 5000 5000"
+    form.set_mode("manual")
+    assert (form.lat, form.lon) != ("31.2089", "16.5887") and form.point_mgrs().startswith("33R XQ 500")
+    form.set_mode("mgrs")
+    form.mgrs = "33R XQ 123"  # odd digits, incomplete: the coordinates stay
+    before = (form.lat, form.lon)
+    form.set_mode("manual")
+    assert (form.lat, form.lon) == before

@@ -102,13 +102,24 @@ def test_a_fix_worse_than_the_limit_is_offered_not_used():
     assert form.weak_fix is None and form.lat == ""
     form.use_fix(weak, max_accuracy_m=50)
     form.accept_weak_fix()
-    assert (form.lat, form.lon, form.accuracy_m, form.location_source) == ("31.20000", "16.50000", "120", "gps")
+    assert (form.lat, form.lon, form.accuracy_m, form.location_source) == (
+        "31.20000",
+        "16.50000",
+        "120",
+        "gps",
+    )
     assert form.fix_age_seconds() == 5.0
     good = GpsFix(31.2, 16.5, 9.0, fix_at=NOW, mocked=True)
     assert form.use_fix(good, max_accuracy_m=50)
     location = read_form(form)[0]["location"]
-    assert location == {"lat": 31.2, "lon": 16.5, "source": "gps", "accuracy_m": 9.0,
-                        "fix_at": NOW.isoformat(timespec="seconds"), "mocked": True}
+    assert location == {
+        "lat": 31.2,
+        "lon": 16.5,
+        "source": "gps",
+        "accuracy_m": 9.0,
+        "fix_at": NOW.isoformat(timespec="seconds"),
+        "mocked": True,
+    }
     form.set_manual(lat="31.3")  # typed over: no longer the fix
     assert (form.fix_at, form.mocked) == (None, None)
 

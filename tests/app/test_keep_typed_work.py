@@ -11,7 +11,10 @@ from fieldapp.services import unlock_device
 from fieldapp.ui.state.observation_form import ObservationForm
 from fieldapp.ui.views.form import ObservationFormScreen
 from fieldapp.ui.views.unlock import UnlockScreen
-from tests.app.test_lifecycle import PASSPHRASE, app, clock_now  # noqa: F401  (fixtures)
+from tests.app import test_lifecycle
+from tests.app.test_lifecycle import PASSPHRASE
+
+app, clock_now = test_lifecycle.app, test_lifecycle.clock_now  # the lifecycle tests' fixtures
 
 
 def open_form(app, clock, description="Convoy of six trucks, heading south"):

@@ -158,12 +158,19 @@ def test_a_reload_keeps_the_open_form_as_a_draft(phone):
 def arabic_phone(browser, app_url, screenshot_dir):
     """A second phone on the same device whose GPS never answers."""
     context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, locale="ar", geolocation=GPS_FIX, permissions=["geolocation"]
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        locale="ar",
+        geolocation=GPS_FIX,
+        permissions=["geolocation"],
     )
     context.add_init_script(HANGING_GPS)
     context.route(
         "**/*",
-        lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort(),
+        lambda route: (
+            route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort()
+        ),
     )
     page = context.new_page()
     page.goto(app_url)

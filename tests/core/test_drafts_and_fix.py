@@ -20,11 +20,20 @@ def device(tmp_path):
 
 
 def test_an_incomplete_draft_is_kept_and_finalize_lists_every_problem(device):
-    record_id = device.save_draft({"kind": "violation", "description": "shots heard", "details": {"count": "three"}})
+    record_id = device.save_draft(
+        {"kind": "violation", "description": "shots heard", "details": {"count": "three"}}
+    )
     draft = device.get(record_id).record
     assert draft["description"] == "shots heard" and draft["details"] == {"count": "three"}
     problems = {error.field for error in device.check_draft(record_id)}
-    assert {"observed_at", "location", "observed_by", "certainty", "details.type", "details.count"} <= problems
+    assert {
+        "observed_at",
+        "location",
+        "observed_by",
+        "certainty",
+        "details.type",
+        "details.count",
+    } <= problems
     with pytest.raises(InvalidObservation) as caught:
         device.finalize(record_id)
     assert {error.field for error in caught.value.errors} == problems
@@ -48,8 +57,14 @@ def test_a_completed_draft_finalizes_in_record_form(device):
 
 
 def test_a_gps_fix_keeps_its_time_and_mock_flag_in_the_signed_record(device):
-    fix = {"lat": 31.2, "lon": 16.58, "accuracy_m": 8.0, "source": "gps",
-           "fix_at": "2024-05-01T14:29:40+02:00", "mocked": True}
+    fix = {
+        "lat": 31.2,
+        "lon": 16.58,
+        "accuracy_m": 8.0,
+        "source": "gps",
+        "fix_at": "2024-05-01T14:29:40+02:00",
+        "mocked": True,
+    }
     record_id = device.record(observation(location=fix), finalize=True)
     view = device.get(record_id)
     assert view.record["location"] == fix

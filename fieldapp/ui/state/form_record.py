@@ -101,8 +101,11 @@ class _Keep:
 def missing_required(form: ObservationForm) -> dict[str, FormError]:
     """Empty fields the record needs, each "Required." (before the model, which would say
     "must be text" of an empty choice)."""
-    missing = {name: FormError(key="form.error.required") for name in ("observed_by", "certainty")
-               if not getattr(form, name)}
+    missing = {
+        name: FormError(key="form.error.required")
+        for name in ("observed_by", "certainty")
+        if not getattr(form, name)
+    }
     if not form.observed_at.strip():
         missing["observed_at"] = FormError(key="form.error.required")
     for spec in form.detail_specs():

@@ -9,6 +9,7 @@ screen only draws the form and calls them.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -110,7 +111,7 @@ class ObservationForm:
         """A form showing a stored record (a draft to edit, or an amendment's prefill)."""
         form = cls(clock=clock, record_id=record_id)
         fill_from_record(form, record)
-        form.mark_saved()  # a stored draft, or an amendment's prefill (its original is kept): nothing unsaved yet
+        form.mark_saved()  # a stored draft, or an amendment's prefill (the original stays): nothing unsaved
         return form
 
     @property
@@ -236,14 +237,13 @@ class ObservationForm:
             if point:
                 self.mgrs = point
         elif self.location_mode == "mgrs" and mode == "manual":
-            from fieldapp.model import from_mgrs
+            from fieldapp.model import InvalidObservation, from_mgrs
 
-            try:
-                lat, lon = from_mgrs(self.mgrs)
-            except Exception:  # an incomplete reference: the coordinates stay as they were
-                pass
-            else:
-                self.lat, self.lon = coordinate(lat), coordinate(lon)
+            centre: tuple[float, float] | None = None
+            with contextlib.suppress(InvalidObservation):  # incomplete: the coordinates stay as they were
+                centre = from_mgrs(self.mgrs)
+            if centre is not None:
+                self.lat, self.lon = coordinate(centre[0]), coordinate(centre[1])
                 self.location_source = "manual"
         self.location_mode = mode
 

@@ -130,8 +130,11 @@ class DetailScreen:
             rows.append(t(f"detail.source.{source}"))
         facts = detail.fix_facts()
         if facts is not None:
-            bits = [t("gps.accuracy", accuracy=f"{facts.accuracy_m:.0f}") if facts.accuracy_m is not None
-                    else t("gps.accuracy_unknown")]
+            bits = [
+                t("gps.accuracy", accuracy=f"{facts.accuracy_m:.0f}")
+                if facts.accuracy_m is not None
+                else t("gps.accuracy_unknown")
+            ]
             if facts.fix_at:
                 bits.append(t("detail.fix_at", time=short_time(facts.fix_at, seconds=True)))
             rows.append(" · ".join(bits))

@@ -8,7 +8,12 @@ import flet as ft
 
 from fieldapp import __version__
 from fieldapp.ui.i18n import LANGUAGES
-from fieldapp.ui.state.settings import AUTO_LOCK_CHOICES, GPS_LIMIT_CHOICES, WIPE_AFTER_CHOICES, DeviceSettings
+from fieldapp.ui.state.settings import (
+    AUTO_LOCK_CHOICES,
+    GPS_LIMIT_CHOICES,
+    WIPE_AFTER_CHOICES,
+    DeviceSettings,
+)
 from fieldapp.ui.theme import ARABIC_FONT, TOUCH
 from fieldapp.ui.views.common import confirm
 from fieldapp.ui.views.widgets import (

@@ -76,11 +76,19 @@ class GpsPart:
         ways = ft.Row(
             controls=[
                 tagged(
-                    ft.TextButton(content=t("gps.type_instead"), on_click=lambda _e: self._switch("manual"), height=TOUCH),
+                    ft.TextButton(
+                        content=t("gps.type_instead"),
+                        on_click=lambda _e: self._switch("manual"),
+                        height=TOUCH,
+                    ),
                     "gps-type-instead",
                 ),
                 tagged(
-                    ft.TextButton(content=t("gps.place_instead"), on_click=lambda _e: self._switch("place"), height=TOUCH),
+                    ft.TextButton(
+                        content=t("gps.place_instead"),
+                        on_click=lambda _e: self._switch("place"),
+                        height=TOUCH,
+                    ),
                     "gps-place-instead",
                 ),
             ],
@@ -97,15 +105,22 @@ class GpsPart:
         text = t("gps.weak", accuracy=f"{fix.accuracy_m:.0f}", limit=limit)
         buttons = ft.Row(
             controls=[
-                tagged(ft.OutlinedButton(content=t("gps.use_anyway"), on_click=self._accept, height=TOUCH), "gps-use-anyway"),
-                tagged(ft.TextButton(content=t("gps.refuse"), on_click=self._refuse, height=TOUCH), "gps-refuse"),
+                tagged(
+                    ft.OutlinedButton(content=t("gps.use_anyway"), on_click=self._accept, height=TOUCH),
+                    "gps-use-anyway",
+                ),
+                tagged(
+                    ft.TextButton(content=t("gps.refuse"), on_click=self._refuse, height=TOUCH), "gps-refuse"
+                ),
             ],
             wrap=True,
             spacing=8,
         )
         return tagged(
             ft.Container(
-                content=ft.Column(controls=[tagged(ft.Text(value=text, color=WARNING), "gps-weak-text"), buttons], spacing=4),
+                content=ft.Column(
+                    controls=[tagged(ft.Text(value=text, color=WARNING), "gps-weak-text"), buttons], spacing=4
+                ),
                 padding=8,
                 border=ft.Border.all(1, WARNING),
                 border_radius=8,

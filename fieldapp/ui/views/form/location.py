@@ -170,4 +170,3 @@ class LocationSection:
         with self.app.guard():
             self.form.pick_place(place, self.app.tr.language)
             self.redraw()
-

@@ -138,9 +138,22 @@ class ObservationFormScreen:
                     go()
 
         buttons: list[ft.Control] = [
-            tagged(ft.TextButton(content=t("form.keep_editing"), on_click=lambda _e: answer("keep"), height=TOUCH), "unsaved-keep"),
-            tagged(ft.TextButton(content=t("form.discard"), on_click=lambda _e: answer("discard"), height=TOUCH), "unsaved-discard"),
-            tagged(ft.FilledButton(content=t("form.save_draft"), on_click=lambda _e: answer("save"), height=TOUCH), "unsaved-save"),
+            tagged(
+                ft.TextButton(
+                    content=t("form.keep_editing"), on_click=lambda _e: answer("keep"), height=TOUCH
+                ),
+                "unsaved-keep",
+            ),
+            tagged(
+                ft.TextButton(content=t("form.discard"), on_click=lambda _e: answer("discard"), height=TOUCH),
+                "unsaved-discard",
+            ),
+            tagged(
+                ft.FilledButton(
+                    content=t("form.save_draft"), on_click=lambda _e: answer("save"), height=TOUCH
+                ),
+                "unsaved-save",
+            ),
         ]
         self.app.page.show_dialog(
             ft.AlertDialog(
