@@ -6,7 +6,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from fieldapp.ui.state.observation_form import ObservationForm
     from sync.places import Place
+
+NEAREST_OFFERED = 5
 
 
 @lru_cache(maxsize=1)
@@ -21,3 +24,19 @@ def find_places(query: str, *, limit: int = 8) -> list[Place]:
     from sync.places import search_places
 
     return search_places(_all_places(), query, limit=limit)
+
+
+def offered_places(form: ObservationForm, query: str, *, limit: int = 8) -> list[Place]:
+    """What the picker lists: matches for what was typed, or, before anything is typed, the
+    places nearest the form's point (a GPS fix or coordinates), closest first."""
+    if query.strip():
+        return find_places(query, limit=limit)
+    try:
+        lat, lon = float(form.lat), float(form.lon)
+    except ValueError:
+        return []
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return []
+    from sync.places import nearest_places
+
+    return nearest_places(_all_places(), lat, lon, limit=min(limit, NEAREST_OFFERED))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from fieldapp.ui.state.observation_form import LOCATION_MODES
-from fieldapp.ui.state.places import find_places
+from fieldapp.ui.state.places import offered_places
 from fieldapp.ui.theme import TOUCH
 from fieldapp.ui.views.widgets import message, say, section_title, tagged
 
@@ -133,11 +133,13 @@ class LocationSection:
         t = self.app.t
         tr = self.app.tr
         rows: list[ft.Control] = []
-        for place in find_places(self.place_query, limit=PLACE_RESULTS):
+        for place in offered_places(self.form, self.place_query, limit=PLACE_RESULTS):
             type_key = f"place_type.{place.type}"
+            other = place.name if tr.language == "ar" else place.name_ar
+            kind = t(type_key) if tr.has(type_key) else place.type
             tile = ft.ListTile(
                 title=ft.Text(value=place.label(tr.language)),
-                subtitle=ft.Text(value=t(type_key) if tr.has(type_key) else place.type, size=12),
+                subtitle=ft.Text(value=f"{kind} · {other}" if other and other != place.label(tr.language) else kind, size=12),
                 leading=ft.Icon(icon=ft.Icons.PLACE_OUTLINED),
                 on_click=lambda _e, place=place: self._pick_place(place),
                 min_height=TOUCH,
