@@ -14,7 +14,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,7 +80,7 @@ class Place:
         }
 
 
-def place_label(record: dict[str, Any], *, language: str = "en") -> str | None:
+def place_label(record: Mapping[str, Any], *, language: str = "en") -> str | None:
     """A record's place for a reader: "Sirte (سرت)" when it was picked from the gazetteer (the
     reader's language first), else the name as typed; None when there is none."""
     ref = record.get("place_ref")
