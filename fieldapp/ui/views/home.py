@@ -99,7 +99,7 @@ class HomeScreen:
         normal: list[str] = []
         errors: list[str] = []
         for part in sync_bar_parts(status, pending=self.state.counts.get("pending")):
-            (errors if part.is_error else normal).append(self.app.t(part.key, **part.values))
+            (errors if part.is_error else normal).append(part.text(self.app.t))
         self.sync_text.value = " · ".join(normal)
         self.sync_error.value = " · ".join(errors)
         self.sync_error.visible = bool(errors)
@@ -241,7 +241,7 @@ class HomeScreen:
 
     def _sync_now(self, _event: ft.Event[ft.TextButton]) -> None:
         with self.app.guard():
-            self.app.sync_now()
+            self.app.sync_now(answer=True)  # the run's outcome is said when it ends
 
     def _new(self, _event: ft.Event[ft.FloatingActionButton]) -> None:
         with self.app.guard():

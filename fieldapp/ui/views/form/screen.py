@@ -137,9 +137,9 @@ class ObservationFormScreen:
             t = self.app.t
 
             def do_finalize() -> None:
-                self.form.finalize(self.app.device)
+                record_id = self.form.finalize(self.app.device)
                 self.app.toast(t("form.finalized"))
-                self.app.sync_now()
+                self.app.sync_now(watch=record_id)  # "sent" is said when the server has it
                 self.app.show_home("pending")
 
             confirm(
