@@ -69,6 +69,7 @@ class ObservationForm:
     description: str = ""
     controlling_side: str = ""
     amends: str | None = None
+    question: str | None = None  # the verifier's question this amendment answers (shown, not stored)
     details: dict[str, Any] = field(default_factory=dict)  # name -> text, bool, or {sub: text}
     record_id: str | None = None  # the draft being edited
     errors: dict[str, FormError] = field(default_factory=dict)
@@ -89,10 +90,13 @@ class ObservationForm:
 
     @property
     def purpose(self) -> str:
-        """ "edit" (a saved draft), "amend" (a new report amending another) or "new"."""
+        """ "edit" (a saved draft), "answer" (a new report answering a verifier's question),
+        "amend" (a new report amending another) or "new"."""
         if self.record_id:
             return "edit"
-        return "amend" if self.amends else "new"
+        if self.amends:
+            return "answer" if self.question else "amend"
+        return "new"
 
     # -- filling ------------------------------------------------------------------
 
