@@ -120,14 +120,17 @@ class DetailScreen:
         back = icon_button(ft.Icons.ARROW_BACK, t("common.back"), "detail-back", self._back)
         return screen(title=t("detail.title"), leading=back, body=body, actions=actions)
 
-    def _line(self, label: str, value: Any) -> ft.Control:
-        return ft.Column(
+    def _line(self, label: str, value: Any, identifier: str | None = None) -> ft.Control:
+        line = ft.Column(
             controls=[
                 ft.Text(value=label, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
-                ft.Text(value=str(value), selectable=True),
+                # Selectable text has no accessible label of its own in Flutter's web client:
+                # the label is what a screen reader (and a test) reads.
+                ft.Semantics(content=ft.Text(value=str(value), selectable=True), label=str(value)),
             ],
             spacing=0,
         )
+        return tagged(line, identifier) if identifier else line
 
     def _fields(self) -> list[ft.Control]:
         t = self.app.t
@@ -144,7 +147,7 @@ class DetailScreen:
             source = location.get("source")
             if source:
                 where += f"\n{t('detail.source.' + source)}"
-            lines.append(self._line(t("form.location"), where))
+            lines.append(self._line(t("form.location"), where, "detail-location"))
         for name, value in detail.common_fields():
             if name in ("observed_by", "certainty"):
                 shown = choice_label(self.app, name, value)
@@ -152,7 +155,7 @@ class DetailScreen:
                 shown = self.app.tr.shown(place_label(record, language=self.app.tr.language) or value)
             else:
                 shown = self.app.tr.shown(str(value))
-            lines.append(self._line(field_label(self.app, name), shown))
+            lines.append(self._line(field_label(self.app, name), shown, f"detail-field-{name}"))
         for name, value in detail.details():
             if isinstance(value, dict):
                 shown = ", ".join(

@@ -30,11 +30,11 @@ def thread_lines(app: AppShell, thread: Thread) -> list[ft.Control]:
         ("thread.amends", thread.amends, "detail-amends"),
     ):
         if other:
-            lines.append(tagged(_line(app, app.t(key, id=ltr(short_id(other))), other), identifier))
+            lines.append(tagged(_line(app, app.t(key, id=ltr(short_id(other))), other, identifier), identifier))
     return lines
 
 
-def _line(app: AppShell, text: str, other: str) -> ft.Control:
+def _line(app: AppShell, text: str, other: str, identifier: str) -> ft.Control:
     def open_other(_event: ft.Event[ft.TextButton]) -> None:
         with app.guard():
             app.show_detail(other)
@@ -44,7 +44,10 @@ def _line(app: AppShell, text: str, other: str) -> ft.Control:
             controls=[
                 ft.Icon(icon=ft.Icons.LINK, size=18, color=ft.Colors.TEAL_700),
                 ft.Text(value=text, expand=True, weight=ft.FontWeight.W_500),
-                ft.TextButton(content=app.t("thread.open"), on_click=open_other, height=TOUCH),
+                tagged(
+                    ft.TextButton(content=app.t("thread.open"), on_click=open_other, height=TOUCH),
+                    f"{identifier}-open",
+                ),
             ],
             spacing=8,
         ),

@@ -38,14 +38,17 @@ class LocationSection:
     def build(self) -> list[ft.Control]:
         t = self.app.t
         form = self.form
-        modes = ft.Row(controls=[], spacing=4, wrap=True)
+        # One line at 360 px (short labels, tight padding): a wrapped second row of modes
+        # reads as a second choice. Each chip's tap area is the full touch height.
+        modes = ft.Row(controls=[], spacing=4, wrap=False)
         for mode in LOCATION_MODES:
             chip = ft.Chip(
-                label=ft.Text(value=t(f"form.location.{mode}")),
+                label=ft.Text(value=t(f"form.location.{mode}"), no_wrap=True),
                 selected=form.location_mode == mode,
                 on_select=lambda _e, mode=mode: self._mode(mode),
                 show_checkmark=False,
-                height=TOUCH - 8,
+                height=TOUCH,
+                label_padding=ft.Padding.symmetric(horizontal=2),
             )
             modes.controls.append(tagged(chip, f"loc-{mode}"))
         parts: list[ft.Control] = [section_title(t("form.location")), modes]
