@@ -17,7 +17,7 @@ LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
 _OPENERS = (LRI, RLI, FSI)
 # A group of numbers with separators between them (coordinates, "12 345"): in a right-to-left
 # paragraph the separators would take its direction and swap the numbers.
-_NUMBER_GROUP = re.compile(r"[-+]?\d+(?:[.,:/]\d+)*(?:(?:, ?| )[-+]?\d+(?:[.,:/]\d+)*)+")
+_NUMBER_GROUP = re.compile(r"[-+]?\d+(?:[.,:/-]\d+)*(?:(?:, ?| )[-+]?\d+(?:[.,:/-]\d+)*)+")
 COORDINATE_DECIMALS = 5
 
 

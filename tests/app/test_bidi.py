@@ -37,6 +37,10 @@ def test_plain_text_of_the_layouts_own_direction_is_left_alone():
     assert isolate_runs("10:20", rtl=True) == "10:20"  # a time alone has no separator to flip
 
 
+def test_a_date_and_time_stay_in_their_order_in_arabic():
+    assert isolate_runs("2026-12-01 14:18", rtl=True) == f"{LRI}2026-12-01 14:18{PDI}"
+
+
 def test_the_arabic_translator_isolates_what_it_fills_in():
     text = AR.t("sync.notice.failed", why=AR.t("sync.why.wrong_url"))
     assert f"{LRI}FieldApp{PDI}" in text

@@ -256,10 +256,12 @@ def test_touch_targets_chips_and_truncation_at_360(phone, server):
     assert box is not None and box["x"] + box["width"] <= width + 1 and box["width"] > 40  # the time shows
     assert re.search(r"\d{2}:\d{2}", rows.first.evaluate("n => n.getAttribute('aria-label') || n.textContent"))
     phone.screenshot("app-36-home-long-place")
-    small = []
+    small, measured = [], 0
     for node in phone.page.locator('[role="button"], flt-semantics[flt-tappable]').all():
         target = node.bounding_box()
         if target and target["width"] > 0 and target["y"] < PHONE["height"] and target["y"] + target["height"] > 0:
+            measured += 1
             if target["height"] < 47.5 or target["width"] < 47.5:
                 small.append((node.get_attribute("aria-label") or node.text_content(), target))
     assert small == []
+    assert measured >= 8  # tabs, sync now, lock, settings, rows, new observation

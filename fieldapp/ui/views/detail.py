@@ -137,7 +137,7 @@ class DetailScreen:
         detail = self.detail
         record = detail.view.record
         lines: list[ft.Control] = []
-        lines.append(self._line(t("form.observed_at"), short_time(record.get("observed_at"))))
+        lines.append(self._line(t("form.observed_at"), ltr(short_time(record.get("observed_at")))))
         location = detail.location
         if "lat" in location:
             where = coordinates(location["lat"], location["lon"])
