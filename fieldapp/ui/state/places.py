@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fieldapp.ui.state.observation_form import ObservationForm
@@ -40,3 +41,11 @@ def offered_places(form: ObservationForm, query: str, *, limit: int = 8) -> list
     from sync.places import nearest_places
 
     return nearest_places(_all_places(), lat, lon, limit=min(limit, NEAREST_OFFERED))
+
+
+def place_text(record: Mapping[str, Any], language: str) -> str | None:
+    """A record's place for the reader's language: "Sirte (سرت)" / "سرت (Sirte)" when it came
+    from the gazetteer, else the name as typed (sync.places.place_label)."""
+    from sync.places import place_label
+
+    return place_label(record, language=language)

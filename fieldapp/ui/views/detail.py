@@ -8,6 +8,7 @@ import flet as ft
 
 from fieldapp.ui.bidi import coordinates, ltr
 from fieldapp.ui.state.detail import RecordDetail
+from fieldapp.ui.state.places import place_text
 from fieldapp.ui.views.thread import short_id, thread_lines
 from fieldapp.ui.views.common import confirm
 from fieldapp.ui.views.labels import (
@@ -27,7 +28,6 @@ from fieldapp.ui.views.widgets import (
     section_title,
     tagged,
 )
-from sync.places import place_label
 
 if TYPE_CHECKING:
     from fieldapp.services import RecordView
@@ -152,7 +152,7 @@ class DetailScreen:
             if name in ("observed_by", "certainty"):
                 shown = choice_label(self.app, name, value)
             elif name == "place":  # both names when it came from the gazetteer
-                shown = self.app.tr.shown(place_label(record, language=self.app.tr.language) or value)
+                shown = self.app.tr.shown(place_text(record, self.app.tr.language) or value)
             else:
                 shown = self.app.tr.shown(str(value))
             lines.append(self._line(field_label(self.app, name), shown, f"detail-field-{name}"))

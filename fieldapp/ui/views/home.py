@@ -8,11 +8,11 @@ import flet as ft
 
 from fieldapp.ui.bidi import ltr
 from fieldapp.ui.state.home import TABS, HomeState
+from fieldapp.ui.state.places import place_text
 from fieldapp.ui.state.sync_bar import sync_bar_parts
 from fieldapp.ui.theme import TOUCH
 from fieldapp.ui.views.labels import STATE_COLOURS, kind_label, short_time
 from fieldapp.ui.views.widgets import icon_button, screen, secondary_button, tagged
-from sync.places import place_label
 
 if TYPE_CHECKING:
     from fieldapp.services import RecordView
@@ -181,7 +181,7 @@ class HomeScreen:
         record = item.record or {}
         t = self.app.t
         shown = self.app.tr.shown
-        place = place_label(record, language=self.app.tr.language)
+        place = place_text(record, self.app.tr.language)
         title = shown(record.get("description") or place or kind_label(self.app, item.kind))
         when = short_time(record.get("observed_at"))
         what = " · ".join(part for part in (kind_label(self.app, item.kind), shown(place or "")) if part)
