@@ -48,7 +48,7 @@ def test_last_synced_at_in_local_time_and_the_last_error():
     assert [p.key for p in parts] == ["sync.online", "sync.pending", "sync.last_synced", "sync.why.credential"]
     assert parts[-1].is_error
     assert "Last synced 09:05" in text(value)
-    assert text(value).endswith("the server refused this device: enrol again in Settings")
+    assert text(value).endswith("the server refused this device (enrol again in Settings)")
 
 
 def test_not_enrolled_says_so_without_an_error():
