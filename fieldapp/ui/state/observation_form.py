@@ -66,6 +66,7 @@ class ObservationForm:
     accuracy_m: str = ""
     mgrs: str = ""
     place: str = ""
+    place_ref: dict[str, Any] | None = None  # the gazetteer id and both names of a picked place
     location_source: str | None = None  # set when GPS or the place list filled lat/lon
     fix_at: str | None = None  # the GPS fix's own time (ISO), kept in the record
     mocked: bool | None = None  # Android said the fix came from a mock provider
@@ -75,6 +76,7 @@ class ObservationForm:
     description: str = ""
     controlling_side: str = ""
     amends: str | None = None
+    question: str | None = None  # the verifier's question this amendment answers (shown, not stored)
     details: dict[str, Any] = field(default_factory=dict)  # name -> text, bool, or {sub: text}
     record_id: str | None = None  # the draft being edited
     errors: dict[str, FormError] = field(default_factory=dict)
@@ -116,10 +118,13 @@ class ObservationForm:
 
     @property
     def purpose(self) -> str:
-        """ "edit" (a saved draft), "amend" (a new report amending another) or "new"."""
+        """ "edit" (a saved draft), "answer" (a new report answering a verifier's question),
+        "amend" (a new report amending another) or "new"."""
         if self.record_id:
             return "edit"
-        return "amend" if self.amends else "new"
+        if self.amends:
+            return "answer" if self.question else "amend"
+        return "new"
 
     # -- filling ------------------------------------------------------------------
 
@@ -188,9 +193,10 @@ class ObservationForm:
             return None
         return max(0.0, (self.clock() - taken).total_seconds())
 
-    def use_place(self, name: str, lat: float, lon: float) -> None:
+    def use_place(self, name: str, lat: float, lon: float, ref: dict[str, Any] | None = None) -> None:
         self.location_mode = "place"
         self.place = name
+        self.place_ref = ref
         self.lat, self.lon = coordinate(lat), coordinate(lon)
         self.accuracy_m = ""
         self.location_source = "place"
@@ -198,7 +204,7 @@ class ObservationForm:
 
     def pick_place(self, place: Place, language: str) -> None:
         """A place from the offline list: its name in the app's language, its point."""
-        self.use_place(place.label(language), place.lat, place.lon)
+        self.use_place(place.label(language), place.lat, place.lon, place.ref())
         self.errors.pop("location.lat", None)
 
     def use_photo_suggestion(self, offer: dict[str, Any]) -> None:
@@ -225,6 +231,7 @@ class ObservationForm:
         for name, value in values.items():
             setattr(self, name, value)
         self.location_source = "manual"
+        self.place_ref = None  # the point is no longer the picked place's
         self.fix_at, self.mocked = None, None
 
     def set_mode(self, mode: str) -> None:

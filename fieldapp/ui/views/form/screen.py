@@ -30,7 +30,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TITLES = {"edit": "form.title_edit", "amend": "form.title_amend", "new": "form.title_new"}
+TITLES = {
+    "edit": "form.title_edit",
+    "answer": "form.title_answer",
+    "amend": "form.title_amend",
+    "new": "form.title_new",
+}
 
 
 class ObservationFormScreen:
@@ -57,6 +62,7 @@ class ObservationFormScreen:
         self.inputs.controls, self.inputs.labels = {}, {}
         self.error = message("form-error", error=True)
         body: list[ft.Control] = [
+            *question_box(self.app, self.form.question),
             kind_row(self.app, self.form, self.redraw),
             when_row(self.app, self.form, self.inputs),
             *self.location.build(),
@@ -201,9 +207,9 @@ class ObservationFormScreen:
             t = self.app.t
 
             def do_finalize() -> None:
-                self.form.finalize(self.app.device)
+                record_id = self.form.finalize(self.app.device)
                 self.app.toast(t("form.finalized"))
-                self.app.sync_now()
+                self.app.sync_now(watch=record_id)  # "sent" is said when the server has it
                 self.app.show_home("pending")
 
             confirm(
@@ -224,3 +230,23 @@ class ObservationFormScreen:
             await column.scroll_to(offset=-1, duration=300)
         else:
             await column.scroll_to(scroll_key=scroll_key(path), duration=300)
+
+
+def question_box(app: AppShell, question: str | None) -> list[ft.Control]:
+    """Above an answer's form: what the verifier asked (the form is the answer)."""
+    if not question:
+        return []
+    box = ft.Container(
+        content=ft.Column(
+            controls=[
+                ft.Text(value=app.t("form.question"), weight=ft.FontWeight.BOLD),
+                ft.Text(value=app.tr.shown(question)),
+            ],
+            spacing=4,
+        ),
+        bgcolor=ft.Colors.ORANGE_50,
+        padding=12,
+        border_radius=8,
+        border=ft.Border.all(width=1, color=ft.Colors.ORANGE_300),
+    )
+    return [tagged(box, "form-question")]
