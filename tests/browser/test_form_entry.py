@@ -20,7 +20,7 @@ def open_record(phone, tab, text, then):
     """Tap the row showing `text` under `tab` until the detail's `then` button is there (a tap
     can land while the list redraws)."""
     phone.select_tab(tab)
-    row = phone.page.locator('[flt-semantics-identifier^="record-"]').filter(has_text=text).first
+    row = phone.showing(text)  # a row carries its texts as its accessible label
     row.wait_for(timeout=30_000)
     for _ in range(3):
         row.click()
@@ -151,7 +151,7 @@ def test_a_reload_keeps_the_open_form_as_a_draft(phone):
     phone.tap("unlock-submit")
     phone.wait("new-observation")
     phone.select_tab("drafts")
-    phone.page.get_by_text("Typed just before a reload").first.wait_for(timeout=30_000)
+    phone.showing("Typed just before a reload").wait_for(timeout=30_000)
 
 
 @pytest.fixture(scope="module")

@@ -264,6 +264,7 @@ def test_a_verifiers_question_reaches_the_app(phone, server):
     # the amendment's location from the (browser's) GPS
     phone.tap("loc-gps")
     phone.tap("gps-fix")
+    phone.wait_text("gps-accuracy", "±15 m")  # the fix arrived (the prefill's MGRS also starts 33R XQ 5)
     phone.wait_text("form-mgrs-hint", "MGRS: 33R XQ 5")  # drawn from the fix's coordinates
     phone.tap("form-back")
     phone.tap("unsaved-discard")  # the fix changed the prefilled amendment: asked, then let go

@@ -49,7 +49,9 @@ class ObservationFormScreen:
         self.body: ft.Ref[ft.Column] = ft.Ref()
 
     def redraw(self) -> None:
-        self.app.show(self)
+        # A late answer (a GPS fix after Back) must not bring a form back that was left.
+        if self.app.screen is self:
+            self.app.show(self)
 
     # -- building -----------------------------------------------------------------------
 
@@ -127,6 +129,8 @@ class ObservationFormScreen:
     def leave(self, go: Callable[[], None]) -> None:
         """Leave the form for `go`: at once if nothing is unsaved, else ask Save draft /
         Discard / Keep editing (issue 13: typed work is never lost by a tap)."""
+        if self.app.gps.busy:
+            self.app.gps.cancel()  # leaving (or asking to) ends the wait for a fix
         if not self.form.unsaved:
             go()
             return
