@@ -66,6 +66,7 @@ class AppShell(Protocol):
     session: DeviceSession  # create / unlock / change passphrase / wipe
     sync: SyncController | None  # while unlocked: the sync bar's status
     gps: GpsReader
+    screen: Screen | None  # the screen showing now
     clock: Callable[[], datetime]
     data_dir: Path
 
