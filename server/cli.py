@@ -22,8 +22,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     serve.set_defaults(handler=_guarded(_serve))
 
-    admin = subparsers.add_parser("admin", help="server administration")
+    admin = subparsers.add_parser(
+        "admin",
+        help="server administration (on an existing server: `admin init` makes a new one)",
+        description="Every action works on the server in --data-dir, else FIELDAPP_SERVER_DATA_DIR, else "
+        "the directory `serve` uses by default; where no server is, it refuses (only `init` makes one).",
+    )
     verbs = admin.add_subparsers(dest="admin_verb", metavar="ACTION", required=True)
+
+    init = verbs.add_parser("init", help="make a new server (keys and database) in the data directory")
+    _add_location_options(init)
+    init.set_defaults(handler=_guarded(_init))
 
     user = verbs.add_parser("create-user", help="create a verifier or administrator account")
     user.add_argument("--username", required=True)
@@ -124,9 +133,37 @@ def _database_problem(exc: Exception) -> str | None:
 
 
 def _settings(args: argparse.Namespace):
-    from server.settings import Settings
+    """The settings `serve` would use; an admin action (but `init`) also needs a server there."""
+    from server.settings import DATA_DIR_ENV, Settings
 
-    return Settings.resolve(data_dir=args.data_dir, database_url=args.database_url)
+    settings = Settings.resolve(data_dir=args.data_dir, database_url=args.database_url)
+    admin_verb = getattr(args, "admin_verb", None)
+    if admin_verb is None:
+        return settings
+    source = "from --data-dir" if args.data_dir else f"from {DATA_DIR_ENV}" if os.environ.get(DATA_DIR_ENV) else ""
+    if admin_verb == "init":
+        return settings
+    from server.admin import NoServerHere, server_exists
+
+    if not server_exists(settings):
+        raise NoServerHere(
+            f"no FieldApp server in {settings.data_dir} ({source or 'the default data dir'}): "
+            "give the server's own directory with --data-dir, or make a new server there with "
+            "`fieldapp admin init`"
+        )
+    if not source:  # said, so that a default no one meant is seen
+        print(f"server data dir {settings.data_dir} (the default, as for `fieldapp serve`)", file=sys.stderr)
+    return settings
+
+
+def _init(args: argparse.Namespace) -> int:
+    from server import admin
+
+    settings = _settings(args)
+    admin.init_server(settings)
+    print(f"made a new FieldApp server in {settings.data_dir}")
+    print("next: fieldapp admin create-user --username NAME --role admin, then fieldapp serve")
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
