@@ -32,6 +32,11 @@ class ServerBusyError(TransportError):
     """The server is busy or failing; will retry later."""
 
 
+class UnreadableAnswerError(TransportError):
+    """The server's answer could not be read (a broken proxy, a cut answer, or not a FieldApp
+    server); will retry."""
+
+
 class ReceiptError(TransportError):
     """The server's receipt did not verify; nothing was marked as sent."""
 

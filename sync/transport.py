@@ -23,6 +23,7 @@ from .failures import (
     ServerBusyError,
     ServerRefusedError,
     TransportError,
+    UnreadableAnswerError,
 )
 from .log_protocol import ConsistencyProof, InclusionProof, LogAlarm, LogAlarmReport, SignedTreeHead
 from .retry import parse_retry_after
@@ -132,7 +133,7 @@ class SyncClient:
             return schema.model_validate_json(response.content)
         except ValidationError as exc:
             # A 2xx we cannot read is most likely a broken proxy or a cut answer: try again later.
-            raise TransportError(f"the server's answer to {path} could not be read") from exc
+            raise UnreadableAnswerError(f"the server's answer to {path} could not be read") from exc
 
 
 _JSON = {"Content-Type": "application/json"}
