@@ -126,11 +126,13 @@ def unlock_from(args: argparse.Namespace):
 def run_init(args: argparse.Namespace) -> int:
     from fieldapp.cli.secrets import read_secret
     from fieldapp.services import DeviceExists, create_device, device_exists
+    from fieldapp.services.passphrase_policy import require_acceptable
 
     data_dir = data_dir_from(args)
     if device_exists(data_dir):
         raise DeviceExists(f"a device is already set up in {data_dir}")
     passphrase = read_secret(PASSPHRASE_ENV, "New passphrase: ")
+    require_acceptable(passphrase, nothing_done="nothing was created")
     if sys.stdin.isatty() and PASSPHRASE_ENV not in _environ():
         import getpass
 
@@ -262,12 +264,14 @@ def run_finalize(args: argparse.Namespace) -> int:
 def run_passphrase(args: argparse.Namespace) -> int:
     from fieldapp.cli.secrets import read_secret
     from fieldapp.services import NoDevice, change_passphrase, device_exists
+    from fieldapp.services.passphrase_policy import require_acceptable
 
     data_dir = data_dir_from(args)
     if not device_exists(data_dir):
         raise NoDevice(f"no device in {data_dir}: run `fieldapp init` first")
     old = read_secret(PASSPHRASE_ENV, "Current passphrase: ")
     new = read_secret(NEW_PASSPHRASE_ENV, "New passphrase: ")
+    require_acceptable(new, nothing_done="the passphrase was not changed")
     if sys.stdin.isatty() and NEW_PASSPHRASE_ENV not in _environ():
         import getpass
 
