@@ -13,15 +13,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
+from fieldapp.cli.json_input import BadInput, JsonInput, parse_json_input
 from fieldapp.errors import FieldAppError
 
 PASSPHRASE_ENV = "FIELDAPP_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
 NEW_PASSPHRASE_ENV = "FIELDAPP_NEW_PASSPHRASE"  # noqa: S105
 WIPE_WORD = "WIPE"
-
-
-class BadInput(FieldAppError):
-    """The input is not a JSON object, a JSON array of objects, or JSON lines."""
 
 
 class NotConfirmed(FieldAppError):
@@ -150,21 +147,36 @@ def run_record(args: argparse.Namespace) -> int:
 
     if args.kind is not None and args.kind not in KINDS:
         raise BadInput(f"--kind must be one of: {', '.join(KINDS)}")
+    source = "standard input" if args.json_source == "-" else args.json_source
     if args.json_source == "-":
         device = unlock_from(args)  # the first stdin line may be the passphrase
         try:
-            items = parse_json_input(sys.stdin.read(), source="standard input")
-            items = _check_photo_options(items, args)
-            ids = _record_items(device, items, args)
+            ids = _record_input(device, parse_json_input(sys.stdin.read(), source=source), source, args)
         finally:
             device.lock()
     else:
-        items = parse_json_input(_read_file(args.json_source), source=args.json_source)
-        items = _check_photo_options(items, args)
+        parsed = parse_json_input(_read_file(args.json_source), source=source)
         with unlock_from(args) as device:
-            ids = _record_items(device, items, args)
+            ids = _record_input(device, parsed, source, args)
     print("\n".join(ids))
     return 0
+
+
+def _record_input(device: Any, parsed: JsonInput, source: str, args: argparse.Namespace) -> list[str]:
+    """Places resolved, photo options checked, then stored; an invalid item is named by its line."""
+    from fieldapp.services import InvalidItem
+    from fieldapp.services.place_input import resolve_place_locations, uses_place
+
+    try:
+        items = parsed.items
+        if any(uses_place(item) for item in items):
+            from sync.places import load_places
+
+            items = resolve_place_locations(items, load_places())
+        items = _check_photo_options(items, args)
+        return _record_items(device, items, args)
+    except InvalidItem as exc:
+        raise BadInput(f"{parsed.where(exc.index, source)}: {exc}") from None
 
 
 def _record_items(device: Any, items: list[Any], args: argparse.Namespace) -> list[str]:
@@ -300,37 +312,9 @@ def run_wipe(args: argparse.Namespace) -> int:
 # --- input and output ----------------------------------------------------------------------
 
 
-def parse_json_input(text: str, *, source: str) -> list[Any]:
-    """One JSON object, a JSON array, or JSON lines (one value per non-blank line)."""
-    try:
-        value = json.loads(text)
-    except ValueError as whole_error:
-        lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
-        if len(lines) < 2:
-            raise BadInput(f"{source} is not valid JSON: {_json_reason(whole_error)}") from None
-        items = []
-        for number, line in lines:
-            try:
-                items.append(json.loads(line))
-            except ValueError as exc:
-                raise BadInput(f"{source}, line {number}: not valid JSON ({_json_reason(exc)})") from None
-        return items
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict):
-        return [value]
-    raise BadInput()
-
-
-def _json_reason(exc: ValueError) -> str:
-    if isinstance(exc, json.JSONDecodeError):
-        return f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
-    return str(exc)
-
-
 def _read_file(name: str) -> str:
     try:
-        return Path(name).read_text(encoding="utf-8")
+        return Path(name).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise BadInput(f"{name} is not UTF-8 text") from None
     except OSError as exc:
