@@ -19,7 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     _add_location_options(serve)
-    serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    serve.add_argument(
+        "--log-level", default="info", choices=("debug", "info", "warning", "error"), help="default info"
+    )
     serve.set_defaults(handler=_guarded(_serve))
 
     admin = subparsers.add_parser(
@@ -35,13 +37,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     init.set_defaults(handler=_guarded(_init))
 
     user = verbs.add_parser("create-user", help="create a verifier or administrator account")
-    user.add_argument("--username", required=True)
+    user.add_argument("--username", required=True, help="the name to sign in with")
     user.add_argument("--role", required=True, type=_role, help="verifier or admin")
     _add_location_options(user)
     user.set_defaults(handler=_guarded(_create_user))
 
     code = verbs.add_parser("enrollment-code", help="make a one-time device enrolment code (printed alone)")
-    code.add_argument("--label", default=None)
+    code.add_argument("--label", default=None, help="a note of whose device it is for (shown with the device)")
     code.add_argument(
         "--expires-hours", type=float, default=None, help="how long the code stays valid (default: a day)"
     )
@@ -49,12 +51,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     code.set_defaults(handler=_guarded(_enrollment_code))
 
     bundle = verbs.add_parser("import-bundle", help="import an offline bundle file")
-    bundle.add_argument("file", type=Path)
+    bundle.add_argument("file", type=Path, help="the .fieldapp-bundle.json(.gz) a device exported")
     _add_location_options(bundle)
     bundle.set_defaults(handler=_guarded(_import_bundle))
 
     export = verbs.add_parser("export", help="export reports as GeoJSON, CSV, or a zip of GeoJSON + photos")
-    export.add_argument("--format", required=True, choices=("geojson", "csv", "zip"), dest="fmt")
+    export.add_argument(
+        "--format", required=True, choices=("geojson", "csv", "zip"), dest="fmt", help="zip: GeoJSON + photos"
+    )
     export.add_argument("--state", type=_review_state, default=None, help="only reports in this review state")
     export.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
     _add_location_options(export)
@@ -64,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "evidence", help="write one report's evidence package (check it with `verify`)"
     )
     evidence.add_argument("--record", required=True, metavar="ID", help="the report's record id")
-    evidence.add_argument("--out", required=True, type=Path, metavar="FILE.zip")
+    evidence.add_argument("--out", required=True, type=Path, metavar="FILE.zip", help="the package to write")
     _add_location_options(evidence)
     evidence.set_defaults(handler=_guarded(_evidence))
 

@@ -13,12 +13,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
+from fieldapp.cli.amending import register_amend
 from fieldapp.cli.json_input import BadInput, JsonInput, parse_json_input
+from fieldapp.cli.record_help import KindsInHelp
 from fieldapp.errors import FieldAppError
 
 PASSPHRASE_ENV = "FIELDAPP_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
 NEW_PASSPHRASE_ENV = "FIELDAPP_NEW_PASSPHRASE"  # noqa: S105
 WIPE_WORD = "WIPE"
+ID_HELP = "the observation's id (as `list` shows it)"
 
 
 class NotConfirmed(FieldAppError):
@@ -33,15 +36,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     init.set_defaults(handler=run_init)
 
     record = subparsers.add_parser(
-        "record", parents=[common], help="store observations from JSON; prints the new ids"
+        "record",
+        parents=[common],
+        help="store observations from JSON; prints the new ids",
+        description="Store observations given in the record format (docs/record-format.md) as "
+        "drafts, or signed at once with --finalize. Prints one new id per line.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    record.add_argument("--kind", help="the observations' kind (fills it in, or must match it)")
+    record.__class__ = KindsInHelp  # the kinds' list is imported only when help is shown
+    record.add_argument("--kind", help="the observations' kind (fills it in, or must match it): see below")
     record.add_argument(
         "--json",
         dest="json_source",
         metavar="FILE|-",
         required=True,
-        help="one JSON object, a JSON array, or JSON lines; - reads stdin",
+        help="one JSON object, a JSON array, or JSON lines; - reads stdin (after the passphrase line "
+        "when FIELDAPP_PASSPHRASE is not set)",
     )
     record.add_argument("--finalize", action="store_true", help="sign them at once (they become read-only)")
     record.add_argument(
@@ -64,14 +74,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.set_defaults(handler=run_list)
 
     show = subparsers.add_parser("show", parents=[common], help="one observation with its status history")
-    show.add_argument("record_id", metavar="ID")
-    show.add_argument("--json", action="store_true")
+    show.add_argument("record_id", metavar="ID", help=ID_HELP)
+    show.add_argument("--json", action="store_true", help="the record in the record format, with its history")
     show.set_defaults(handler=run_show)
 
     finalize = subparsers.add_parser(
         "finalize", parents=[common], help="sign a draft into the device's chain"
     )
-    finalize.add_argument("record_id", metavar="ID")
+    finalize.add_argument("record_id", metavar="ID", help=ID_HELP)
     finalize.set_defaults(handler=run_finalize)
 
     passphrase = subparsers.add_parser(
@@ -81,6 +91,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "or the next stdin line)",
     )
     passphrase.set_defaults(handler=run_passphrase)
+
+    register_amend(subparsers, common)
 
     wipe = subparsers.add_parser(
         "wipe", parents=[common], help="destroy the keys and every record on this device"
@@ -155,7 +167,7 @@ def run_record(args: argparse.Namespace) -> int:
         finally:
             device.lock()
     else:
-        parsed = parse_json_input(_read_file(args.json_source), source=source)
+        parsed = parse_json_input(read_input_file(args.json_source), source=source)
         with unlock_from(args) as device:
             ids = _record_input(device, parsed, source, args)
     print("\n".join(ids))
@@ -312,7 +324,7 @@ def run_wipe(args: argparse.Namespace) -> int:
 # --- input and output ----------------------------------------------------------------------
 
 
-def _read_file(name: str) -> str:
+def read_input_file(name: str) -> str:
     try:
         return Path(name).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
