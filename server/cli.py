@@ -43,7 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     user.set_defaults(handler=_guarded(_create_user))
 
     code = verbs.add_parser("enrollment-code", help="make a one-time device enrolment code (printed alone)")
-    code.add_argument("--label", default=None, help="a note of whose device it is for (shown with the device)")
+    code.add_argument(
+        "--label", default=None, help="a note of whose device it is for (shown with the device)"
+    )
     code.add_argument(
         "--expires-hours", type=float, default=None, help="how long the code stays valid (default: a day)"
     )
@@ -144,7 +146,9 @@ def _settings(args: argparse.Namespace):
     admin_verb = getattr(args, "admin_verb", None)
     if admin_verb is None:
         return settings
-    source = "from --data-dir" if args.data_dir else f"from {DATA_DIR_ENV}" if os.environ.get(DATA_DIR_ENV) else ""
+    source = (
+        "from --data-dir" if args.data_dir else f"from {DATA_DIR_ENV}" if os.environ.get(DATA_DIR_ENV) else ""
+    )
     if admin_verb == "init":
         return settings
     from server.admin import NoServerHere, server_exists

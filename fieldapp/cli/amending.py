@@ -18,7 +18,11 @@ def register_amend(subparsers: argparse._SubParsersAction, common: argparse.Argu
         "question): the original's fields, with the keys of --json changed. `details` changes key by "
         "key; other keys are replaced. Finalized records never change: the amendment is a new one.",
     )
-    amend.add_argument("record_id", metavar="ID", help="the finalized observation to amend")
+    amend.add_argument(
+        "record_id",
+        metavar="ID",
+        help="the finalized observation to amend: its id, or its first characters (at least 4)",
+    )
     amend.add_argument(
         "--json",
         dest="json_source",
@@ -34,6 +38,7 @@ def run_amend(args: argparse.Namespace) -> int:
     from fieldapp.cli.json_input import BadInput, parse_json_input
     from fieldapp.cli.observer import read_input_file, unlock_from
     from fieldapp.services.amendments import amended
+    from fieldapp.services.record_ids import resolve_record_id
 
     text = None if args.json_source in (None, "-") else read_input_file(args.json_source)
     with unlock_from(args) as device:
@@ -46,7 +51,8 @@ def run_amend(args: argparse.Namespace) -> int:
             if len(items) != 1:
                 raise BadInput(f"{source}: the changes must be one JSON object, not {len(items)}")
             changes = items[0]
-        record = amended(device.start_amendment(args.record_id), changes)
+        original = resolve_record_id(device, args.record_id)
+        record = amended(device.start_amendment(original), changes)
         new_id = device.record(record, finalize=args.finalize)
     print(new_id)
     return 0

@@ -46,14 +46,17 @@ def _json_lines(text: str, source: str, whole_error: json.JSONDecodeError) -> Js
     lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
     if len(lines) < 2 or not _is_object(lines[0][1]):
         raise BadInput(
-            f"{source}, line {whole_error.lineno}, column {whole_error.colno}: not valid JSON ({whole_error.msg})"
+            f"{source}, line {whole_error.lineno}, column {whole_error.colno}: "
+            f"not valid JSON ({whole_error.msg})"
         ) from None
     items, numbers = [], []
     for number, line in lines:
         try:
             items.append(json.loads(line))
         except json.JSONDecodeError as exc:
-            raise BadInput(f"{source}, line {number}, column {exc.colno}: not valid JSON ({exc.msg})") from None
+            raise BadInput(
+                f"{source}, line {number}, column {exc.colno}: not valid JSON ({exc.msg})"
+            ) from None
         numbers.append(number)
     return JsonInput(items, numbers)
 

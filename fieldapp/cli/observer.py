@@ -15,13 +15,16 @@ from typing import Any, TextIO
 
 from fieldapp.cli.amending import register_amend
 from fieldapp.cli.json_input import BadInput, JsonInput, parse_json_input
+from fieldapp.cli.listing import format_detail, format_table
 from fieldapp.cli.record_help import KindsInHelp
 from fieldapp.errors import FieldAppError
 
 PASSPHRASE_ENV = "FIELDAPP_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
 NEW_PASSPHRASE_ENV = "FIELDAPP_NEW_PASSPHRASE"  # noqa: S105
 WIPE_WORD = "WIPE"
-ID_HELP = "the observation's id (as `list` shows it)"
+ID_HELP = (
+    "the observation's id (as `list` shows it), or its first characters (at least 4) if no other id starts so"
+)
 
 
 class NotConfirmed(FieldAppError):
@@ -258,9 +261,11 @@ def write_json_array(items: Iterable[Any], out: TextIO) -> None:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    from fieldapp.services.record_ids import resolve_record_id
+
     with unlock_from(args) as device:
-        view = device.get(args.record_id)
-        photos = device.photos(args.record_id)
+        view = device.get(resolve_record_id(device, args.record_id))
+        photos = device.photos(view.id)
     if args.json:
         out = view.to_json()
         out["history"] = [{"state": e.state, "at": e.at, "message": e.message} for e in view.history]
@@ -279,8 +284,10 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_finalize(args: argparse.Namespace) -> int:
+    from fieldapp.services.record_ids import resolve_record_id
+
     with unlock_from(args) as device:
-        view = device.finalize(args.record_id)
+        view = device.finalize(resolve_record_id(device, args.record_id))
     print(f"{view.id} finalized as record {view.seq} of this device")
     return 0
 
@@ -331,67 +338,6 @@ def read_input_file(name: str) -> str:
         raise BadInput(f"{name} is not UTF-8 text") from None
     except OSError as exc:
         raise BadInput(f"cannot read {name}: {exc.strerror or exc}") from None
-
-
-def format_table(records: list[Any], *, photos_pending: dict[str, int] | None = None) -> str:
-    """One line per record; a record on the server whose photos are still to go says so."""
-    if not records:
-        return "no observations"
-    photos_pending = photos_pending or {}
-    rows = [("ID", "KIND", "STATE", "SEQ", "OBSERVED AT", "DESCRIPTION")]
-    for view in records:
-        state = view.state
-        if photos_pending.get(view.id) and state not in ("draft", "queued"):
-            state = f"{state}, photos pending"
-        rows.append(
-            (
-                view.id,
-                view.kind,
-                state,
-                "" if view.seq is None else str(view.seq),
-                str(view.record.get("observed_at", "")),
-                _short(view.record.get("description") or ""),
-            )
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
-        for row in rows
-    )
-
-
-def format_detail(view: Any) -> str:
-    record = view.record
-    lines = [
-        f"id            {view.id}",
-        f"kind          {view.kind}",
-        f"state         {view.state}",
-    ]
-    if view.finalized:
-        lines += [
-            f"seq           {view.seq}",
-            f"recorded at   {view.recorded_at}",
-            f"prev hash     {view.prev_hash or '-'}",
-            f"signature     {view.signature}",
-        ]
-    if view.delivery_error:
-        lines.append(f"not accepted  {view.delivery_error}")
-    lines.append("")
-    for key, value in record.items():
-        if key in ("id", "kind"):
-            continue
-        shown = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
-        lines.append(f"{key:<18}{'-' if shown is None else shown}")
-    if view.history:
-        lines += ["", "history"]
-        for event in view.history:
-            lines.append(f"  {event.at}  {event.state}" + (f"  {event.message}" if event.message else ""))
-    return "\n".join(lines)
-
-
-def _short(text: str, width: int = 48) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _environ() -> dict[str, str]:

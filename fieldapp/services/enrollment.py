@@ -173,7 +173,9 @@ def enroll_device(
             challenge = client.enroll_challenge()
         except SyncError as exc:
             raise explain(exc, url, step="challenge") from exc
-        request = signed_enroll_request(private_key=device.signing_key, code=code, challenge=challenge, label=label)
+        request = signed_enroll_request(
+            private_key=device.signing_key, code=code, challenge=challenge, label=label
+        )
         try:
             answer = client.enroll(request)
         except SyncError as exc:

@@ -58,8 +58,7 @@ def explain(exc: Exception, url: str, *, step: str) -> EnrollmentError:
     if isinstance(exc, UnreadableAnswerError):
         return WrongServerAddress(
             f"{url} is not the address of a FieldApp server (it answered, but not as FieldApp does): "
-            "check the address and port"
-            + (f"; try {base}, without the path" if base != url else "")
+            "check the address and port" + (f"; try {base}, without the path" if base != url else "")
         )
     if isinstance(exc, ServerRefusedError | CredentialError):
         if step == "challenge":  # nothing was signed yet: whatever it refused, it was not the code
@@ -75,7 +74,8 @@ def explain(exc: Exception, url: str, *, step: str) -> EnrollmentError:
     if tls is not None:
         if isinstance(tls, ssl.SSLCertVerificationError):
             return TlsMismatch(
-                f"the TLS certificate of {url} is not trusted by this device ({tls.verify_message or tls.reason}): "
+                f"the TLS certificate of {url} is not trusted by this device "
+                f"({tls.verify_message or tls.reason}): "
                 "check the address with the administrator; if the mission runs its own certificate "
                 "authority, point SSL_CERT_FILE at its certificate"
             )

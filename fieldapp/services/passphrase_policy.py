@@ -54,7 +54,9 @@ _COMMON = frozenset(
 REASON_TEXT = {
     "passphrase.reason.empty": "Enter a passphrase.",
     "passphrase.reason.short": f"Too short: use at least {MIN_LENGTH} characters.",
-    "passphrase.reason.pattern": "Too easy to guess: no repeated characters, keyboard runs or common passwords.",
+    "passphrase.reason.pattern": (
+        "Too easy to guess: no repeated characters, keyboard runs or common passwords."
+    ),
     "passphrase.reason.few_characters": f"Too few different characters: mix at least {MIN_DISTINCT}.",
 }
 

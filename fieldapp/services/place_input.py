@@ -67,7 +67,9 @@ def find_place(places: Sequence[Place], text: str) -> Place:
     if by_id:
         return by_id[0]
     key = fold(text)
-    named = [place for place in places if key in {fold(n) for n in (place.name, place.name_ar, *place.aliases)}]
+    named = [
+        place for place in places if key in {fold(n) for n in (place.name, place.name_ar, *place.aliases)}
+    ]
     if len(named) == 1:
         return named[0]
     if named:

@@ -39,7 +39,18 @@ def enroll(device_dir: Path, url: str, code: str = "AAAA-BBBB-CCCC") -> subproce
     env = {k: v for k, v in os.environ.items() if not k.startswith("FIELDAPP_")}
     env.update(FIELDAPP_PASSPHRASE=PASSPHRASE, PYTHONPATH=str(REPO_ROOT))
     return subprocess.run(
-        [sys.executable, "-m", "fieldapp", "enroll", "--server", url, "--code", code, "--data-dir", str(device_dir)],
+        [
+            sys.executable,
+            "-m",
+            "fieldapp",
+            "enroll",
+            "--server",
+            url,
+            "--code",
+            code,
+            "--data-dir",
+            str(device_dir),
+        ],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -114,7 +125,9 @@ def _tls_context(tmp_path: Path) -> ssl.SSLContext:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(days=1))
         .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
         .sign(key, hashes.SHA256())
     )
     cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
@@ -131,12 +144,16 @@ def _tls_context(tmp_path: Path) -> ssl.SSLContext:
 
 def test_a_real_server_refusing_the_code_says_so_and_what_to_do(device_dir: Path, tmp_path: Path):
     with live_server(tmp_path / "server") as base_url:
-        line = refused(enroll(device_dir, base_url, "AAAA-BBBB-CCCC"), device_dir, "refused the enrolment code")
+        line = refused(
+            enroll(device_dir, base_url, "AAAA-BBBB-CCCC"), device_dir, "refused the enrolment code"
+        )
         assert "ask the administrator for a new code" in line and "fieldapp admin enrollment-code" in line
         assert "address" not in line  # the address was right
         # a path after the server's address (the console's, the API's) is a wrong address, not a refused code
         for path in ("/console", "/api/v1"):
-            line = refused(enroll(device_dir, base_url + path), device_dir, "not the address of a FieldApp server")
+            line = refused(
+                enroll(device_dir, base_url + path), device_dir, "not the address of a FieldApp server"
+            )
             assert f"try {base_url}" in line and "code" not in line.split(":", 1)[1].split("try")[0], line
         # and with the right address and a fresh code it enrols
         done = enroll(device_dir, base_url, create_enrollment_code(tmp_path / "server"))
@@ -147,7 +164,9 @@ def test_a_real_server_refusing_the_code_says_so_and_what_to_do(device_dir: Path
 def test_a_non_api_path_answering_404_or_405_is_a_wrong_address(device_dir: Path, status: int):
     with other_server(status, b"<html>nothing here</html>") as port:
         url = f"http://127.0.0.1:{port}"
-        line = refused(enroll(device_dir, url), device_dir, "not the address of a FieldApp server", f"{status}")
+        line = refused(
+            enroll(device_dir, url), device_dir, "not the address of a FieldApp server", f"{status}"
+        )
         assert "check the address" in line and "refused the enrolment code" not in line
 
 

@@ -25,10 +25,8 @@ def fieldapp(*args: str, data_dir: Path | None = None, stdin: str = "") -> subpr
     env.update(FIELDAPP_PASSPHRASE=PW, PYTHONPATH=str(ROOT))
     if data_dir is not None:
         env["FIELDAPP_DATA_DIR"] = str(data_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "fieldapp", *args], input=stdin, capture_output=True, text=True, env=env, cwd=ROOT,
-        timeout=60,
-    )  # fmt: skip
+    command = [sys.executable, "-m", "fieldapp", *args]
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
 
 
 def ok(done: subprocess.CompletedProcess) -> str:
@@ -89,7 +87,9 @@ def finalized(tmp_path: Path) -> tuple[Path, str]:
 def test_amend_prefills_from_the_original_and_applies_the_json_changes(finalized, tmp_path: Path):
     data_dir, original = finalized
     changes = {"description": "three vehicles, not two", "details": {"count": 3}}
-    new_id = ok(fieldapp("amend", original, "--json", "-", "--finalize", data_dir=data_dir, stdin=json.dumps(changes)))
+    new_id = ok(
+        fieldapp("amend", original, "--json", "-", "--finalize", data_dir=data_dir, stdin=json.dumps(changes))
+    )
     new_id = new_id.strip()
     shown = json.loads(ok(fieldapp("show", new_id, "--json", data_dir=data_dir)))
     assert shown["amends"] == original and shown["state"] == "queued" and shown["seq"] == 2
@@ -100,21 +100,34 @@ def test_amend_prefills_from_the_original_and_applies_the_json_changes(finalized
 
     draft = ok(fieldapp("amend", original, data_dir=data_dir)).strip()  # no changes: a prefilled draft
     shown = json.loads(ok(fieldapp("show", draft, "--json", data_dir=data_dir)))
-    assert shown["state"] == "draft" and shown["amends"] == original and shown["description"] == "two vehicles"
+    assert (
+        shown["state"] == "draft" and shown["amends"] == original and shown["description"] == "two vehicles"
+    )
 
 
 def test_amend_refuses_a_draft_an_unknown_id_and_bad_changes(finalized):
     data_dir, original = finalized
     draft = ok(fieldapp("amend", original, data_dir=data_dir)).strip()
-    assert "only a finalized observation can be amended" in error_line(fieldapp("amend", draft, data_dir=data_dir)).lower()
-    assert "no observation" in error_line(fieldapp("amend", "00000000-0000-4000-8000-000000000000", data_dir=data_dir))
-    line = error_line(fieldapp("amend", original, "--json", "-", data_dir=data_dir, stdin='[{"a": 1}, {"b": 2}]'))
+    assert (
+        "only a finalized observation can be amended"
+        in error_line(fieldapp("amend", draft, data_dir=data_dir)).lower()
+    )
+    assert "no observation" in error_line(
+        fieldapp("amend", "00000000-0000-4000-8000-000000000000", data_dir=data_dir)
+    )
+    line = error_line(
+        fieldapp("amend", original, "--json", "-", data_dir=data_dir, stdin='[{"a": 1}, {"b": 2}]')
+    )
     assert "one JSON object" in line
     # another kind is a reclassification: the original's details belonged to its kind, so they go
-    other = ok(fieldapp("amend", original, "--json", "-", data_dir=data_dir, stdin='{"kind": "other"}')).strip()
+    other = ok(
+        fieldapp("amend", original, "--json", "-", data_dir=data_dir, stdin='{"kind": "other"}')
+    ).strip()
     shown = json.loads(ok(fieldapp("show", other, "--json", data_dir=data_dir)))
     assert shown["kind"] == "other" and shown["details"] == {} and shown["amends"] == original
-    line = error_line(fieldapp("amend", original, "--json", "-", data_dir=data_dir, stdin='{"details": {"count": -1}}'))
+    line = error_line(
+        fieldapp("amend", original, "--json", "-", data_dir=data_dir, stdin='{"details": {"count": -1}}')
+    )
     assert "details.count" in line
 
 

@@ -30,10 +30,8 @@ def data_dir(tmp_path_factory) -> Path:
 def fieldapp(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FIELDAPP_")}
     env.update(FIELDAPP_DATA_DIR=str(data_dir), FIELDAPP_PASSPHRASE=PW, PYTHONPATH=str(ROOT))
-    return subprocess.run(
-        [sys.executable, "-m", "fieldapp", *args], input=stdin, capture_output=True, text=True, env=env, cwd=ROOT,
-        timeout=60,
-    )  # fmt: skip
+    command = [sys.executable, "-m", "fieldapp", *args]
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
 
 
 def error_line(done: subprocess.CompletedProcess) -> str:
@@ -72,7 +70,9 @@ def test_a_syntax_error_in_json_lines_points_at_its_line_and_column(data_dir):
 def test_an_invalid_record_is_named_by_the_line_it_starts_on(data_dir, tmp_path):
     items = [observation(), observation(details={"type": "shelling", "count": -1})]
     text = json.dumps(items, indent=2)
-    start = [i for i, text_line in enumerate(text.splitlines(), 1) if text_line == "  {"][1]  # the 2nd element
+    start = [i for i, text_line in enumerate(text.splitlines(), 1) if text_line == "  {"][
+        1
+    ]  # the 2nd element
     line = error_line(record_file(data_dir, tmp_path, text))
     assert f"input.json, line {start}: record 2 of 2: details.count" in line, line
     jsonl = "\n".join(json.dumps(item) for item in [items[0], items[0], items[1]])

@@ -147,10 +147,16 @@ def test_passphrase_change_and_wipe(cli, tmp_path):
     directory = tmp_path / "dev"
     ok(cli(directory, "init"))
     record_id = ok(cli(directory, "record", "--json", "-", stdin=json.dumps(observation()))).strip()
-    fails(cli(directory, "passphrase", passphrase="nope", FIELDAPP_NEW_PASSPHRASE="salted almonds by the sea"), "wrong passphrase")
+    fails(
+        cli(directory, "passphrase", passphrase="nope", FIELDAPP_NEW_PASSPHRASE="salted almonds by the sea"),
+        "wrong passphrase",
+    )
     ok(cli(directory, "passphrase", stdin=f"{PW}\nsalted almonds by the sea\n", passphrase=None))
     fails(cli(directory, "list"), "wrong passphrase")
-    assert json.loads(ok(cli(directory, "list", "--json", passphrase="salted almonds by the sea")))[0]["id"] == record_id
+    assert (
+        json.loads(ok(cli(directory, "list", "--json", passphrase="salted almonds by the sea")))[0]["id"]
+        == record_id
+    )
     fails(cli(directory, "wipe"), "--yes")
     assert (directory / "vault.json").exists()
     ok(cli(directory, "wipe", "--yes", passphrase=None))

@@ -62,7 +62,9 @@ def test_passphrase_refuses_a_weak_new_one_and_keeps_the_old(tmp_path: Path):
     assert run(data_dir, "init", FIELDAPP_PASSPHRASE=GOOD).returncode == 0
     record = run(data_dir, "record", "--json", "-", stdin=json.dumps(observation()), FIELDAPP_PASSPHRASE=GOOD)
     assert record.returncode == 0, record.stderr
-    line = one_line(run(data_dir, "passphrase", FIELDAPP_PASSPHRASE=GOOD, FIELDAPP_NEW_PASSPHRASE="qwertyuiop"))
+    line = one_line(
+        run(data_dir, "passphrase", FIELDAPP_PASSPHRASE=GOOD, FIELDAPP_NEW_PASSPHRASE="qwertyuiop")
+    )
     assert "too easy to guess" in line.lower() and "not changed" in line, line
     assert run(data_dir, "list", FIELDAPP_PASSPHRASE=GOOD).returncode == 0  # the old one still opens it
     changed = run(data_dir, "passphrase", stdin=f"{GOOD}\nsalted almonds by the sea\n")

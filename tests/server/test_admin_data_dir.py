@@ -106,7 +106,9 @@ def test_admin_init_then_the_verbs_and_serve_share_the_default_data_dir(tmp_path
     try:
         base_url = f"http://127.0.0.1:{port}"
         _wait_for_health(base_url, process, log_path, 30.0)
-        login = httpx.post(f"{base_url}{API}/auth/login", data={"username": "vera", "password": "pw for vera"})
+        login = httpx.post(
+            f"{base_url}{API}/auth/login", data={"username": "vera", "password": "pw for vera"}
+        )
         assert login.status_code == 200, login.text
     finally:
         _stop(process)
