@@ -35,9 +35,11 @@ def device_dir(tmp_path: Path) -> Path:
     return path
 
 
-def enroll(device_dir: Path, url: str, code: str = "AAAA-BBBB-CCCC") -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FIELDAPP_")}
-    env.update(FIELDAPP_PASSPHRASE=PASSPHRASE, PYTHONPATH=str(REPO_ROOT))
+def enroll(
+    device_dir: Path, url: str, code: str = "AAAA-BBBB-CCCC", **extra_env: str
+) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIELDAPP_") and not k.startswith("SSL_")}
+    env.update(FIELDAPP_PASSPHRASE=PASSPHRASE, PYTHONPATH=str(REPO_ROOT), **extra_env)
     return subprocess.run(
         [
             sys.executable,
@@ -189,6 +191,9 @@ def test_plain_http_to_a_tls_port_and_an_untrusted_certificate(device_dir: Path,
         assert "expects https" in line and f"try https://127.0.0.1:{port}" in line, line
         line = refused(enroll(device_dir, f"https://127.0.0.1:{port}"), device_dir, "certificate")
         assert "not trusted" in line and "SSL_CERT_FILE" in line, line
+        # the advice works: trusting the certificate gets through TLS to the (non-FieldApp) server
+        trusted = enroll(device_dir, f"https://127.0.0.1:{port}", SSL_CERT_FILE=str(tmp_path / "cert.pem"))
+        assert "not the address of a FieldApp server (it answered 404" in refused(trusted, device_dir)
 
 
 def test_nothing_listening_says_check_the_address_and_that_the_server_runs(device_dir: Path):
