@@ -192,7 +192,9 @@ class OwnOriginMiddleware:
         if position < entry.size:  # the file shrank under us: end the answer anyway
             await send({"type": "http.response.body", "body": b""})
 
-    async def _answer(self, scope: Scope, send: Send, body: bytes, media_type: str, *, etag: str | None) -> None:
+    async def _answer(
+        self, scope: Scope, send: Send, body: bytes, media_type: str, *, etag: str | None
+    ) -> None:
         headers = [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode())]
         if etag:
             headers.append((b"etag", etag.encode()))
@@ -234,7 +236,9 @@ class _PolicySender:
 
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
-            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"content-security-policy"]
+            headers = [
+                (k, v) for k, v in message.get("headers", []) if k.lower() != b"content-security-policy"
+            ]
             content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
             if content_type.startswith(b"text/html"):
                 self.start = {**message, "headers": headers}
@@ -270,6 +274,6 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
 
 
 def _is_navigation(scope: Scope) -> bool:
-    return _header(scope, b"sec-fetch-dest") == b"document" or (
-        _header(scope, b"accept") or b""
-    ).startswith(b"text/html")
+    return _header(scope, b"sec-fetch-dest") == b"document" or (_header(scope, b"accept") or b"").startswith(
+        b"text/html"
+    )

@@ -80,8 +80,7 @@ class RequestLog:
 def assert_own_origin_only(policy: str) -> None:
     """The policy names no host or scheme that reaches another origin."""
     directives = {
-        name: values
-        for name, *values in (part.split() for part in policy.split(";") if part.strip())
+        name: values for name, *values in (part.split() for part in policy.split(";") if part.strip())
     }
     assert directives.get("default-src") == ["'self'"], policy
     allowed = {"'self'", "'none'", "'unsafe-inline'", "'wasm-unsafe-eval'", "blob:", "data:"}
