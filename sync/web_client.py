@@ -33,6 +33,7 @@ replaces with local paths; if a later client ignored that, the policy stops the 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
 import hashlib
@@ -148,9 +149,9 @@ class OwnOriginMiddleware:
             return
         path = scope.get("path", "")
         if scope.get("method") in ("GET", "HEAD") and path in self.stubs:
-            await self._answer(scope, send, RIVE_STUB, "text/javascript", etag=None)
+            await self._answer(scope, send, RIVE_STUB, "text/javascript")
             return
-        if scope.get("method") in ("GET", "HEAD") and path in self.files:
+        if scope.get("method") in ("GET", "HEAD") and path in self.files and self.files[path][0].is_file():
             await self._client_file(scope, send, path)
             return
         if _is_navigation(scope):
@@ -164,11 +165,8 @@ class OwnOriginMiddleware:
         source, media_type = self.files[path]
         entry = self._patched.get(path)
         if entry is None:
-            data = source.read_bytes()
-            digest = hashlib.sha256(patched(data)).hexdigest()[:32]
-            entry = _Patched(source, patch_offsets(data), len(data), f'"{digest}"')
+            entry = await asyncio.to_thread(_prepare, source)  # ~10 MB read once, off the loop
             self._patched[path] = entry
-            del data
         if entry.etag.encode() in (_header(scope, b"if-none-match") or b""):
             await self._start(send, 304, [(b"etag", entry.etag.encode())])
             await send({"type": "http.response.body", "body": b""})
@@ -185,19 +183,15 @@ class OwnOriginMiddleware:
             return
         with entry.path.open("rb") as file:
             position = 0
-            while chunk := file.read(_CHUNK):
+            while chunk := await asyncio.to_thread(file.read, _CHUNK):
                 chunk = _splice(chunk, position, entry.offsets)
                 position += len(chunk)
                 await send({"type": "http.response.body", "body": chunk, "more_body": position < entry.size})
         if position < entry.size:  # the file shrank under us: end the answer anyway
             await send({"type": "http.response.body", "body": b""})
 
-    async def _answer(
-        self, scope: Scope, send: Send, body: bytes, media_type: str, *, etag: str | None
-    ) -> None:
+    async def _answer(self, scope: Scope, send: Send, body: bytes, media_type: str) -> None:
         headers = [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode())]
-        if etag:
-            headers.append((b"etag", etag.encode()))
         await self._start(send, 200, headers)
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 
@@ -211,6 +205,13 @@ class OwnOriginMiddleware:
             *_policy_headers(content_security_policy()),
         ]
         await send({"type": "http.response.start", "status": status, "headers": headers})
+
+
+def _prepare(source: Path) -> _Patched:
+    """Where to patch a client file, its size and the patched file's ETag."""
+    data = source.read_bytes()
+    digest = hashlib.sha256(patched(data)).hexdigest()[:32]
+    return _Patched(source, patch_offsets(data), len(data), f'"{digest}"')
 
 
 def _splice(chunk: bytes, position: int, offsets: tuple[int, ...]) -> bytes:
