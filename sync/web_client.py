@@ -154,6 +154,13 @@ class OwnOriginMiddleware:
         if scope.get("method") in ("GET", "HEAD") and path in self.files and self.files[path][0].is_file():
             await self._client_file(scope, send, path)
             return
+        extensions = scope.get("extensions") or {}
+        if "http.response.pathsend" in extensions:
+            # A page must come as body messages, or its inline scripts can't be hashed.
+            scope = {
+                **scope,
+                "extensions": {k: v for k, v in extensions.items() if k != "http.response.pathsend"},
+            }
         if _is_navigation(scope):
             # The page is always sent whole, with its policy (a 304 would keep the cached
             # page but update its headers with a policy lacking the inline scripts' hashes).

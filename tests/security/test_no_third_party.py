@@ -148,3 +148,35 @@ def test_the_middleware_leaves_websockets_alone():
 
     asyncio.run(OwnOriginMiddleware(inner)({"type": "websocket", "path": "/ws"}, None, None))
     assert seen == ["websocket"]
+
+
+def test_a_page_sent_in_pieces_is_hashed_whole_and_never_revalidated():
+    import asyncio
+
+    seen = {}
+
+    async def inner(scope, receive, send):
+        seen.update(headers=dict(scope["headers"]), extensions=scope["extensions"])
+        start = [(b"content-type", b"text/html; charset=utf-8"), (b"etag", b'"1"')]
+        await send({"type": "http.response.start", "status": 200, "headers": start})
+        await send({"type": "http.response.body", "body": b"<p>hi</p><script>a()", "more_body": True})
+        await send({"type": "http.response.body", "body": b"</script>"})
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/",
+        "headers": [(b"if-none-match", b'"1"'), (b"sec-fetch-dest", b"document")],
+        "extensions": {"http.response.pathsend": {}},  # a page must come as body messages
+    }
+    asyncio.run(OwnOriginMiddleware(inner)(scope, None, send))
+    assert b"if-none-match" not in seen["headers"] and "http.response.pathsend" not in seen["extensions"]
+    headers = dict(sent[0]["headers"])
+    assert headers[b"content-security-policy"].decode() == web_client.content_security_policy([b"a()"])
+    assert b"etag" not in headers and headers[b"cache-control"] == b"no-store"
+    assert b"".join(message["body"] for message in sent[1:]) == b"<p>hi</p><script>a()</script>"
