@@ -7,6 +7,7 @@ import argparse
 import importlib.util
 import os
 import sys
+import threading
 
 EXIT_ERROR = 1
 
@@ -77,7 +78,7 @@ def serve_web(data_dir, *, host: str, port: int, announce=print) -> None:
     client = FlutterClient(mount="/", web_dir=Path(flet_web.get_package_web_dir()))
     announce(f"FieldApp is at http://{host}:{port}/  (Ctrl-C stops it)")
     sys.stdout.flush()
-    uvicorn.run(
+    config = uvicorn.Config(
         OwnOriginMiddleware(flet_app, clients=[client]),
         host=host,
         port=port,
@@ -85,6 +86,24 @@ def serve_web(data_dir, *, host: str, port: int, announce=print) -> None:
         log_level="warning",
         timeout_graceful_shutdown=5,  # an open tab's websocket must not hold Ctrl-C up
     )
+    server = uvicorn.Server(config)
+    if not ft.utils.is_linux_server():  # as `ft.run` did: open the page where there is a screen
+        threading.Thread(
+            target=_open_when_started, args=(server, f"http://{host}:{port}/"), daemon=True
+        ).start()
+    server.run()
+
+
+def _open_when_started(server, url: str) -> None:
+    import time
+
+    import flet as ft
+
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if server.started:
+        ft.utils.open_in_browser(url)
 
 
 def _check_port_free(host: str, port: int) -> None:
