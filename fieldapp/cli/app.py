@@ -4,6 +4,7 @@ Flet is imported only inside these verbs' handlers.
 """
 
 import argparse
+import contextlib
 import importlib.util
 import os
 import sys
@@ -91,7 +92,8 @@ def serve_web(data_dir, *, host: str, port: int, announce=print) -> None:
         threading.Thread(
             target=_open_when_started, args=(server, f"http://{host}:{port}/"), daemon=True
         ).start()
-    server.run()
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C once it has stopped
+        server.run()
 
 
 def _open_when_started(server, url: str) -> None:
