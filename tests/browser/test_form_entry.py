@@ -134,7 +134,10 @@ def test_a_gps_fix_shows_its_accuracy_and_age_and_a_weak_one_is_offered(phone, a
     assert (location["source"], location["accuracy_m"], location["lat"]) == ("gps", 400.0, 31.21)
     assert location["fix_at"]  # the fix's own time, signed with the record
     open_record(phone, "pending", "Smoke rising", "detail-location")
-    where = phone.wait_text("detail-location", "MGRS: 33R XQ")
+    phone.wait("detail-location")
+    isolates = {0x2066: None, 0x2067: None, 0x2068: None, 0x2069: None}  # LTR runs are isolated (bidi)
+    where = all_text(phone, "detail-location").translate(isolates)  # the line's accessible label
+    assert "MGRS: 33R XQ" in where, where
     assert "31.21000, 16.59000" in where and "±400 m" in where and "fix at" in where
     phone.screenshot("app-22-detail-location")
     phone.tap("detail-back")
