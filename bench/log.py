@@ -11,10 +11,12 @@ when a URL is given (a fresh schema, dropped afterwards).
   rows inserted into a plain table with the same columns and no Merkle work (`bench_rows`),
   so the ratio is what the log adds (head lock, hashing, frontier, stored subtrees).
 - **proofs**: inclusion proofs for random leaves and consistency proofs between random
-  sizes, each read from the database in its own transaction, at 10,000 leaves and again
-  after growing the same log to 100,000; median and p95. Baseline: reading one leaf row by
-  its primary key in its own transaction (the cheapest question the database answers), so
-  the ratio is how many such reads one proof costs; the 100k/10k ratio should stay near 1.
+  sizes, each read from the database in its own transaction, on a log of 10,000 leaves and
+  on another of 100,000 (same database kind, own data dir or schema), the two taking turns
+  question by question so the machine's load falls on both alike; median and p95.
+  Baseline: reading one leaf row by its primary key in its own transaction (the cheapest
+  question the database answers), so the ratio is how many such reads one proof costs; the
+  100k/10k ratio should stay near 1.
   --quick: 2,000 and 20,000 leaves, fewer samples.
 """
 
@@ -30,6 +32,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
@@ -147,57 +150,72 @@ def grow_to(ctx: ServerContext, size: int, rng: random.Random) -> None:
             _, have = log_store.append(session, leaves(step, rng), now=NOW)
 
 
-def measure_proofs(ctx: ServerContext, rng: random.Random, *, samples: int) -> dict:
-    with ctx.transaction() as session:
-        size = log_store.current(session).size
-    inclusion, consistency, lookup = [], [], []
+def measure_proofs(logs: list[ServerContext], rng: random.Random, *, samples: int) -> list[dict]:
+    """Proof and baseline times for each log, the logs taking turns question by question, so a
+    change in the machine's load (2 shared cores) falls on all of them alike."""
+    sizes = []
+    for ctx in logs:
+        with ctx.transaction() as session:
+            sizes.append(log_store.current(session).size)
+    times: list[dict[str, list[float]]] = [{"inclusion": [], "consistency": [], "lookup": []} for _ in logs]
     for turn in range(samples + WARM_UP):
-        index = rng.randrange(size)
-        old = rng.randrange(1, size)
-
-        def prove_inclusion(index: int = index) -> None:
-            with ctx.transaction() as session:
-                log_store.prove_inclusion(session, index, size)
-
-        def prove_consistency(old: int = old) -> None:
-            with ctx.transaction() as session:
-                log_store.prove_consistency(session, old, size)
-
-        def read_one(index: int = index) -> None:
-            with ctx.transaction() as session:
-                session.execute(
-                    sa.text("SELECT leaf FROM log_leaves WHERE leaf_index = :i"), {"i": index}
-                ).one()
-
-        figures = timed(prove_inclusion), timed(prove_consistency), timed(read_one)
-        if turn >= WARM_UP:  # the first questions also fill caches and compile statements
-            for times, seconds in zip((inclusion, consistency, lookup), figures, strict=True):
-                times.append(seconds)
-    base = summary(lookup)
-    result = {"tree_size": size, "baseline_leaf_lookup": base}
-    for name, times in (("inclusion", inclusion), ("consistency", consistency)):
-        figures = summary(times)
-        figures["ratio_median_vs_lookup"] = round(figures["median_ms"] / base["median_ms"], 1)
-        figures["ratio_p95_vs_lookup"] = round(figures["p95_ms"] / base["p95_ms"], 1)
-        result[name] = figures
-    return result
+        for ctx, size, kept in zip(logs, sizes, times, strict=True):
+            index, old = rng.randrange(size), rng.randrange(1, size)
+            figures = {
+                "inclusion": timed(partial(_inclusion, ctx, index, size)),
+                "consistency": timed(partial(_consistency, ctx, old, size)),
+                "lookup": timed(partial(_read_one, ctx, index)),
+            }
+            if turn >= WARM_UP:  # the first questions also fill caches and compile statements
+                for name, seconds in figures.items():
+                    kept[name].append(seconds)
+    results = []
+    for size, kept in zip(sizes, times, strict=True):
+        base = summary(kept["lookup"])
+        result: dict = {"tree_size": size, "baseline_leaf_lookup": base}
+        for name in ("inclusion", "consistency"):
+            figures = summary(kept[name])
+            figures["ratio_median_vs_lookup"] = round(figures["median_ms"] / base["median_ms"], 1)
+            figures["ratio_p95_vs_lookup"] = round(figures["p95_ms"] / base["p95_ms"], 1)
+            result[name] = figures
+        results.append(result)
+    return results
 
 
-def measure(data_dir: Path, database_url: str | None, quick: bool) -> dict:
+def _inclusion(ctx: ServerContext, index: int, size: int) -> None:
+    with ctx.transaction() as session:
+        log_store.prove_inclusion(session, index, size)
+
+
+def _consistency(ctx: ServerContext, old: int, size: int) -> None:
+    with ctx.transaction() as session:
+        log_store.prove_consistency(session, old, size)
+
+
+def _read_one(ctx: ServerContext, index: int) -> None:
+    with ctx.transaction() as session:
+        session.execute(sa.text("SELECT leaf FROM log_leaves WHERE leaf_index = :i"), {"i": index}).one()
+
+
+Place = tuple[Path, str | None]  # a data dir, and a PostgreSQL URL (None: SQLite in the data dir)
+
+
+def measure(small_log: Place, large_log: Place, quick: bool) -> dict:
+    """Appends on the first log, then proofs on both: one grown to the small size, the other
+    (its own data dir or schema) to the large one."""
     rng = random.Random(17)
     small, large = (2_000, 20_000) if quick else (10_000, 100_000)
     samples = 60 if quick else 300
-    with context_on(data_dir, database_url) as ctx:
+    with context_on(*small_log) as first, context_on(*large_log) as second:
         appends = [
-            measure_append(ctx, rng, batch=100, rounds=20 if quick else 60),
-            measure_append(ctx, rng, batch=1, rounds=60 if quick else 300),
+            measure_append(first, rng, batch=100, rounds=20 if quick else 60),
+            measure_append(first, rng, batch=1, rounds=60 if quick else 300),
         ]
-        grow_to(ctx, small, rng)
-        at_small = measure_proofs(ctx, rng, samples=samples)
+        grow_to(first, small, rng)
         started = time.perf_counter()
-        grow_to(ctx, large, rng)
+        grow_to(second, large, rng)
         fill_s = time.perf_counter() - started
-        at_large = measure_proofs(ctx, rng, samples=samples)
+        at_small, at_large = measure_proofs([first, second], rng, samples=samples)
     growth = {
         name: {
             "median": round(at_large[name]["median_ms"] / at_small[name]["median_ms"], 2),
@@ -207,7 +225,7 @@ def measure(data_dir: Path, database_url: str | None, quick: bool) -> dict:
     }
     return {
         "append": appends,
-        "fill_leaves_per_s": round((large - small) / fill_s),
+        "fill_leaves_per_s": round(large / fill_s),
         "proofs": [at_small, at_large],
         f"proof_ratio_{large}_vs_{small}": growth,
     }
@@ -237,7 +255,7 @@ def table(backend: str, figures: dict) -> str:
             f"  ({a['leaves_per_s']:,} leaves/s)  plain insert {base['median_ms']:.3f} / {base['p95_ms']:.3f}"
             f" ms  ratio {a['ratio_median']} / {a['ratio_p95']}"
         )
-    lines.append(f"fill (1000 leaves/tx)   {figures['fill_leaves_per_s']:,} leaves/s")
+    lines.append(f"fill, 1000 leaves/tx     {figures['fill_leaves_per_s']:,} leaves/s")
     for p in figures["proofs"]:
         base = p["baseline_leaf_lookup"]
         for name in ("inclusion", "consistency"):
@@ -263,10 +281,10 @@ def main() -> int:
     args = parser.parse_args()
     result: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        result["sqlite"] = measure(Path(tmp) / "sqlite", None, args.quick)
+        result["sqlite"] = measure((Path(tmp) / "small", None), (Path(tmp) / "large", None), args.quick)
         if args.database_url:
-            with postgres_schema(args.database_url) as url:
-                result["postgres"] = measure(Path(tmp) / "postgres", url, args.quick)
+            with postgres_schema(args.database_url) as one, postgres_schema(args.database_url) as two:
+                result["postgres"] = measure((Path(tmp) / "pg-1", one), (Path(tmp) / "pg-2", two), args.quick)
     if args.json:
         print(json.dumps(result))
     else:
