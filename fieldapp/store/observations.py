@@ -34,7 +34,7 @@ from .rows import (
     write_draft,
 )
 from .sealing import seal_envelope, server_seal_key
-from .states import DRAFT, QUEUED, STATES
+from .states import AMENDED, ANSWERED, DRAFT, NEEDS_INFO, QUEUED, STATES
 from .tables import StateCountRow, table_of
 from .views import Page, RecordView
 
@@ -46,11 +46,19 @@ SNAPSHOT_FETCH = 200  # rows decrypted at a time while a listing streams
 # Statements of the save path, built once: building them per call (SQLAlchemy's generative
 # API and cache keys) cost more than the SQLite work itself.
 SELECT_BY_ID = select(OBS).where(OBS.c.id == bindparam("record_id"))
+# Ids are lowercase hex and dashes (checked before), so a prefix is a plain range of the index.
+SELECT_IDS_FROM = (
+    select(OBS.c.id)
+    .where(OBS.c.id >= bindparam("prefix"), OBS.c.id < bindparam("prefix_end"))
+    .order_by(OBS.c.id)
+    .limit(bindparam("limit"))
+)
 SELECT_EXISTING_IDS = select(OBS.c.id).where(OBS.c.id.in_(bindparam("ids", expanding=True)))
 # The chain's head is the newest finalized record: sort keys rise with sequence numbers.
 SELECT_CHAIN_HEAD = (
     select(OBS.c.id, OBS.c.content).where(OBS.c.state != DRAFT).order_by(OBS.c.sort_key.desc()).limit(1)
 )
+_STATE_OF = select(OBS.c.state).where(OBS.c.id == bindparam("rid"))
 SELECT_EVENTS = (
     select(EVENTS.c.event).where(EVENTS.c.record_id == bindparam("record_id")).order_by(EVENTS.c.id)
 )
@@ -121,6 +129,8 @@ class ObservationStore:
                 rows.append(row)
                 events.append(event_row(keys, record_id, row["state"], now))
             connection.execute(INSERT_OBSERVATION, rows)
+            if finalize:
+                events += [e for r in records if (e := self._thread_event(connection, r, now)) is not None]
             connection.execute(INSERT_EVENT, events)
             if also is not None:
                 also(connection)
@@ -155,7 +165,22 @@ class ObservationStore:
             sort_key = next_sort_key(connection)
             connection.execute(UPDATE_FINALIZED, {"record_id": record_id, "sort_key": sort_key, **values})
             connection.execute(INSERT_EVENT, event_row(self._keys, record_id, QUEUED, now))
+            thread = self._thread_event(connection, record, now)
+            if thread is not None:
+                connection.execute(INSERT_EVENT, thread)
         return self.get(record_id)
+
+    def _thread_event(self, connection: Connection, record: dict[str, Any], now: str) -> dict | None:
+        """The step a finalized amendment adds to the history of the record it amends: "answered"
+        while that one needs information, "amended" otherwise (None: it amends nothing here)."""
+        original = record.get("amends")
+        if not original:
+            return None
+        row = connection.execute(_STATE_OF, {"rid": original}).first()
+        if row is None or row.state == DRAFT:
+            return None
+        step = ANSWERED if row.state == NEEDS_INFO else AMENDED
+        return event_row(self._keys, original, step, now, by=record["id"])
 
     def _chain_head(self, connection: Connection) -> ChainHead:
         # BEGIN IMMEDIATE (see database.py) holds the write lock from the transaction's start,
@@ -205,6 +230,14 @@ class ObservationStore:
         history = tuple(open_event(self._keys, record_id, blob) for blob in blobs)
         latest = next((event.message for event in reversed(history) if event.message), None)
         return view_of(self._keys, row, history=history, message=latest)
+
+    def ids_with_prefix(self, prefix: str, *, limit: int) -> list[str]:
+        """Up to `limit` ids starting with `prefix` (lowercase hex and dashes), in order."""
+        with self._engine.begin() as connection:
+            found = connection.execute(
+                SELECT_IDS_FROM, {"prefix": prefix, "prefix_end": prefix + "\uffff", "limit": limit}
+            )
+            return list(found.scalars())
 
     def page(
         self, states: Iterable[str] | None = None, *, cursor: str | None = None, limit: int = 50
