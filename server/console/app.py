@@ -193,6 +193,7 @@ class ConsoleApp:
         user = self.api.user
         if user is None or not user.is_admin:
             return
+        before = self.log_alarms.count
         try:
             await self.log_alarms.load(self.api)
         except SessionExpired as exc:
@@ -200,8 +201,9 @@ class ConsoleApp:
             return
         except ConsoleError:
             return  # the count stays as it was; the alarms screen says what is wrong
-        self.render_nav()
-        self.page.update()
+        if self.log_alarms.count != before:  # redrawn only then: a click landing on the side bar
+            self.render_nav()  # while its buttons are rebuilt would be lost
+            self.page.update()
 
     # -- errors and messages --------------------------------------------------------------
 
