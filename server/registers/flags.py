@@ -2,7 +2,10 @@
 
 Rules (docs/registers.md, "Flags"), each naming the register entry and geometry behind it:
 - `beyond_withdrawal_line`: forces reported (unit movement, withdrawal, heavy weapons) on the
-  `beyond` side of a withdrawal line, within the line's reach (not past either end);
+  `beyond` side of a withdrawal line, within the line's reach (not past either end); a line
+  with a `side` binds that side's forces only (a report naming a registered unit of another side
+  is not flagged; one naming no registered unit is: who it was is the verifier's question), and
+  heavy weapons inside a registered storage site are where the agreement puts them;
 - `in_demilitarised_area`: forces reported inside a demilitarised area;
 - `outside_storage_sites`: heavy weapons farther than every storage site's radius;
 - `unit_outside_area`: a unit (named by register id) reported outside its area of responsibility.
@@ -64,19 +67,30 @@ class FlagRules:
 
     def check(self, report: ReportFacts) -> list[Flag]:
         flags: list[Flag] = []
-        if report.kind in FORCE_KINDS:
+        stored = report.kind == "heavy_weapons" and self._in_site(report)
+        if report.kind in FORCE_KINDS and not stored:
             flags += self._lines(report)
         if report.kind in AREA_KINDS:
             flags += self._demilitarised(report)
-        if report.kind == "heavy_weapons":
+        if report.kind == "heavy_weapons" and not stored:
             flags += self._sites(report)
         flags += self._unit_area(report)
         return flags
 
+    def _in_site(self, report: ReportFacts) -> bool:
+        for site in self.sites:
+            assert site.point is not None
+            if distance_km(report.lat, report.lon, *site.point) * 1000 <= (site.radius_m or DEFAULT_SITE_RADIUS_M):
+                return True
+        return False
+
     def _lines(self, report: ReportFacts) -> list[Flag]:
         found = []
+        unit = self.units.get(report.ref("unit") or "")
         for line in self.lines:
             assert line.geometry is not None and line.beyond is not None
+            if line.side and unit is not None and unit.side and unit.side != line.side:
+                continue  # the line binds another side's forces
             where = distance_to_line(report.lat, report.lon, line.geometry)
             if where is not None and where.within and where.side == SIDES[line.beyond]:
                 found.append(Flag(report.record_id, "beyond_withdrawal_line", line.id, line.name_en,
@@ -98,8 +112,6 @@ class FlagRules:
         for site in self.sites:
             assert site.point is not None
             distance = distance_km(report.lat, report.lon, *site.point) * 1000
-            if distance <= (site.radius_m or DEFAULT_SITE_RADIUS_M):
-                return []
             if distance < metres:
                 nearest, metres = site, distance
         assert nearest is not None
