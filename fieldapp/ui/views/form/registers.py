@@ -74,16 +74,12 @@ def register_field(app: AppShell, form: ObservationForm, inputs: FieldInputs, sp
 def _choice_button(app: AppShell, choice: RegisterChoice, identifier: str, on_pick) -> ft.Control:
     away = app.t("register.away", km=f"{choice.distance_km:.0f}") if choice.distance_km is not None else ""
     subtitle = "  ·  ".join(part for part in (choice.other, away) if part)
-    button = ft.TextButton(
-        content=ft.Column(
-            controls=[
-                ft.Text(value=choice.label, weight=ft.FontWeight.W_500),
-                ft.Text(value=subtitle, size=12, color=ft.Colors.BLUE_GREY_700, visible=bool(subtitle)),
-            ],
-            spacing=0,
-        ),
+    tile = ft.ListTile(
+        title=ft.Text(value=choice.label),
+        subtitle=ft.Text(value=subtitle, size=12) if subtitle else None,
+        leading=ft.Icon(icon=ft.Icons.LIST_ALT_OUTLINED),
         on_click=lambda _e: on_pick(choice),
-        height=TOUCH + 8,
-        style=ft.ButtonStyle(alignment=ft.Alignment.CENTER_LEFT),
+        min_height=TOUCH,
+        dense=True,
     )
-    return tagged(ft.Row(controls=[button]), f"{identifier}-choice-{choice.entry_id}")
+    return tagged(tile, f"{identifier}-choice-{choice.entry_id}")
