@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
-from fieldapp.ui.theme import TOUCH
+from fieldapp.ui.theme import ARABIC_FONT, TOUCH
 from fieldapp.ui.views.labels import field_label
 from fieldapp.ui.views.widgets import tagged
 
@@ -33,7 +33,6 @@ def register_field(app: AppShell, form: ObservationForm, inputs: FieldInputs, sp
     def show_status() -> None:
         picked = form.picked(name)
         status.value = app.t("register.picked", id=picked) if picked else ""
-        status.visible = bool(picked)
 
     def fill(query: str) -> None:
         choices = form.register_options(app.device, name, query, app.tr.language)
@@ -47,7 +46,8 @@ def register_field(app: AppShell, form: ObservationForm, inputs: FieldInputs, sp
 
     def on_focus(_event: ft.Event[ft.TextField]) -> None:
         with app.guard():
-            fill("" if form.picked(name) else form.entry_text(name))
+            if not form.picked(name):  # an empty or typed field: what the register has for it
+                fill(form.entry_text(name))
 
     def on_pick(choice: RegisterChoice) -> None:
         with app.guard():
@@ -76,7 +76,8 @@ def _choice_button(app: AppShell, choice: RegisterChoice, identifier: str, on_pi
     subtitle = "  ·  ".join(part for part in (choice.other, away) if part)
     tile = ft.ListTile(
         title=ft.Text(value=choice.label),
-        subtitle=ft.Text(value=subtitle, size=12) if subtitle else None,
+        # the other language's name may be Arabic in an English UI: the shipped font draws it
+        subtitle=ft.Text(value=subtitle, size=12, font_family=ARABIC_FONT) if subtitle else None,
         leading=ft.Icon(icon=ft.Icons.LIST_ALT_OUTLINED),
         on_click=lambda _e: on_pick(choice),
         min_height=TOUCH,
