@@ -125,6 +125,13 @@ class ConsoleApi:
             "POST", f"/reports/{record_id}/decision", json={"state": state, "reason": reason}
         )
 
+    async def tracker(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The implementation tracker (docs/registers.md), filtered by `side` / `area`."""
+        return await self._json("GET", "/tracker", params=params)
+
+    async def flags(self) -> list[dict[str, Any]]:
+        return await self._json("GET", "/tracker/flags")
+
     async def audit(self, record_id: str) -> list[dict[str, Any]]:
         return await self._json("GET", f"/reports/{record_id}/audit")
 

@@ -19,6 +19,7 @@ from .api import ConsoleApi
 from .downloads import TicketStore
 from .errors import ConsoleError, SessionExpired
 from .state import AdminState, OverviewState, QueueState
+from .tracker_state import TrackerState
 from .views.widgets import tagged
 
 log = logging.getLogger("fieldapp.console")
@@ -26,6 +27,7 @@ log = logging.getLogger("fieldapp.console")
 NAVIGATION = (
     ("queue", "Review queue", ft.Icons.INBOX),
     ("map", "Overview map", ft.Icons.MAP),
+    ("tracker", "Tracker", ft.Icons.TIMELINE),
     ("admin", "Administration", ft.Icons.ADMIN_PANEL_SETTINGS),
 )
 
@@ -50,6 +52,7 @@ class ConsoleApp:
         self.queue = QueueState()
         self.overview = OverviewState()
         self.admin = AdminState()
+        self.tracker = TrackerState()
         self.launcher = ft.UrlLauncher()  # kept referenced: an unreferenced service is dropped
         self.screen = "login"
         self.body = ft.Container(expand=True, padding=ft.Padding.all(16))
@@ -95,6 +98,7 @@ class ConsoleApp:
     async def sign_out(self, _event: ft.Event | None = None) -> None:
         await self.api.logout()
         self.queue, self.overview, self.admin = QueueState(), OverviewState(), AdminState()
+        self.tracker = TrackerState()
         self.show_login("Signed out.")
 
     # -- navigation -----------------------------------------------------------------------
@@ -160,8 +164,10 @@ class ConsoleApp:
         from .views.overview import OverviewView
         from .views.queue import QueueView
         from .views.report import ReportView
+        from .views.tracker import TrackerView
 
-        views = {"queue": QueueView, "report": ReportView, "map": OverviewView, "admin": AdminView}
+        views = {"queue": QueueView, "report": ReportView, "map": OverviewView, "admin": AdminView,
+                 "tracker": TrackerView}
         view = views[screen](self, **kwargs)
         self.screen = screen
         self.flash("")

@@ -38,7 +38,16 @@ def load_registers(session: Session) -> Registers:
 def tracker_page(session: Session, *, clock: Clock, side: str | None = None, area: str | None = None) -> dict[str, Any]:
     obligations = [o for o in list_entries(session, "obligations") if isinstance(o, Obligation)]
     reports = list(read_reports(session, states=("verified",), kinds=TRACKED_KINDS))
-    return tracker(obligations, reports, load_registers(session), clock=clock, side=side, area=area)
+    registers = load_registers(session)
+    page = tracker(obligations, reports, registers, clock=clock, side=side, area=area)
+    # What the page's filters offer: the sides the registers name, and the areas.
+    page["sides"] = sorted({u.side for u in registers.units.values() if u.side})
+    page["areas"] = [
+        {"id": a.id, "name_en": a.name_en, "name_ar": a.name_ar}
+        for a in registers.lines_and_areas.values()
+        if a.geometry and a.geometry["type"] in ("Polygon", "MultiPolygon") and not a.retired
+    ]
+    return page
 
 
 def flag_rules(session: Session) -> FlagRules:
