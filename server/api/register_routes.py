@@ -98,7 +98,20 @@ def retire(register: RegisterPath, entry_id: EntryPath, principal: Admin, ctx: C
     return store.public(entry)
 
 
-@router.get("/registers/{register}/export", tags=["registers"])
+@router.get(
+    "/registers/{register}/export",
+    tags=["registers"],
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "application/geo+json": {"schema": {"type": "object"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+            "description": "the register as GeoJSON or CSV",
+        }
+    },
+)
 def export_register(
     register: RegisterPath, _: Verifier, ctx: Ctx, format: Literal["csv", "geojson"] = "geojson"
 ) -> Response:
