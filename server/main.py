@@ -12,6 +12,7 @@ from .api import (
     device_routes,
     evidence_routes,
     log_routes,
+    ops_routes,
     register_routes,
     review_routes,
 )
@@ -54,6 +55,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
         attachment_routes,
         log_routes,
         evidence_routes,
+        ops_routes,
         register_routes,
     )
     for module in routers:

@@ -1,7 +1,7 @@
 """the mission's registers and their signed change log
 
 Revision ID: 0006_registers
-Revises: 0004
+Revises: 0007_download_tickets (re-chained after main's 0007 landed; written as 0004)
 Create Date: 2026-12-01
 
 - `register_entries`: the current version of each entry of each register (units, camps,
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision = '0006_registers'
-down_revision = '0004'
+down_revision = '0007_download_tickets'
 branch_labels = None
 depends_on = None
 
