@@ -19,6 +19,7 @@ from .api import ConsoleApi
 from .downloads import TicketStore
 from .errors import ConsoleError, SessionExpired
 from .state import AdminState, OverviewState, QueueState
+from .register_state import RegisterAdminState
 from .tracker_state import TrackerState
 from .views.widgets import tagged
 
@@ -28,6 +29,7 @@ NAVIGATION = (
     ("queue", "Review queue", ft.Icons.INBOX),
     ("map", "Overview map", ft.Icons.MAP),
     ("tracker", "Tracker", ft.Icons.TIMELINE),
+    ("registers", "Registers", ft.Icons.LIST_ALT),
     ("admin", "Administration", ft.Icons.ADMIN_PANEL_SETTINGS),
 )
 
@@ -53,6 +55,7 @@ class ConsoleApp:
         self.overview = OverviewState()
         self.admin = AdminState()
         self.tracker = TrackerState()
+        self.registers = RegisterAdminState()
         self.launcher = ft.UrlLauncher()  # kept referenced: an unreferenced service is dropped
         self.screen = "login"
         self.body = ft.Container(expand=True, padding=ft.Padding.all(16))
@@ -98,7 +101,7 @@ class ConsoleApp:
     async def sign_out(self, _event: ft.Event | None = None) -> None:
         await self.api.logout()
         self.queue, self.overview, self.admin = QueueState(), OverviewState(), AdminState()
-        self.tracker = TrackerState()
+        self.tracker, self.registers = TrackerState(), RegisterAdminState()
         self.show_login("Signed out.")
 
     # -- navigation -----------------------------------------------------------------------
@@ -139,7 +142,7 @@ class ConsoleApp:
         user = self.api.user
         items: list[ft.Control] = []
         for key, text, icon in NAVIGATION:
-            if key == "admin" and not (user and user.is_admin):
+            if key in ("admin", "registers") and not (user and user.is_admin):
                 continue
             selected = self.screen == key or (key == "queue" and self.screen == "report")
             button = ft.TextButton(
@@ -164,10 +167,11 @@ class ConsoleApp:
         from .views.overview import OverviewView
         from .views.queue import QueueView
         from .views.report import ReportView
+        from .views.registers import RegistersView
         from .views.tracker import TrackerView
 
         views = {"queue": QueueView, "report": ReportView, "map": OverviewView, "admin": AdminView,
-                 "tracker": TrackerView}
+                 "tracker": TrackerView, "registers": RegistersView}
         view = views[screen](self, **kwargs)
         self.screen = screen
         self.flash("")

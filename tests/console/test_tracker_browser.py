@@ -47,6 +47,7 @@ def stage(tmp_path_factory):
     _require_chromium()
     data_dir: Path = tmp_path_factory.mktemp("server")
     create_user(data_dir, "vera", PASSWORD, "verifier")
+    create_user(data_dir, "ada", PASSWORD, "admin")
     # signed a month ago by the server's (real) clock: the deadlines are two months ahead
     seed_sample(Settings.resolve(data_dir=data_dir, environ={}), signed_on=SIGNED_ON)
     with live_server(data_dir) as url, httpx.Client(base_url=url, timeout=10) as client:
@@ -116,3 +117,16 @@ def test_the_tracker_shows_status_from_verified_reports_with_evidence_chart_and_
 
     ui(page, f"flag-open-beyond_withdrawal_line-{ids['beyond']}").click()  # the flag opens its report
     wait_text(page, "detail-unit", "West 1st Brigade (register id unit-w1)")
+
+
+def test_an_administrator_retires_a_camp_on_the_registers_page(stage, page):
+    url, _ids = stage
+    sign_in(page, url, "ada")
+    ui(page, "nav-registers").click()
+    wait_text(page, "registers-row-camp-yarmouk", "version 1")
+    ui(page, "registers-retire-camp-yarmouk").click()
+    wait_text(page, "registers-notice", "Retired camp-yarmouk.")
+    wait_text(page, "registers-row-camp-yarmouk", "retired")
+    save_screenshot(page, "console-registers.png")
+    ui(page, "registers-retire-camp-yarmouk").click()  # now "Restore"
+    wait_text(page, "registers-row-camp-yarmouk", "version 3")
