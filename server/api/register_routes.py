@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sync.registers import ENTRY_ID_PATTERN, FEED_MAX_LIMIT, RegisterFeed
 from sync.wire import RECORD_ID_PATTERN
 
-from ..registers import files, service, store
+from ..registers import files, service, store, tracker_export
 from .auth import Admin, DeviceCaller, Verifier
 from .context import Ctx
 from .errors import ERROR_RESPONSES
@@ -133,6 +133,36 @@ def tracker(
     """Each obligation's status and evidence from verified reports, progress over time, units' positions."""
     with ctx.transaction() as session:
         return service.tracker_page(session, clock=ctx.clock, side=side, area=area)
+
+
+@router.get(
+    "/tracker/export",
+    tags=["tracker"],
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/geo+json": {"schema": {"type": "object"}},
+            },
+            "description": "obligations with status (CSV) or units' last verified positions (GeoJSON)",
+        }
+    },
+)
+def tracker_file(
+    _: Verifier,
+    ctx: Ctx,
+    format: Literal["csv", "geojson"] = "csv",
+    side: Side = None,
+    area: Annotated[str | None, Query(pattern=ENTRY_ID_PATTERN, max_length=64)] = None,
+) -> Response:
+    """The tracker for spreadsheets (obligations, CSV) or QGIS (units' positions, GeoJSON)."""
+    with ctx.transaction() as session:
+        page = service.tracker_page(session, clock=ctx.clock, side=side, area=area)
+    if format == "csv":
+        return Response(tracker_export.obligations_csv(page), media_type="text/csv; charset=utf-8")
+    body = json.dumps(tracker_export.units_geojson(page), ensure_ascii=False)
+    return Response(body, media_type="application/geo+json")
 
 
 @router.get("/tracker/flags", tags=["tracker"])

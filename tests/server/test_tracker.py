@@ -81,6 +81,14 @@ def test_status_moves_only_with_verified_reports(seeded, admin_headers, verifier
     positions = {row["unit"]["id"]: row for row in page["units"]}
     assert positions["unit-w1"]["at_camp"] is True and positions["unit-w2"]["record_id"] is None
 
+    exported = harness.client.get(f"{API}/tracker/export", params={"format": "csv"}, headers=verifier_headers)
+    assert exported.status_code == 200 and exported.text.startswith("id,name_en,name_ar,type,deadline,status")
+    line = next(row for row in exported.text.splitlines() if row.startswith("return-unit-w1,"))
+    assert ",verified_complete," in line and first in line and second in line
+    units = harness.client.get(f"{API}/tracker/export", params={"format": "geojson"}, headers=verifier_headers).json()
+    w1 = next(f for f in units["features"] if f["id"] == "unit-w1")
+    assert w1["geometry"]["type"] == "Point" and w1["properties"]["at_camp"] is True
+
     west, _ = _statuses(harness, verifier_headers, side="west")
     assert {o["obligation"]["id"] for o in west["obligations"]} >= {"return-unit-w1", "return-unit-w2"}
     assert "return-unit-e7" not in {o["obligation"]["id"] for o in west["obligations"]}
