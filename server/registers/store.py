@@ -108,6 +108,7 @@ def put_entries(
     (line, values) pairs, `unreadable` the rows a file parser could not read. Every problem is
     named with its line, and then nothing is stored."""
     check_register(register)
+    _serialize_writers(session)  # before reading what the versions build on
     items = list(items)
     problems: list[RowProblem] = list(unreadable)
     parsed: list[tuple[int, Entry]] = []
@@ -143,6 +144,7 @@ def set_retired(
 ) -> Entry:
     """Retire an entry (or bring it back): a new version; it stays for the reports that name it."""
     check_register(register)
+    _serialize_writers(session)
     row = session.get(RegisterEntryRow, (register, entry_id))
     if row is None:
         raise NotFound(f"no entry {entry_id!r} in {register}")
@@ -150,6 +152,14 @@ def set_retired(
     if retired != row.retired:
         entry = _write(session, entry, row, keys=keys, clock=clock, actor=actor)
     return entry
+
+
+def _serialize_writers(session: Session) -> None:
+    """One register writer at a time, so feed cursors commit in the order they were taken (a
+    device that read cursor 7 must never later find a 6 committed behind it). SQLite's
+    BEGIN IMMEDIATE already does this; PostgreSQL takes a transaction-scoped advisory lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(4242015)"))
 
 
 def _write(

@@ -159,3 +159,29 @@ def test_register_endpoints_refuse_bad_input_with_4xx(harness, admin_headers, ve
         answer = getattr(harness.client, method)(url, **kwargs)
         assert 400 <= answer.status_code < 500, (url, answer.status_code, answer.text)
     assert harness.client.get(f"{API}/devices/me/registers", headers=verifier_headers).status_code in (401, 403)
+
+
+def test_concurrent_edits_each_get_their_own_version_and_the_feed_stays_in_order(harness, admin_headers):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from server.registers import store
+
+    _import(harness, admin_headers, "camps", CAMPS_CSV)
+    ctx = harness.ctx
+
+    def rename(n: int) -> None:
+        with ctx.transaction() as session:
+            store.put_entries(session, "camps", [(1, {"id": "camp-jufra", "name_en": f"Jufra {n}",
+                                                      "geometry": {"type": "Point", "coordinates": [16.0, 29.2]}})],
+                              keys=ctx.keys, clock=ctx.clock, actor="t")
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(rename, range(8)))
+    with ctx.transaction() as session:
+        [jufra] = [e for e in store.list_entries(session, "camps") if e.id == "camp-jufra"]
+        feed = store.feed(session, since=0, limit=500)
+    assert jufra.version == 9  # the import's 1, then one per rename, none lost to a race
+    device = harness.device(admin_headers, seed=7)
+    versions = [open_item(i, device.server_sign_key).version for i in feed.items
+                if open_item(i, device.server_sign_key).id == "camp-jufra"]
+    assert versions == list(range(1, 10))  # cursor order is version order
