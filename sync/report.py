@@ -59,6 +59,7 @@ class SyncReport:
     registers_pulled: int = 0  # register entry versions verified and stored
     bytes_sent: int = 0
     error: str | None = None
+    cause: str | None = None  # why it stopped early, one of sync.failures.CAUSES (the app words it)
     started_at: datetime | None = None
     finished_at: datetime | None = None
     # Photo uploads that followed the push (sync.attachments.PhotoUploadReport.to_dict()),
