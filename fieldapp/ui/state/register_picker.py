@@ -7,6 +7,7 @@ A unit has no point of its own: it is placed at its home camp. Retired entries a
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +70,7 @@ class RegisterChoices:
         from sync.geo import distance_km
 
         wanted = self._fold(query)
+        rough = _rough_km(near) if near else None
         ranked: list[tuple[Any, ...]] = []
         for entry in self._entries:
             if entry.register_name != register:
@@ -78,10 +80,27 @@ class RegisterChoices:
                 continue
             prefix = 0 if not wanted or any(name.startswith(wanted) for name in names) else 1
             point = self._points[(register, entry.id)]
+            order = rough(*point) if rough and point else float("inf")
+            ranked.append((prefix, order, entry.label(language).casefold(), entry, point))
+        ranked.sort(key=lambda row: row[:3])
+        shown = []
+        for _prefix, _order, _name, entry, point in ranked[:limit]:
+            # the geodesic only for what is shown: ranking 500 entries by it took ~65 ms a keystroke
             distance = distance_km(near[0], near[1], *point) if near and point else None
             label = entry.label(language)
             other = entry.name_en if label == entry.name_ar else entry.name_ar
-            choice = RegisterChoice(entry.id, label, other, distance)
-            ranked.append((prefix, distance if distance is not None else float("inf"), label.casefold(), choice))
-        ranked.sort(key=lambda row: row[:3])
-        return [row[3] for row in ranked[:limit]]
+            shown.append(RegisterChoice(entry.id, label, other, distance))
+        return shown
+
+
+def _rough_km(near: tuple[float, float]):
+    """Distance from `near` on a sphere (haversine): enough to rank by, cheap per entry."""
+    lat0, lon0 = math.radians(near[0]), math.radians(near[1])
+    cos0 = math.cos(lat0)
+
+    def km(lat: float, lon: float) -> float:
+        dlat, dlon = math.radians(lat) - lat0, math.radians(lon) - lon0
+        a = math.sin(dlat / 2) ** 2 + cos0 * math.cos(math.radians(lat)) * math.sin(dlon / 2) ** 2
+        return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+    return km
