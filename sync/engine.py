@@ -18,7 +18,7 @@ from .batching import DEFAULT_MAX_BYTES, Batch, Batcher, BatchSource, split_batc
 from .canonical import canonical_bytes
 from .crypto import b64decode, verify
 from .errors import ProtocolError, SyncError
-from .failures import BatchTooLargeError, ReceiptError, Stopped, cause_of
+from .failures import BatchTooLargeError, ReceiptError, ServerRefusedError, Stopped, cause_of
 from .log_audit import LogAuditor
 from .outbox import Outbox
 from .pipeline import StoreBehind
@@ -253,12 +253,17 @@ class SyncEngine:
         for _ in range(self.options.max_update_pages):
             if self.stop_requested():
                 raise Stopped()
-            page = with_retries(
-                partial(self.client.registers, since=cursor, limit=FEED_MAX_LIMIT),
-                policy=self.options.retry,
-                sleep=self._sleep,
-                rng=self.rng,
-            )
+            try:
+                page = with_retries(
+                    partial(self.client.registers, since=cursor, limit=FEED_MAX_LIMIT),
+                    policy=self.options.retry,
+                    sleep=self._sleep,
+                    rng=self.rng,
+                )
+            except ServerRefusedError as exc:
+                if exc.status_code == 404:
+                    return  # a server from before the registers: nothing to pull, the rest of the run stands
+                raise
             verified: list[tuple[RegisterEntry, RegisterItem]] = [
                 (open_item(item, self.server_sign_key), item) for item in page.items
             ]
