@@ -20,6 +20,8 @@ from .downloads import TicketStore
 from .errors import ConsoleError, SessionExpired
 from .log_alarms import LogAlarmsState
 from .state import AdminState, OverviewState, QueueState
+from .register_state import RegisterAdminState
+from .tracker_state import TrackerState
 from .views.widgets import tagged
 
 log = logging.getLogger("fieldapp.console")
@@ -27,10 +29,12 @@ log = logging.getLogger("fieldapp.console")
 NAVIGATION = (
     ("queue", "Review queue", ft.Icons.INBOX),
     ("map", "Overview map", ft.Icons.MAP),
+    ("tracker", "Tracker", ft.Icons.TIMELINE),
+    ("registers", "Registers", ft.Icons.LIST_ALT),
     ("admin", "Administration", ft.Icons.ADMIN_PANEL_SETTINGS),
     ("alarms", "Log alarms", ft.Icons.WARNING_AMBER),
 )
-ADMIN_ONLY = {"admin", "alarms"}
+ADMIN_ONLY = {"admin", "registers", "alarms"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class ConsoleApp:
         self.queue = QueueState()
         self.overview = OverviewState()
         self.admin = AdminState()
+        self.tracker = TrackerState()
+        self.registers = RegisterAdminState()
         self.log_alarms = LogAlarmsState()
         self.launcher = ft.UrlLauncher()  # kept referenced: an unreferenced service is dropped
         self.screen = "login"
@@ -99,6 +105,7 @@ class ConsoleApp:
     async def sign_out(self, _event: ft.Event | None = None) -> None:
         await self.api.logout()
         self.queue, self.overview, self.admin = QueueState(), OverviewState(), AdminState()
+        self.tracker, self.registers = TrackerState(), RegisterAdminState()
         self.log_alarms = LogAlarmsState()
         self.show_login("Signed out.")
 
@@ -170,12 +177,16 @@ class ConsoleApp:
         from .views.overview import OverviewView
         from .views.queue import QueueView
         from .views.report import ReportView
+        from .views.registers import RegistersView
+        from .views.tracker import TrackerView
 
         views = {
             "queue": QueueView,
             "report": ReportView,
             "map": OverviewView,
             "admin": AdminView,
+            "tracker": TrackerView,
+            "registers": RegistersView,
             "alarms": AlarmsView,
         }
         view = views[screen](self, **kwargs)
