@@ -19,8 +19,8 @@ from .api import ConsoleApi
 from .downloads import TicketStore
 from .errors import ConsoleError, SessionExpired
 from .log_alarms import LogAlarmsState
-from .state import AdminState, OverviewState, QueueState
 from .register_state import RegisterAdminState
+from .state import AdminState, OverviewState, QueueState
 from .tracker_state import TrackerState
 from .views.widgets import tagged
 
@@ -176,8 +176,8 @@ class ConsoleApp:
         from .views.alarms import AlarmsView
         from .views.overview import OverviewView
         from .views.queue import QueueView
-        from .views.report import ReportView
         from .views.registers import RegistersView
+        from .views.report import ReportView
         from .views.tracker import TrackerView
 
         views = {
