@@ -166,10 +166,13 @@ def corroborating(
     ctx: Ctx,
     km: Annotated[float, Query(gt=0, le=CORROBORATION_KM_MAX, allow_inf_nan=False)] = 10.0,
     hours: Annotated[float, Query(gt=0, le=CORROBORATION_HOURS_MAX, allow_inf_nan=False)] = 24.0,
+    limit: Annotated[int, Query(ge=1, le=corroboration.MAX_ITEMS)] = corroboration.MAX_ITEMS,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> CorroborationResponse:
-    """Other devices' reports of related kinds within `km` kilometres and `hours` hours, nearest first."""
+    """Other devices' reports of related kinds within `km` kilometres and `hours` hours, nearest
+    first; every one of them counted in `total` and reachable with `offset`."""
     with ctx.transaction() as session:
-        return corroboration.candidates(session, record_id, km=km, hours=hours)
+        return corroboration.candidates(session, record_id, km=km, hours=hours, limit=limit, offset=offset)
 
 
 @router.get(
