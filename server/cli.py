@@ -198,15 +198,20 @@ def _export(args: argparse.Namespace) -> int:
         photos = admin.export_zip(_settings(args), args.out, state=args.state)
         print(f"wrote {args.out} ({photos} photos)", file=sys.stderr)
         return 0
-    text = admin.export(_settings(args), fmt=args.fmt, state=args.state)
     if args.out is None:
-        sys.stdout.write(text)
         sys.stdout.flush()
-    else:
-        temp = args.out.with_name(f".{args.out.name}.tmp")
-        temp.write_text(text, encoding="utf-8", newline="")
+        out = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="", closefd=False)  # noqa: SIM115
+        with out:
+            admin.export(_settings(args), out, fmt=args.fmt, state=args.state)
+        return 0
+    temp = args.out.with_name(f".{args.out.name}.tmp")
+    try:
+        with open(temp, "w", encoding="utf-8", newline="") as out:
+            admin.export(_settings(args), out, fmt=args.fmt, state=args.state)
         os.replace(temp, args.out)  # never a half-written export
-        print(f"wrote {args.out}", file=sys.stderr)
+    finally:
+        temp.unlink(missing_ok=True)
+    print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
 

@@ -91,7 +91,7 @@ def box_conditions(lat: float, lon: float, km: float) -> list[sa.ColumnElement[b
     """A latitude/longitude box (degrees) that holds every point within `km` of (lat, lon)."""
     angle = km / MIN_RADIUS_KM  # radians, on a sphere smaller than the ellipsoid anywhere
     dlat = math.degrees(angle) * (1 + SPHERE_ERROR)
-    found = [col(Report.lat).between(lat - dlat, lat + dlat)]
+    found: list[sa.ColumnElement[bool]] = [col(Report.lat).between(lat - dlat, lat + dlat)]
     if abs(lat) + dlat >= 90:
         return found  # the circle reaches a pole: every longitude
     reach = math.sin(angle) / math.cos(math.radians(abs(lat) + dlat))
