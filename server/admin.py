@@ -112,7 +112,11 @@ def export_zip(settings: Settings, out: Path, *, state: str | None = None, clock
     filters = ReportFilters(state=state)
     temp = out.with_name(f".{out.name}.tmp")
     try:
-        with opened(settings, clock=clock) as ctx, read_session(ctx.engine) as session, open(temp, "wb") as handle:
+        with (
+            opened(settings, clock=clock) as ctx,
+            read_session(ctx.engine) as session,
+            open(temp, "wb") as handle,
+        ):
             count = write_zip(session, filters, ctx.attachments, handle)
         os.replace(temp, out)  # never a half-written export
     finally:

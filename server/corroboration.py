@@ -15,6 +15,7 @@ no candidate is ever dropped to bound the work.
 """
 
 import math
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -79,9 +80,14 @@ def candidates(
     )
     near = _within(report, session.execute(query).all(), km)
     ranked = _rank(report, near, offset + limit)[offset : offset + limit]
-    rows = {r.record_id: r for r in session.scalars(sa.select(Report).where(col(Report.record_id).in_([c.id for c in ranked])))}
+    rows = {
+        r.record_id: r
+        for r in session.scalars(sa.select(Report).where(col(Report.record_id).in_([c.id for c in ranked])))
+    }
     items = [
-        CorroborationItem(**summary(rows[c.id]).model_dump(), distance_km=c.shown_km, hours_apart=c.hours_apart)
+        CorroborationItem(
+            **summary(rows[c.id]).model_dump(), distance_km=c.shown_km, hours_apart=c.hours_apart
+        )
         for c in ranked
     ]
     return CorroborationResponse(km=km, hours=hours, total=len(near), limit=limit, offset=offset, items=items)
@@ -137,18 +143,23 @@ class _Near:
         return round(self.exact, 3)
 
 
-def _within(report: Report, rows: list[Any], km: float) -> list[_Near]:
+def _within(report: Report, rows: Sequence[Any], km: float) -> list[_Near]:
     """Every prefiltered row whose geodesic distance is at most `km`."""
     lat1, lon1 = math.radians(report.lat), math.radians(report.lon)
     cos1 = math.cos(lat1)
     found = []
     for row in rows:
         lat2 = math.radians(row.lat)
-        a = math.sin((lat2 - lat1) / 2) ** 2 + cos1 * math.cos(lat2) * math.sin((math.radians(row.lon) - lon1) / 2) ** 2
+        a = (
+            math.sin((lat2 - lat1) / 2) ** 2
+            + cos1 * math.cos(lat2) * math.sin((math.radians(row.lon) - lon1) / 2) ** 2
+        )
         sphere = 2 * MEAN_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
         if sphere * (1 - SPHERE_ERROR) > km:
             continue
-        near = _Near(row, sphere, round(abs((row.observed_at - report.observed_at).total_seconds()) / 3600, 3))
+        near = _Near(
+            row, sphere, round(abs((row.observed_at - report.observed_at).total_seconds()) / 3600, 3)
+        )
         if near.upper > km and near.geodesic(report.lat, report.lon) > km:
             continue
         found.append(near)

@@ -45,4 +45,6 @@ def remember(session: Session, names: set[str]) -> None:
 
 def known(session: Session) -> list[str]:
     """Every column name, sorted (the CSV's order after the base columns)."""
-    return list(session.scalars(sa.select(col(ReportDetailColumn.name)).order_by(col(ReportDetailColumn.name))))
+    return list(
+        session.scalars(sa.select(col(ReportDetailColumn.name)).order_by(col(ReportDetailColumn.name)))
+    )

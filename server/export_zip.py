@@ -128,4 +128,3 @@ class _Sink(io.RawIOBase):
         found = b"".join(self._parts)
         self._parts.clear()
         return found
-

@@ -58,8 +58,20 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _COLUMNS = tuple(
     col(getattr(Report, name))
     for name in (
-        "record_id", "kind", "state", "observed_at", "recorded_at", "received_at", "device_id", "seq",
-        "chain_status", "lat", "lon", "amends", "amends_invalid", "body",
+        "record_id",
+        "kind",
+        "state",
+        "observed_at",
+        "recorded_at",
+        "received_at",
+        "device_id",
+        "seq",
+        "chain_status",
+        "lat",
+        "lon",
+        "amends",
+        "amends_invalid",
+        "body",
     )
 )
 
@@ -67,14 +79,19 @@ _COLUMNS = tuple(
 CHUNK = 500  # reports read, flattened and written per step: memory stays flat with the table
 
 
-def report_chunks(session: Session, filters: ReportFilters) -> Iterator[list[tuple[dict[str, Any], dict[str, Any]]]]:
+def report_chunks(
+    session: Session, filters: ReportFilters
+) -> Iterator[list[tuple[dict[str, Any], dict[str, Any]]]]:
     """(flat row, body content) per report, oldest received first, `CHUNK` at a time.
 
     One streamed SELECT (`yield_per`: a server-side cursor on PostgreSQL, SQLite's own cursor)
     plus one query per chunk for the chunk's last decisions.
     """
     result = session.execute(
-        sa.select(*_COLUMNS).where(*filters.conditions()).order_by(*QUEUE_ORDER).execution_options(yield_per=CHUNK)
+        sa.select(*_COLUMNS)
+        .where(*filters.conditions())
+        .order_by(*QUEUE_ORDER)
+        .execution_options(yield_per=CHUNK)
     )
     for part in result.partitions():
         decisions = _last_decisions(session, [row.record_id for row in part])
@@ -144,7 +161,9 @@ def _cell(value: Any) -> Any:
 def _last_decisions(session: Session, record_ids: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     query = (
-        sa.select(col(ReviewEvent.record_id), col(ReviewEvent.reason), col(ReviewEvent.actor), col(ReviewEvent.at))
+        sa.select(
+            col(ReviewEvent.record_id), col(ReviewEvent.reason), col(ReviewEvent.actor), col(ReviewEvent.at)
+        )
         .where(col(ReviewEvent.record_id).in_(record_ids))
         .order_by(col(ReviewEvent.id))
     )

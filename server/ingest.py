@@ -265,7 +265,9 @@ def _store(
             )
         accepted = [c.row for c in firsts if c.row["record_id"] in inserted]  # request order
         if accepted:
-            remember_columns(session, set().union(*(c.columns for c in firsts if c.row["record_id"] in inserted)))
+            remember_columns(
+                session, set().union(*(c.columns for c in firsts if c.row["record_id"] in inserted))
+            )
             chain_evidence.after_insert(session, accepted)
             _after_accept(session, accepted, now)
         # The transparency log gets a leaf per accepted record in this same transaction.

@@ -73,7 +73,9 @@ def queue(session: Session, filters: ReportFilters, *, limit: int, offset: int) 
             .offset(offset)
         )
     )
-    rows = {r.record_id: r for r in session.scalars(sa.select(Report).where(col(Report.record_id).in_(page_ids)))}
+    rows = {
+        r.record_id: r for r in session.scalars(sa.select(Report).where(col(Report.record_id).in_(page_ids)))
+    }
     by_state = tallies.counts(session, filters)
     return ReportPage(
         items=[summary(rows[record_id]) for record_id in page_ids if record_id in rows],

@@ -21,7 +21,9 @@ def counts(session: Session, filters: ReportFilters) -> dict[str, int]:
     """Reports per state (every state present) under the filters, the state filter ignored."""
     found = dict.fromkeys(REVIEW_STATES, 0)
     if _tallied(filters):
-        query = sa.select(col(ReportTally.state), sa.func.sum(col(ReportTally.n))).group_by(col(ReportTally.state))
+        query = sa.select(col(ReportTally.state), sa.func.sum(col(ReportTally.n))).group_by(
+            col(ReportTally.state)
+        )
         if filters.kind:
             query = query.where(col(ReportTally.kind) == filters.kind)
         if filters.device_id:

@@ -11,8 +11,8 @@ from sync.attachment_protocol import CHUNK_BYTES_MAX, SEAL_OVERHEAD, AttachmentS
 
 from .. import attachments
 from ..database import read_session
-from ..export_zip import zip_pieces as export_zip_pieces
 from ..errors import InvalidInput, PayloadTooLarge
+from ..export_zip import zip_pieces as export_zip_pieces
 from ..schemas import ReportPhoto
 from ..storage import AttachmentStore
 from ..thumbnails import thumbnail_jpeg

@@ -218,7 +218,9 @@ def export_csv(
     )
 
 
-def _streamed(ctx: ServerContext, pieces: Callable[..., Iterator[str]], filters: ReportFilters) -> Iterator[bytes]:
+def _streamed(
+    ctx: ServerContext, pieces: Callable[..., Iterator[str]], filters: ReportFilters
+) -> Iterator[bytes]:
     """An export's pieces as UTF-8, read in one snapshot that never blocks ingest
     (`read_session`); Starlette pulls each piece on a worker thread."""
     with read_session(ctx.engine) as session:

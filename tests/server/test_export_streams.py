@@ -54,7 +54,9 @@ def test_a_filtered_export_is_the_filtered_queue(harness, verifier_headers):
     ).json()["features"]
     queue, offset = [], 0
     while page := harness.client.get(
-        f"{API}/reports", params={"state": "verified", "limit": 200, "offset": offset}, headers=verifier_headers
+        f"{API}/reports",
+        params={"state": "verified", "limit": 200, "offset": offset},
+        headers=verifier_headers,
     ).json()["items"]:
         queue += [item["record_id"] for item in page]
         offset += 200

@@ -45,7 +45,9 @@ def _paged(engine: sa.Engine, record_id: str, km: float, hours: float, limit: in
     got, offset, total = [], 0, None
     with session_factory(engine)() as session:
         while True:
-            page = corroboration.candidates(session, record_id, km=km, hours=hours, limit=limit, offset=offset)
+            page = corroboration.candidates(
+                session, record_id, km=km, hours=hours, limit=limit, offset=offset
+            )
             total = page.total
             got += [(item.record_id, item.distance_km) for item in page.items]
             if len(page.items) < limit:
@@ -173,7 +175,9 @@ def test_the_queue_and_corroboration_use_their_indexes(engine):
 def test_corroboration_pages_hold_each_candidate_once(engine):
     seed(engine, 600, devices=3, area=Area(lat=(33.4, 33.6), lon=(36.2, 36.4), days=1), seed=5)
     with engine.connect() as connection:
-        target = connection.execute(sa.text("SELECT record_id FROM reports ORDER BY record_id LIMIT 1")).scalar_one()
+        target = connection.execute(
+            sa.text("SELECT record_id FROM reports ORDER BY record_id LIMIT 1")
+        ).scalar_one()
     total, got = _paged(engine, target, 30.0, 48.0, limit=50)
     assert total > 100 and len(got) == total == len({rid for rid, _ in got})
     assert [d for _, d in got] == sorted(d for _, d in got)

@@ -17,8 +17,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from server.models import Device, Report, table_of
 from server.detail_columns import detail_columns
+from server.models import Device, Report, table_of
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 KINDS = (
@@ -143,7 +143,10 @@ def record_body(rng: random.Random, kind: str, observed: datetime, lat: float, l
     if kind in ("unit_movement", "withdrawal", "heavy_weapons"):
         details["vehicles"] = {"tank": rng.randrange(5), "truck": rng.randrange(9), "apc": 1}
     if kind == "violation":
-        details = {"type": "shelling", "casualties": {"killed": rng.randrange(3), "injured": rng.randrange(5)}}
+        details = {
+            "type": "shelling",
+            "casualties": {"killed": rng.randrange(3), "injured": rng.randrange(5)},
+        }
     return {
         "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         "kind": kind,
@@ -153,7 +156,7 @@ def record_body(rng: random.Random, kind: str, observed: datetime, lat: float, l
         "place": "قرية الاختبار" if rng.random() < 0.3 else "Test village",
         "observed_by": "saw",
         "certainty": "probable",
-        "description": f"convoy number {rng.randrange(10_000)}, heading \"north\"\nfrom the ridge",
+        "description": f'convoy number {rng.randrange(10_000)}, heading "north"\nfrom the ridge',
         "controlling_side": None,
         "amends": None,
         "details": details,

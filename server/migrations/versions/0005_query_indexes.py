@@ -25,38 +25,38 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0005_query_indexes'
-down_revision = '0004'
+revision = "0005_query_indexes"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-QUEUE_ORDER = ['received_at', 'device_id', 'seq', 'record_id']
-NEARBY = ['observed_at', 'lat', 'lon', 'kind', 'device_id', 'record_id']
-TALLY_KEY = ['device_id', 'kind', 'state', 'chain_status']
+QUEUE_ORDER = ["received_at", "device_id", "seq", "record_id"]
+NEARBY = ["observed_at", "lat", "lon", "kind", "device_id", "record_id"]
+TALLY_KEY = ["device_id", "kind", "state", "chain_status"]
 
 
 def upgrade() -> None:
     # Plain index operations (no batch mode: on SQLite that could rebuild the table and lose
     # its triggers).
-    op.drop_index('ix_reports_state_received', table_name='reports')
-    op.drop_index('ix_reports_observed_at', table_name='reports')
-    op.drop_index('ix_reports_kind', table_name='reports')
-    op.create_index('ix_reports_queue', 'reports', QUEUE_ORDER)
-    op.create_index('ix_reports_state_queue', 'reports', ['state', *QUEUE_ORDER])
-    op.create_index('ix_reports_nearby', 'reports', NEARBY)
+    op.drop_index("ix_reports_state_received", table_name="reports")
+    op.drop_index("ix_reports_observed_at", table_name="reports")
+    op.drop_index("ix_reports_kind", table_name="reports")
+    op.create_index("ix_reports_queue", "reports", QUEUE_ORDER)
+    op.create_index("ix_reports_state_queue", "reports", ["state", *QUEUE_ORDER])
+    op.create_index("ix_reports_nearby", "reports", NEARBY)
     op.create_table(
-        'report_tallies',
-        sa.Column('device_id', sa.String(length=32), nullable=False),
-        sa.Column('kind', sa.String(length=40), nullable=False),
-        sa.Column('state', sa.String(length=20), nullable=False),
-        sa.Column('chain_status', sa.String(length=10), nullable=False),
-        sa.Column('n', sa.BigInteger(), nullable=False),
+        "report_tallies",
+        sa.Column("device_id", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("chain_status", sa.String(length=10), nullable=False),
+        sa.Column("n", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint(*TALLY_KEY),
     )
     op.create_table(
-        'report_detail_columns',
-        sa.Column('name', sa.String(length=200), nullable=False),
-        sa.PrimaryKeyConstraint('name'),
+        "report_detail_columns",
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.PrimaryKeyConstraint("name"),
     )
     op.execute(
         "INSERT INTO report_tallies (device_id, kind, state, chain_status, n) "
@@ -135,23 +135,23 @@ def _backfill_detail_columns() -> None:
         if isinstance(content, dict):
             names |= detail_columns(content)
     if names:
-        table = sa.table('report_detail_columns', sa.column('name'))
+        table = sa.table("report_detail_columns", sa.column("name"))
         connection.execute(sa.insert(table), [{"name": name} for name in sorted(names)])
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        for name in ('insert', 'delete', 'update_a', 'update_b'):
+        for name in ("insert", "delete", "update_a", "update_b"):
             op.execute(f"DROP TRIGGER IF EXISTS report_tallies_{name} ON reports")
         op.execute("DROP FUNCTION IF EXISTS report_tallies_add()")
         op.execute("DROP FUNCTION IF EXISTS report_tallies_remove()")
     else:
-        for name in ('insert', 'delete', 'update'):
+        for name in ("insert", "delete", "update"):
             op.execute(f"DROP TRIGGER IF EXISTS report_tallies_{name}")
-    op.drop_table('report_detail_columns')
-    op.drop_table('report_tallies')
-    for name in ('ix_reports_nearby', 'ix_reports_state_queue', 'ix_reports_queue'):
-        op.drop_index(name, table_name='reports')
-    op.create_index('ix_reports_kind', 'reports', ['kind'])
-    op.create_index('ix_reports_observed_at', 'reports', ['observed_at'])
-    op.create_index('ix_reports_state_received', 'reports', ['state', 'received_at'])
+    op.drop_table("report_detail_columns")
+    op.drop_table("report_tallies")
+    for name in ("ix_reports_nearby", "ix_reports_state_queue", "ix_reports_queue"):
+        op.drop_index(name, table_name="reports")
+    op.create_index("ix_reports_kind", "reports", ["kind"])
+    op.create_index("ix_reports_observed_at", "reports", ["observed_at"])
+    op.create_index("ix_reports_state_received", "reports", ["state", "received_at"])
