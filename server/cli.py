@@ -20,6 +20,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     _add_location_options(serve)
     serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="server processes sharing the port (default: the number of cores)",
+    )
     serve.set_defaults(handler=_guarded(_serve))
 
     admin = subparsers.add_parser("admin", help="server administration")
@@ -75,6 +82,16 @@ def _role(text: str) -> str:
     from server.schemas import ROLES
 
     return _one_of(text, ROLES)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1: {text!r}")
+    return value
 
 
 def _one_of(text: str, choices: tuple[str, ...]) -> str:
@@ -133,14 +150,32 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.logs import configure_logging
-    from server.main import create_app
+    from server.main import create_app, prepare, worker_environment
 
     configure_logging(args.log_level.upper())
     settings = _settings(args)
-    app = create_app(settings)
-    print(f"FieldApp server on http://{args.host}:{args.port} (data: {settings.data_dir})", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    workers = args.workers or _cores()
+    where = f"http://{args.host}:{args.port} (data: {settings.data_dir}, {workers} worker(s))"
+    common = {"host": args.host, "port": args.port, "log_level": args.log_level, "access_log": False}
+    if workers == 1:
+        app = create_app(settings)
+        print(f"FieldApp server on {where}", file=sys.stderr)
+        uvicorn.run(app, **common)
+        return 0
+    # Several processes on one socket: the schema and the keys are made once, here, before
+    # any worker starts; each worker then builds its app from the same settings.
+    prepare(settings)
+    os.environ.update(worker_environment(settings, log_level=args.log_level.upper()))
+    print(f"FieldApp server on {where}", file=sys.stderr)
+    uvicorn.run("server.main:worker_app", factory=True, workers=workers, **common)
     return 0
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _read_password() -> str:

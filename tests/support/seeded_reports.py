@@ -89,7 +89,7 @@ def seed(
     if batch:
         _insert(engine, batch)
     with engine.begin() as connection:
-        if columns:
+        if columns and sa.inspect(connection).has_table("report_detail_columns"):
             connection.execute(
                 sa.text("INSERT INTO report_detail_columns (name) VALUES (:name) ON CONFLICT DO NOTHING"),
                 [{"name": name} for name in sorted(columns)],
