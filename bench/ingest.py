@@ -68,7 +68,9 @@ def postgres_schema(url: str):
         engine.dispose()
 
 
-def measure(data_dir: Path, database_url: str | None, quick: bool, workers: int, clients: int) -> dict[str, float]:
+def measure(
+    data_dir: Path, database_url: str | None, quick: bool, workers: int, clients: int
+) -> dict[str, float]:
     figures: dict[str, float] = {}
     with (
         live_server(data_dir, database_url, workers=workers, timeout=120) as base_url,
@@ -82,7 +84,9 @@ def measure(data_dir: Path, database_url: str | None, quick: bool, workers: int,
                 device.enroll(enroller, create_enrollment_code(data_dir, database_url))
                 envelopes = device.envelopes(total // clients)
                 bodies = [
-                    gzip.compress(json.dumps({"envelopes": envelopes[i : i + batch]}).encode(), compresslevel=6)
+                    gzip.compress(
+                        json.dumps({"envelopes": envelopes[i : i + batch]}).encode(), compresslevel=6
+                    )
                     for i in range(0, len(envelopes), batch)
                 ]
                 headers = {**device.auth, "Content-Type": "application/json", "Content-Encoding": "gzip"}
@@ -189,7 +193,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL (postgresql+psycopg://...)")
     parser.add_argument("--workers", type=int, default=None, help="server processes (default: the cores)")
-    parser.add_argument("--clients", type=int, default=None, help="devices pushing at once (default 2 × workers)")
+    parser.add_argument(
+        "--clients", type=int, default=None, help="devices pushing at once (default 2 × workers)"
+    )
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     if args.profile:
@@ -211,7 +217,9 @@ def main() -> int:
             for backend, figures in result.items()
         },
         "crypto_ceiling_rps": ceiling,
-        "ratio_to_ceiling": {backend: round(figures["500"] / ceiling, 3) for backend, figures in result.items()},
+        "ratio_to_ceiling": {
+            backend: round(figures["500"] / ceiling, 3) for backend, figures in result.items()
+        },
         "workers": workers,
         "clients": clients,
         "load_average": [round(v, 2) for v in os.getloadavg()],
@@ -226,9 +234,11 @@ def main() -> int:
             print(f"{backend:<10}" + "".join(f"{row[str(b)]:>14,.0f}" for b in BATCH_SIZES))
             ratio = out["ratio_vs_batch_1"][backend]
             print(f"{'  × b=1':<10}" + "".join(f"{ratio[str(b)]:>14}" for b in BATCH_SIZES))
-    print(f"crypto ceiling on {workers} core(s): {ceiling:,.0f} rec/s; at batch 500: " + ", ".join(
-        f"{backend} {ratio:.2f}" for backend, ratio in out["ratio_to_ceiling"].items()
-    ) + f" of it ({workers} workers, {clients} clients, load average {out['load_average']})")
+    print(
+        f"crypto ceiling on {workers} core(s): {ceiling:,.0f} rec/s; at batch 500: "
+        + ", ".join(f"{backend} {ratio:.2f}" for backend, ratio in out["ratio_to_ceiling"].items())
+        + f" of it ({workers} workers, {clients} clients, load average {out['load_average']})"
+    )
     return 0
 
 

@@ -174,6 +174,7 @@ def _list_json(data_dir: Path) -> tuple[float, float]:
 
 # --- the run ---------------------------------------------------------------------------------
 
+
 def server_figures(options: Options) -> list[Figure]:
     from bench.scale_server import server_figures as measure
 

@@ -53,7 +53,9 @@ def server_figures(options: Any, figure: Callable[..., Any]) -> list[Any]:
             with (
                 postgres_schema(options.database_url) as pg_url,
                 _seeded(base / "pg", pg_url, size) as (url, token, hotspot_ids, _pid),
-                httpx.Client(base_url=f"{url}/api/v1", headers={"Authorization": f"Bearer {token}"}) as client,
+                httpx.Client(
+                    base_url=f"{url}/api/v1", headers={"Authorization": f"Bearer {token}"}
+                ) as client,
             ):
                 queue_pg.samples[size] = _timed_gets(client, "/reports", {"limit": 50})
                 nearby_pg.samples[size] = _corroboration(client, hotspot_ids)
@@ -72,7 +74,9 @@ def _seeded(data_dir: Path, database_url: str | None, size: int) -> Iterator[tup
         seed(engine, size, devices=20, area=area, seed=size)
         with engine.connect() as connection:
             hotspot = connection.execute(
-                sa.text("SELECT record_id FROM reports WHERE abs(lat - :lat) < 0.05 AND abs(lon - :lon) < 0.05"),
+                sa.text(
+                    "SELECT record_id FROM reports WHERE abs(lat - :lat) < 0.05 AND abs(lon - :lon) < 0.05"
+                ),
                 {"lat": area.hotspot[0], "lon": area.hotspot[1]},
             ).scalars()
             ids = sorted(hotspot)
@@ -80,8 +84,15 @@ def _seeded(data_dir: Path, database_url: str | None, size: int) -> Iterator[tup
         engine.dispose()
     create_user(data_dir, "bench", PASSWORD, "verifier", database_url)
     with live_server(data_dir, database_url, workers=1, timeout=120) as url:
-        token = httpx.post(f"{url}/api/v1/auth/login", json={"username": "bench", "password": PASSWORD}).json()
-        yield url, token["token"], random.Random(size).sample(ids, min(HOTSPOT_PICKS, len(ids))), _server_pid(data_dir)
+        token = httpx.post(
+            f"{url}/api/v1/auth/login", json={"username": "bench", "password": PASSWORD}
+        ).json()
+        yield (
+            url,
+            token["token"],
+            random.Random(size).sample(ids, min(HOTSPOT_PICKS, len(ids))),
+            _server_pid(data_dir),
+        )
 
 
 def _timed_gets(client: httpx.Client, path: str, params: dict[str, Any]) -> list[float]:

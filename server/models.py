@@ -112,6 +112,14 @@ class ReportDetailColumn(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=200)
 
 
+# A console download ticket, sealed, redeemable by any worker process (server/console/shared_tickets.py).
+class DownloadTicket(SQLModel, table=True):
+    __tablename__ = "download_tickets"
+    ticket_hash: str = Field(primary_key=True, max_length=64)  # SHA-256 of the ticket in the URL
+    sealed: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
+    expires_at: datetime = _when(index=True)
+
+
 # Another signed version of a stored record (same id, same device, other bytes): refused at
 # ingest as a conflict, kept as the evidence of a fork (server/chain_evidence.py).
 class RecordVersion(SQLModel, table=True):

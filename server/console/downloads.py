@@ -9,10 +9,11 @@ photo of one report) and to the session's token. The browser is sent to
 file with the token in the Authorization header (in process, through the same httpx client
 the console uses), and returns it as an attachment. What a log can show is a spent ticket.
 
-Tickets live in this process's memory: the console's Flet session is tied to the process
-that serves its websocket, and the browser asks that same origin for the download right
-away. Behind a load balancer, the console path needs sticky sessions anyway (Flet sessions
-are in memory too).
+Tickets live in this process's memory (`TicketStore`), or, when the server runs several
+worker processes on one port (`fieldapp serve --workers N`: the browser's download may reach
+another process than its websocket), in the database, sealed (`SharedTicketStore`,
+server/console/shared_tickets.py). Behind a load balancer, the console path needs sticky
+sessions anyway (Flet sessions are in memory).
 """
 
 from __future__ import annotations
@@ -81,24 +82,35 @@ class TicketStore:
         return self._add(token=token, api_path=f"/reports/{record_id}/evidence", params={}, fmt="evidence")
 
     def _add(self, *, token: str, api_path: str, params: dict[str, str], fmt: str | None = None) -> str:
-        now = self._clock()
         ticket = secrets.token_urlsafe(32)
-        found = Ticket(token=token, api_path=api_path, params=params, expires=now + self._ttl, fmt=fmt)
+        found = Ticket(
+            token=token, api_path=api_path, params=params, expires=self._clock() + self._ttl, fmt=fmt
+        )
+        self._keep(ticket, found)
+        return ticket
+
+    def redeem(self, ticket: str) -> Ticket | None:
+        """The ticket's file, once; None if unknown, spent or expired."""
+        found = self._take(ticket)
+        if found is None or found.expires <= self._clock():
+            return None
+        return found
+
+    # Where tickets are kept: this process's memory here; the database for several server
+    # processes (server/console/shared_tickets.py).
+
+    def _keep(self, ticket: str, found: Ticket) -> None:
+        now = self._clock()
         with self._lock:
             self._tickets = {k: t for k, t in self._tickets.items() if t.expires > now}
             if len(self._tickets) >= MAX_TICKETS:
                 oldest = min(self._tickets, key=lambda k: self._tickets[k].expires)
                 del self._tickets[oldest]
             self._tickets[ticket] = found
-        return ticket
 
-    def redeem(self, ticket: str) -> Ticket | None:
-        """The ticket's file, once; None if unknown, spent or expired."""
+    def _take(self, ticket: str) -> Ticket | None:
         with self._lock:
-            found = self._tickets.pop(ticket, None)
-        if found is None or found.expires <= self._clock():
-            return None
-        return found
+            return self._tickets.pop(ticket, None)
 
 
 def download_router(*, mount_path: str, tickets: TicketStore, client: httpx.AsyncClient) -> APIRouter:

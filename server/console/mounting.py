@@ -49,6 +49,7 @@ def mount_console(
     from .app import ConsoleConfig, console_main
     from .downloads import TicketStore, download_router
     from .fonts import fallback_font_router
+    from .shared_tickets import SharedTicketStore
 
     del settings  # nothing in the settings changes the console yet; kept for the call's shape
     owns_client = client is None
@@ -59,7 +60,9 @@ def mount_console(
             base_url="http://console.internal",
             timeout=30.0,
         )
-    tickets = TicketStore()
+    # Several worker processes share the port: a ticket must be redeemable by any of them.
+    context = getattr(app.state, "context", None)
+    tickets = TicketStore() if context is None else SharedTicketStore(context)
     config = ConsoleConfig(
         client=client,
         tickets=tickets,

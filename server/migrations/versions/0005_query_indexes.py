@@ -17,6 +17,8 @@ Create Date: 2026-12-01
   devices list read a few hundred rows instead of scanning every report.
 - `report_detail_columns`: every `details_*` column a stored report has, so the CSV export
   can write its header before its first row (filled at ingest, backfilled here).
+- `download_tickets`: the console's single-use download tickets, sealed, so that with
+  several worker processes any of them can redeem one (server/console/shared_tickets.py).
 - ANALYZE, so both planners start with statistics.
 """
 
@@ -58,6 +60,14 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
+    op.create_table(
+        "download_tickets",
+        sa.Column("ticket_hash", sa.String(length=64), nullable=False),
+        sa.Column("sealed", sa.LargeBinary(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("ticket_hash"),
+    )
+    op.create_index("ix_download_tickets_expires_at", "download_tickets", ["expires_at"])
     op.execute(
         "INSERT INTO report_tallies (device_id, kind, state, chain_status, n) "
         "SELECT device_id, kind, state, chain_status, count(*) FROM reports "

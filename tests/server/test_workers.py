@@ -1,0 +1,73 @@
+"""`fieldapp serve --workers 2`: several processes on one port agree through the database —
+every record stored once with the counts to match, and a console download ticket issued in
+one process redeemed (once) in another."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from server.console.shared_tickets import SharedTicketStore
+from server.context import build_context
+from server.settings import Settings
+from tests.support.devices import make_device
+from tests.support.live_server import create_enrollment_code, create_user, live_server
+
+PASSWORD = "a long test password"
+
+
+def test_two_workers_store_every_record_once(tmp_path, database_url):
+    data_dir = tmp_path / "srv"
+    url_arg = None if database_url.startswith("sqlite") else database_url
+    with live_server(data_dir, url_arg, workers=2, timeout=120) as base_url:
+        with httpx.Client(base_url=base_url, timeout=60) as client:
+            devices = []
+            for seed in range(4):
+                device = make_device(seed)
+                device.enroll(client, create_enrollment_code(data_dir, url_arg))
+                devices.append(device)
+
+        def push(device) -> list[str]:
+            statuses = []
+            with httpx.Client(base_url=base_url, timeout=60) as client:
+                for _ in range(6):
+                    answer = client.post(
+                        "/api/v1/submissions", json={"envelopes": device.envelopes(40)}, headers=device.auth
+                    )
+                    assert answer.status_code == 200, answer.text
+                    statuses += [r["status"] for r in answer.json()["results"]]
+            return statuses
+
+        with ThreadPoolExecutor(4) as pool:
+            outcomes = [s for statuses in pool.map(push, devices) for s in statuses]
+        assert outcomes == ["accepted"] * (4 * 6 * 40)
+        create_user(data_dir, "vera", PASSWORD, "verifier", url_arg)
+        token = httpx.post(
+            f"{base_url}/api/v1/auth/login", json={"username": "vera", "password": PASSWORD}
+        ).json()["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        page = httpx.get(f"{base_url}/api/v1/reports", params={"limit": 1}, headers=headers).json()
+        listed = httpx.get(f"{base_url}/api/v1/devices", headers=headers).json()
+    assert page["total"] == 4 * 6 * 40 == page["counts"]["received"]
+    assert sorted(d["reports"] for d in listed) == [240] * 4
+    assert all(d["last_seq"] == 240 and d["gaps"] == 0 for d in listed)
+
+
+def test_a_download_ticket_is_redeemed_once_by_any_process(tmp_path, database_url):
+    settings = Settings.resolve(data_dir=tmp_path / "data", database_url=database_url, environ={})
+    one, other = build_context(settings), build_context(settings, migrate=False)  # two processes' worth
+    try:
+        issued = SharedTicketStore(one).issue(token="session-token", fmt="csv", params={"state": "verified"})
+        taker = SharedTicketStore(other)
+        found = taker.redeem(issued)
+        assert found is not None and found.token == "session-token" and found.params == {"state": "verified"}
+        assert taker.redeem(issued) is None and SharedTicketStore(one).redeem(issued) is None
+        with one.engine.connect() as connection:
+            stored = connection.exec_driver_sql("SELECT sealed FROM download_tickets").all()
+        assert stored == []  # spent; and while it lived, only sealed:
+        again = SharedTicketStore(one).issue(token="session-token", fmt="csv", params={})
+        with one.engine.connect() as connection:
+            (sealed,) = connection.exec_driver_sql("SELECT sealed FROM download_tickets").one()
+        assert b"session-token" not in bytes(sealed) and again.encode() not in bytes(sealed)
+    finally:
+        one.close()
+        other.close()
