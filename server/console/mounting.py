@@ -49,7 +49,6 @@ def mount_console(
     from .app import ConsoleConfig, console_main
     from .downloads import TicketStore, download_router
     from .fonts import fallback_font_router
-    from .shared_tickets import SharedTicketStore
 
     del settings  # nothing in the settings changes the console yet; kept for the call's shape
     owns_client = client is None
@@ -60,9 +59,8 @@ def mount_console(
             base_url="http://console.internal",
             timeout=30.0,
         )
-    # Several worker processes share the port: a ticket must be redeemable by any of them.
-    context = getattr(app.state, "context", None)
-    tickets = TicketStore() if context is None else SharedTicketStore(context)
+    context = app.state.context  # the server's ServerContext: tickets live in its database
+    tickets = TicketStore(context.session_factory, clock=context.clock)
     config = ConsoleConfig(
         client=client,
         tickets=tickets,

@@ -68,6 +68,23 @@ def live_server(
     """Run `fieldapp serve` on 127.0.0.1 and yield its base URL; always stop it afterwards.
 
     One worker process unless `workers` says otherwise (None: the server's default, the core count)."""
+    with live_server_process(
+        data_dir, database_url, port=port, env=env, timeout=timeout, workers=workers
+    ) as (base_url, _process):
+        yield base_url
+
+
+@contextlib.contextmanager
+def live_server_process(
+    data_dir: Path | str,
+    database_url: str | None = None,
+    *,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 30.0,
+    workers: int | None = 1,
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`live_server`, also yielding the process (for tests that kill it)."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
@@ -87,7 +104,7 @@ def live_server(
         )
     try:
         _wait_for_health(base_url, process, log_path, timeout)
-        yield base_url
+        yield base_url, process
     finally:
         _stop(process)
 

@@ -1,7 +1,7 @@
 """indexes the queue, corroboration and exports page by; maintained report tallies
 
 Revision ID: 0005_query_indexes
-Revises: 0004
+Revises: 0007_download_tickets (0004 on this branch before main's 0007 was merged in)
 Create Date: 2026-12-01
 
 - `ix_reports_queue` / `ix_reports_state_queue`: the queue's whole ORDER BY (received_at,
@@ -17,8 +17,6 @@ Create Date: 2026-12-01
   devices list read a few hundred rows instead of scanning every report.
 - `report_detail_columns`: every `details_*` column a stored report has, so the CSV export
   can write its header before its first row (filled at ingest, backfilled here).
-- `download_tickets`: the console's single-use download tickets, sealed, so that with
-  several worker processes any of them can redeem one (server/console/shared_tickets.py).
 - ANALYZE, so both planners start with statistics.
 """
 
@@ -28,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_query_indexes"
-down_revision = "0004"
+down_revision = "0007_download_tickets"
 branch_labels = None
 depends_on = None
 
@@ -60,14 +58,6 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
-    op.create_table(
-        "download_tickets",
-        sa.Column("ticket_hash", sa.String(length=64), nullable=False),
-        sa.Column("sealed", sa.LargeBinary(), nullable=False),
-        sa.Column("expires_at", sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("ticket_hash"),
-    )
-    op.create_index("ix_download_tickets_expires_at", "download_tickets", ["expires_at"])
     op.execute(
         "INSERT INTO report_tallies (device_id, kind, state, chain_status, n) "
         "SELECT device_id, kind, state, chain_status, count(*) FROM reports "
