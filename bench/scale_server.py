@@ -54,7 +54,7 @@ def server_figures(options: Any, figure: Callable[..., Any]) -> list[Any]:
                 postgres_schema(options.database_url) as pg_url,
                 _seeded(base / "pg", pg_url, size) as (url, token, hotspot_ids, _pid),
                 httpx.Client(
-                    base_url=f"{url}/api/v1", headers={"Authorization": f"Bearer {token}"}
+                    base_url=f"{url}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=600
                 ) as client,
             ):
                 queue_pg.samples[size] = _timed_gets(client, "/reports", {"limit": 50})
