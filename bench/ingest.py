@@ -1,7 +1,8 @@
 """Server ingest throughput: records/s over loopback at batch sizes 1, 10, 100, 500, beside
 the crypto ceiling measured in the same run.
 
-    python bench/ingest.py [--json] [--quick] [--database-url URL] [--workers N] [--clients C] [--profile]
+    python bench/ingest.py [--json] [--quick] [--database-url URL] [--workers N] [--clients C]
+                           [--stored N] [--profile]
 
 A real server (`fieldapp serve --workers N`, uvicorn; N defaults to the core count) on
 127.0.0.1, a SQLite file in a temporary data dir, and PostgreSQL too when a URL is given (in
@@ -9,6 +10,9 @@ a fresh schema, dropped afterwards). C devices (default 2 × N) push at once, as
 syncing does, each its own chain in order. Envelopes are built before timing (fresh ids every
 run): the figure is the server's cost (HTTP, gzip, validation, unseal, signature check,
 idempotent insert, receipt) plus the clients' request overhead.
+
+--stored N: N reports (20 devices, 90 days) already in the database before the first push, to
+see that ingest does not slow down as the table grows.
 
 crypto_ceiling_rps: one record's irreducible work (X25519 unseal with HKDF and AES-GCM, then
 the Ed25519 verify, on bytes already decoded) in N processes at once for a few seconds: what
@@ -97,6 +101,21 @@ def measure(
                 elapsed = time.perf_counter() - started
             figures[str(batch)] = round(sent / elapsed, 1)
     return figures
+
+
+def _store_beforehand(data_dir: Path, database_url: str | None, count: int) -> None:
+    """`count` reports already stored (tests/support/seeded_reports.py) before the server starts."""
+    from server.database import make_engine, upgrade_schema
+    from server.settings import sqlite_url
+    from tests.support.seeded_reports import seed
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(database_url or sqlite_url(data_dir / "server.db"))
+    try:
+        upgrade_schema(engine)
+        seed(engine, count, devices=20, seed=count)
+    finally:
+        engine.dispose()
 
 
 def _push(base_url: str, bodies: list[bytes], headers: dict[str, str]) -> int:
@@ -196,6 +215,7 @@ def main() -> int:
     parser.add_argument(
         "--clients", type=int, default=None, help="devices pushing at once (default 2 × workers)"
     )
+    parser.add_argument("--stored", type=int, default=0, help="reports stored before the run (e.g. 200000)")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     if args.profile:
@@ -205,10 +225,12 @@ def main() -> int:
     clients = args.clients or 2 * workers
     result: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        result["sqlite"] = measure(Path(tmp) / "sqlite", None, args.quick, workers, clients)
+        result["sqlite"] = measure(Path(tmp) / "sqlite", None, args.quick, workers, clients, args.stored)
         if args.database_url:
             with postgres_schema(args.database_url) as url:
-                result["postgres"] = measure(Path(tmp) / "postgres", url, args.quick, workers, clients)
+                result["postgres"] = measure(
+                    Path(tmp) / "postgres", url, args.quick, workers, clients, args.stored
+                )
     ceiling = crypto_ceiling(workers, args.quick)
     out: dict = {
         **result,
