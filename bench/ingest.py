@@ -73,9 +73,11 @@ def postgres_schema(url: str):
 
 
 def measure(
-    data_dir: Path, database_url: str | None, quick: bool, workers: int, clients: int
+    data_dir: Path, database_url: str | None, quick: bool, workers: int, clients: int, stored: int = 0
 ) -> dict[str, float]:
     figures: dict[str, float] = {}
+    if stored:
+        _store_beforehand(data_dir, database_url, stored)
     with (
         live_server(data_dir, database_url, workers=workers, timeout=120) as base_url,
         httpx.Client(base_url=base_url, timeout=120) as enroller,
