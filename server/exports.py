@@ -16,6 +16,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,7 +33,10 @@ BASE_COLUMNS = (
     "record_id",
     "kind",
     "state",
-    "observed_at",
+    "observed_at",  # UTC
+    "observed_at_local",  # as the observer's device wrote it, in its own offset (signed)
+    # that offset as "UTC+02:00" (a cell starting with + or - would be a formula to a spreadsheet)
+    "utc_offset",
     "recorded_at",
     "received_at",
     "device_id",
@@ -181,6 +185,7 @@ def _flatten(report: Any, stored: StoredContent, decision: Any) -> dict[str, Any
         "kind": report.kind,
         "state": report.state,
         "observed_at": report.observed_at.isoformat(),
+        **_local_time(content.get("observed_at")),
         "recorded_at": report.recorded_at.isoformat() if report.recorded_at else None,
         "received_at": report.received_at.isoformat(),
         "device_id": report.device_id,
@@ -205,6 +210,22 @@ def _flatten(report: Any, stored: StoredContent, decision: Any) -> dict[str, Any
     for name, value in detail_columns.flat_details(content):
         row[name] = _scalar(value)
     return row
+
+
+def _local_time(text: Any) -> dict[str, Any]:
+    """The record's own `observed_at` and its offset ("UTC+02:00"); None for what isn't one."""
+    try:
+        offset = datetime.fromisoformat(text).utcoffset() if isinstance(text, str) else None
+    except ValueError:
+        offset = None
+    if offset is None:
+        return {"observed_at_local": None, "utc_offset": None}
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return {
+        "observed_at_local": text,
+        "utc_offset": f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}",
+    }
 
 
 def _scalar(value: Any) -> Any:

@@ -30,7 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fieldapp",
         description="Offline-first field reporting for ceasefire monitors.",
+        epilog="`fieldapp COMMAND --help` says more about each command.",
     )
+    parser.add_argument("--version", action="version", version=f"fieldapp {_version()}")
     subparsers = parser.add_subparsers(dest="verb", metavar="COMMAND", required=True)
     for name in VERB_MODULES:
         try:
@@ -41,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
             raise
         module.register(subparsers)
     return parser
+
+
+def _version() -> str:
+    from fieldapp import __version__
+
+    return __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
