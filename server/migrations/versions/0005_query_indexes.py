@@ -1,7 +1,7 @@
 """indexes the queue, corroboration and exports page by; maintained report tallies
 
 Revision ID: 0005_query_indexes
-Revises: 0007_download_tickets (0004 on this branch before main's 0007 was merged in)
+Revises: 0006_registers (0004 on this branch before main's 0007 and 0006 were merged in)
 Create Date: 2026-12-01
 
 - `ix_reports_queue` / `ix_reports_state_queue`: the queue's whole ORDER BY (received_at,
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_query_indexes"
-down_revision = "0007_download_tickets"
+down_revision = "0006_registers"
 branch_labels = None
 depends_on = None
 
