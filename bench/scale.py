@@ -18,9 +18,17 @@ Sizes: 1k, 10k and 100k (`--quick`: 1k and 10k, the figure at 10k). Targets at 1
 --json <= 150 MB. On a shared machine wall time is whatever CPU is left: the load average is
 printed with the figures.
 
-Layout for more figures: each group is a function in GROUPS taking the run's Options and
-returning Figures (one value per size); the server's figures (queue, corroboration, exports,
-devices list at 200k) go in as another group with their own sizes.
+Server figures (bench/scale_server.py: a server data dir seeded with N reports from 20
+devices over 90 days with a hotspot, stored directly, then a real `fieldapp serve` on
+127.0.0.1 asked over HTTP, as the console asks): queue_first_page_ms (and
+queue_first_page_ms_postgres with --database-url), corroboration_ms, devices_list_ms,
+export_geojson_s, export_geojson_first_byte_s, export_geojson_peak_mb (the server process's
+peak RSS after the export), export_csv_s, export_zip_s. Sizes 1k, 10k and 200k (`--quick`: 1k
+and 10k). Targets at 200k: queue and devices list <= 20 ms, corroboration <= 20 ms, GeoJSON
+<= 5 s with peak RSS <= 250 MB, zip <= 20 s.
+
+Layout: each group is a function in GROUPS taking the run's Options and returning Figures
+(one value per size); `--only device|server` runs one group.
 """
 
 import argparse
@@ -77,6 +85,9 @@ class Options:
     device_sizes: tuple[int, ...]
     workdir: Path
     say: Callable[[str], None]
+    server_sizes: tuple[int, ...] = (1_000, 10_000, 200_000)
+    database_url: str | None = None
+    only: str | None = None
 
 
 # --- device --------------------------------------------------------------------------------
@@ -163,11 +174,19 @@ def _list_json(data_dir: Path) -> tuple[float, float]:
 
 # --- the run ---------------------------------------------------------------------------------
 
-GROUPS: list[Callable[[Options], list[Figure]]] = [device_figures]
+
+def server_figures(options: Options) -> list[Figure]:
+    from bench.scale_server import server_figures as measure
+
+    return measure(options, Figure)
+
+
+GROUPS: dict[str, Callable[[Options], list[Figure]]] = {"device": device_figures, "server": server_figures}
 
 
 def run(options: Options) -> dict:
-    figures = [figure for group in GROUPS for figure in group(options)]
+    groups = [group for name, group in GROUPS.items() if options.only in (None, name)]
+    figures = [figure for group in groups for figure in group(options)]
     out: dict = {"load_average": [round(v, 2) for v in os.getloadavg()], "quick": options.quick}
     for figure in figures:
         sizes = sorted(figure.samples)
@@ -211,12 +230,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object of the figures")
     parser.add_argument("--quick", action="store_true", help="1k and 10k only (the figure at 10k)")
     parser.add_argument("--device-records", type=int, metavar="N", help="the device's target size")
+    parser.add_argument("--server-records", type=int, metavar="N", help="the server's target size")
+    parser.add_argument("--database-url", help="PostgreSQL too (postgresql+psycopg://...): a fresh schema")
+    parser.add_argument("--only", choices=tuple(GROUPS), help="one group of figures")
     args = parser.parse_args(argv)
     main_size = args.device_records or (10_000 if args.quick else 100_000)
     sizes = tuple(sorted({size for size in (1_000, 10_000) if size < main_size} | {main_size}))
+    server_main = args.server_records or (10_000 if args.quick else 200_000)
+    server_sizes = tuple(sorted({size for size in (1_000, 10_000) if size < server_main} | {server_main}))
     say = (lambda _text: None) if args.json else print
     with tempfile.TemporaryDirectory(prefix="fieldapp-bench-scale-") as tmp:
-        out = run(Options(quick=args.quick, device_sizes=sizes, workdir=Path(tmp), say=say))
+        options = Options(
+            quick=args.quick,
+            device_sizes=sizes,
+            workdir=Path(tmp),
+            say=say,
+            server_sizes=server_sizes,
+            database_url=args.database_url,
+            only=args.only,
+        )
+        out = run(options)
     print(json.dumps(out) if args.json else table(out))
     return 0
 

@@ -3,6 +3,7 @@
 import json
 import os
 from pathlib import Path
+from typing import IO
 
 from pydantic import ValidationError
 
@@ -11,6 +12,7 @@ from sync.wire import Bundle, ItemResult
 from . import accounts, enrollment, exports, ingest
 from .clock import Clock, utc_now
 from .context import opened
+from .database import read_session
 from .errors import InvalidInput, ServerError
 from .inflate import InflatedTooLarge, NotGzip, gunzip_bounded
 from .keys import SEAL_KEY_FILE, SIGN_KEY_FILE
@@ -112,15 +114,17 @@ def import_bundle(settings: Settings, path: Path, *, clock: Clock = utc_now) -> 
         )
 
 
-def export(settings: Settings, *, fmt: str, state: str | None = None, clock: Clock = utc_now) -> str:
-    """The export as text, exactly as the API serves it."""
+def export(
+    settings: Settings, out: IO[str], *, fmt: str, state: str | None = None, clock: Clock = utc_now
+) -> None:
+    """The export written to `out` piece by piece, exactly as the API serves it."""
     filters = ReportFilters(state=state)
-    with opened(settings, clock=clock) as ctx, ctx.transaction() as session:
-        if fmt == "geojson":
-            return json.dumps(exports.geojson(session, filters), ensure_ascii=False)
-        if fmt == "csv":
-            return exports.csv_text(session, filters)
-    raise InvalidInput("format must be geojson or csv")
+    if fmt not in ("geojson", "csv"):
+        raise InvalidInput("format must be geojson or csv")
+    pieces = exports.geojson_pieces if fmt == "geojson" else exports.csv_pieces
+    with opened(settings, clock=clock) as ctx, read_session(ctx.engine) as session:
+        for piece in pieces(session, filters):
+            out.write(piece)
 
 
 def export_zip(settings: Settings, out: Path, *, state: str | None = None, clock: Clock = utc_now) -> int:
@@ -130,11 +134,17 @@ def export_zip(settings: Settings, out: Path, *, state: str | None = None, clock
     """
     import os
 
+    from .export_zip import write_zip
+
     filters = ReportFilters(state=state)
     temp = out.with_name(f".{out.name}.tmp")
     try:
-        with opened(settings, clock=clock) as ctx, ctx.transaction() as session, open(temp, "wb") as handle:
-            count = exports.write_zip(session, filters, ctx.attachments, handle)
+        with (
+            opened(settings, clock=clock) as ctx,
+            read_session(ctx.engine) as session,
+            open(temp, "wb") as handle,
+        ):
+            count = write_zip(session, filters, ctx.attachments, handle)
         os.replace(temp, out)  # never a half-written export
     finally:
         temp.unlink(missing_ok=True)

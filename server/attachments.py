@@ -75,7 +75,12 @@ class ChunkResult:
 
 def signed_photos(report: Report) -> list[SignedPhoto]:
     """The `attachments` of the signed record (entries that aren't well formed are left out)."""
-    items = read_stored(report.body).content.get("attachments")
+    return photos_in(read_stored(report.body).content)
+
+
+def photos_in(content: dict[str, Any]) -> list[SignedPhoto]:
+    """`signed_photos` of a body already read (`read_stored(...).content`)."""
+    items = content.get("attachments")
     photos = []
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):

@@ -22,6 +22,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument(
         "--log-level", default="info", choices=("debug", "info", "warning", "error"), help="default info"
     )
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="server processes sharing the port (default: the number of cores)",
+    )
     serve.set_defaults(handler=_guarded(_serve))
 
     admin = subparsers.add_parser(
@@ -74,6 +81,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_location_options(evidence)
     evidence.set_defaults(handler=_guarded(_evidence))
 
+    registers = verbs.add_parser("registers", help="the mission's registers: import or export one")
+    register_verbs = registers.add_subparsers(dest="registers_verb", metavar="ACTION", required=True)
+    load = register_verbs.add_parser(
+        "import", help="load a CSV or GeoJSON file (idempotent by id, all or nothing)"
+    )
+    load.add_argument("--register", required=True, type=_register, metavar="NAME")
+    load.add_argument("file", type=Path)
+    load.add_argument(
+        "--format",
+        choices=("csv", "geojson"),
+        default=None,
+        dest="fmt",
+        help="default: from the file name (.geojson/.json, else csv)",
+    )
+    _add_location_options(load)
+    load.set_defaults(handler=_guarded(_registers_import))
+    dump = register_verbs.add_parser("export", help="write a register as CSV or GeoJSON")
+    dump.add_argument("--register", required=True, type=_register, metavar="NAME")
+    dump.add_argument("--format", choices=("csv", "geojson"), default="geojson", dest="fmt")
+    dump.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
+    _add_location_options(dump)
+    dump.set_defaults(handler=_guarded(_registers_export))
+
 
 # The vocabularies live in sync.wire and server.schemas (pydantic): they are imported only
 # when the option is given, so building the parser stays cheap. A bad value is a usage
@@ -90,6 +120,22 @@ def _role(text: str) -> str:
     from server.schemas import ROLES
 
     return _one_of(text, ROLES)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1: {text!r}")
+    return value
+
+
+def _register(text: str) -> str:
+    from server.registers.store import ALL_REGISTERS
+
+    return _one_of(text, ALL_REGISTERS)
 
 
 def _one_of(text: str, choices: tuple[str, ...]) -> str:
@@ -178,14 +224,32 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.logs import configure_logging
-    from server.main import create_app
+    from server.main import create_app, prepare, worker_environment
 
     configure_logging(args.log_level.upper())
     settings = _settings(args)
-    app = create_app(settings)
-    print(f"FieldApp server on http://{args.host}:{args.port} (data: {settings.data_dir})", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    workers = args.workers or _cores()
+    where = f"http://{args.host}:{args.port} (data: {settings.data_dir}, {workers} worker(s))"
+    common = {"host": args.host, "port": args.port, "log_level": args.log_level, "access_log": False}
+    if workers == 1:
+        app = create_app(settings)
+        print(f"FieldApp server on {where}", file=sys.stderr)
+        uvicorn.run(app, **common)
+        return 0
+    # Several processes on one socket: the schema and the keys are made once, here, before
+    # any worker starts; each worker then builds its app from the same settings.
+    prepare(settings)
+    os.environ.update(worker_environment(settings, log_level=args.log_level.upper()))
+    print(f"FieldApp server on {where}", file=sys.stderr)
+    uvicorn.run("server.main:worker_app", factory=True, workers=workers, **common)
     return 0
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _read_password() -> str:
@@ -232,6 +296,35 @@ def _import_bundle(args: argparse.Namespace) -> int:
     return 1 if counts["rejected"] else 0
 
 
+def _registers_import(args: argparse.Namespace) -> int:
+    from server.registers import admin
+
+    result = admin.import_register_file(_settings(args), args.register, args.file, fmt=args.fmt)
+    print(
+        f"{args.register}: added {len(result.added)}, changed {len(result.changed)}, "
+        f"unchanged {len(result.unchanged)}"
+    )
+    return 0
+
+
+def _registers_export(args: argparse.Namespace) -> int:
+    from server.registers import admin
+
+    _write_out(admin.export_register(_settings(args), args.register, fmt=args.fmt), args.out)
+    return 0
+
+
+def _write_out(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    temp = out.with_name(f".{out.name}.tmp")
+    temp.write_text(text, encoding="utf-8", newline="")
+    os.replace(temp, out)  # never a half-written file
+    print(f"wrote {out}", file=sys.stderr)
+
+
 def _export(args: argparse.Namespace) -> int:
     from server import admin
 
@@ -243,15 +336,20 @@ def _export(args: argparse.Namespace) -> int:
         photos = admin.export_zip(_settings(args), args.out, state=args.state)
         print(f"wrote {args.out} ({photos} photos)", file=sys.stderr)
         return 0
-    text = admin.export(_settings(args), fmt=args.fmt, state=args.state)
     if args.out is None:
-        sys.stdout.write(text)
         sys.stdout.flush()
-    else:
-        temp = args.out.with_name(f".{args.out.name}.tmp")
-        temp.write_text(text, encoding="utf-8", newline="")
+        out = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="", closefd=False)  # noqa: SIM115
+        with out:
+            admin.export(_settings(args), out, fmt=args.fmt, state=args.state)
+        return 0
+    temp = args.out.with_name(f".{args.out.name}.tmp")
+    try:
+        with open(temp, "w", encoding="utf-8", newline="") as out:
+            admin.export(_settings(args), out, fmt=args.fmt, state=args.state)
         os.replace(temp, args.out)  # never a half-written export
-        print(f"wrote {args.out}", file=sys.stderr)
+    finally:
+        temp.unlink(missing_ok=True)
+    print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
 

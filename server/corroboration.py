@@ -1,11 +1,23 @@
 """Corroboration candidates: other devices' reports of related kinds near in place and time.
 
-Distances are geodesic on WGS 84 (`sync.geo`). A bounding box in degrees narrows the
-query first; the exact distance decides.
+Exact and nearest first. Distances are geodesic on WGS 84 (`sync.geo`, Karney's algorithm:
+≈ 0.1 ms each in pure Python), so they are computed only where they decide something:
+
+1. the prefilter (`ix_reports_nearby`: the time window is the index range; the degree box,
+   the kinds and the device are tested inside the index) reads (id, lat, lon, time) only;
+2. a spherical distance (microseconds) bounds each geodesic one within `SPHERE_ERROR`:
+   clearly inside or outside the radius needs no geodesic, the thin ring between does;
+3. the page is ranked by geodesic distance among every candidate whose lower bound could
+   place it on the page; the rest are provably further.
+
+So every report within the radius and window is counted (`total`) and reachable by paging;
+no candidate is ever dropped to bound the work.
 """
 
 import math
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -23,8 +35,15 @@ from .schemas import (
     CorroborationResponse,
 )
 
-MAX_ITEMS = 100
-KM_PER_DEGREE = 111.0
+MAX_ITEMS = 100  # one page
+MEAN_RADIUS_KM = 6371.0088
+# The sphere of the mean radius is within 0.6 % of the WGS 84 geodesic at any range; 1 % is
+# the margin the bounds use (tested against the geodesic on random points).
+SPHERE_ERROR = 0.01
+# The smallest radius of curvature of WGS 84 (the meridian's, at the equator): a box drawn
+# with it holds every point within the radius.
+MIN_RADIUS_KM = 6335.0
+ROUNDING_SLACK_KM = 0.002  # distances are shown to the metre
 
 # Which kinds can confirm which. "other" may relate to anything.
 _GROUPS = (
@@ -44,33 +63,117 @@ def related_kinds(kind: str) -> set[str]:
     return found
 
 
-def candidates(session: Session, record_id: str, *, km: float, hours: float) -> CorroborationResponse:
+def candidates(
+    session: Session, record_id: str, *, km: float, hours: float, limit: int = MAX_ITEMS, offset: int = 0
+) -> CorroborationResponse:
     if not (0 < km <= CORROBORATION_KM_MAX and math.isfinite(km)):
         raise InvalidInput(f"km must be more than 0 and at most {CORROBORATION_KM_MAX:g}")
     if not (0 < hours <= CORROBORATION_HOURS_MAX and math.isfinite(hours)):
         raise InvalidInput(f"hours must be more than 0 and at most {CORROBORATION_HOURS_MAX:g}")
     report = get_report(session, record_id)
     window = timedelta(hours=hours)
-    dlat = km / KM_PER_DEGREE
-    conditions = [
-        col(Report.device_id) != report.device_id,
-        col(Report.kind).in_(sorted(related_kinds(report.kind))),
+    query = sa.select(col(Report.record_id), col(Report.lat), col(Report.lon), col(Report.observed_at)).where(
         col(Report.observed_at).between(report.observed_at - window, report.observed_at + window),
-        col(Report.lat).between(report.lat - dlat, report.lat + dlat),
+        *box_conditions(report.lat, report.lon, km),
+        col(Report.kind).in_(sorted(related_kinds(report.kind))),
+        col(Report.device_id) != report.device_id,
+    )
+    near = _within(report, session.execute(query).all(), km)
+    ranked = _rank(report, near, offset + limit)[offset : offset + limit]
+    rows = {
+        r.record_id: r
+        for r in session.scalars(sa.select(Report).where(col(Report.record_id).in_([c.id for c in ranked])))
+    }
+    items = [
+        CorroborationItem(
+            **summary(rows[c.id]).model_dump(), distance_km=c.shown_km, hours_apart=c.hours_apart
+        )
+        for c in ranked
     ]
-    cos_lat = math.cos(math.radians(min(abs(report.lat) + dlat, 89.0)))
-    dlon = km / (KM_PER_DEGREE * cos_lat)
-    if abs(report.lon) + dlon < 180:  # near the antimeridian: leave longitude to the exact test
-        conditions.append(col(Report.lon).between(report.lon - dlon, report.lon + dlon))
-    items = []
-    for other in session.scalars(sa.select(Report).where(*conditions).limit(5000)):
-        distance = distance_km(report.lat, report.lon, other.lat, other.lon)
-        if distance <= km:
-            apart = abs((other.observed_at - report.observed_at).total_seconds()) / 3600
-            items.append(
-                CorroborationItem(
-                    **summary(other).model_dump(), distance_km=round(distance, 3), hours_apart=round(apart, 3)
-                )
-            )
-    items.sort(key=lambda item: (item.distance_km, item.hours_apart))
-    return CorroborationResponse(km=km, hours=hours, items=items[:MAX_ITEMS])
+    return CorroborationResponse(km=km, hours=hours, total=len(near), limit=limit, offset=offset, items=items)
+
+
+def box_conditions(lat: float, lon: float, km: float) -> list[sa.ColumnElement[bool]]:
+    """A latitude/longitude box (degrees) that holds every point within `km` of (lat, lon)."""
+    angle = km / MIN_RADIUS_KM  # radians, on a sphere smaller than the ellipsoid anywhere
+    dlat = math.degrees(angle) * (1 + SPHERE_ERROR)
+    found: list[sa.ColumnElement[bool]] = [col(Report.lat).between(lat - dlat, lat + dlat)]
+    if abs(lat) + dlat >= 90:
+        return found  # the circle reaches a pole: every longitude
+    reach = math.sin(angle) / math.cos(math.radians(abs(lat) + dlat))
+    if reach >= 1:
+        return found
+    dlon = math.degrees(math.asin(reach)) * (1 + SPHERE_ERROR) + 1e-9
+    if dlon >= 180:
+        return found
+    low, high = lon - dlon, lon + dlon
+    if low < -180:  # across the antimeridian: two ranges
+        found.append(sa.or_(col(Report.lon) >= low + 360, col(Report.lon) <= high))
+    elif high > 180:
+        found.append(sa.or_(col(Report.lon) >= low, col(Report.lon) <= high - 360))
+    else:
+        found.append(col(Report.lon).between(low, high))
+    return found
+
+
+class _Near:
+    __slots__ = ("exact", "hours_apart", "id", "lat", "lon", "sphere")
+
+    def __init__(self, row: Any, sphere: float, hours_apart: float) -> None:
+        self.id, self.lat, self.lon = row.record_id, row.lat, row.lon
+        self.sphere, self.hours_apart = sphere, hours_apart
+        self.exact: float | None = None
+
+    def geodesic(self, lat: float, lon: float) -> float:
+        if self.exact is None:
+            self.exact = distance_km(lat, lon, self.lat, self.lon)
+        return self.exact
+
+    @property
+    def lower(self) -> float:
+        return self.exact if self.exact is not None else self.sphere * (1 - SPHERE_ERROR)
+
+    @property
+    def upper(self) -> float:
+        return self.exact if self.exact is not None else self.sphere * (1 + SPHERE_ERROR)
+
+    @property
+    def shown_km(self) -> float:
+        assert self.exact is not None
+        return round(self.exact, 3)
+
+
+def _within(report: Report, rows: Sequence[Any], km: float) -> list[_Near]:
+    """Every prefiltered row whose geodesic distance is at most `km`."""
+    lat1, lon1 = math.radians(report.lat), math.radians(report.lon)
+    cos1 = math.cos(lat1)
+    found = []
+    for row in rows:
+        lat2 = math.radians(row.lat)
+        a = (
+            math.sin((lat2 - lat1) / 2) ** 2
+            + cos1 * math.cos(lat2) * math.sin((math.radians(row.lon) - lon1) / 2) ** 2
+        )
+        sphere = 2 * MEAN_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+        if sphere * (1 - SPHERE_ERROR) > km:
+            continue
+        near = _Near(
+            row, sphere, round(abs((row.observed_at - report.observed_at).total_seconds()) / 3600, 3)
+        )
+        if near.upper > km and near.geodesic(report.lat, report.lon) > km:
+            continue
+        found.append(near)
+    return found
+
+
+def _rank(report: Report, near: list[_Near], wanted: int) -> list[_Near]:
+    """The first `wanted` by (distance shown, hours apart, id), geodesics computed only where needed."""
+    if not near or wanted <= 0:
+        return []
+    near.sort(key=lambda n: n.upper)
+    bound = near[min(wanted, len(near)) - 1].upper + ROUNDING_SLACK_KM
+    contenders = [n for n in near if n.lower <= bound]
+    for n in contenders:
+        n.geodesic(report.lat, report.lon)
+    contenders.sort(key=lambda n: (n.shown_km, n.hours_apart, n.id))
+    return contenders[:wanted]

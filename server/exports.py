@@ -1,6 +1,8 @@
 """Exports for analysts: GeoJSON (RFC 7946) and CSV, with the queue's filters.
 
-Both carry the same flat columns, so QGIS/GDAL and spreadsheets read them as they are:
+Both are streamed: a chunk of reports is read, flattened and written at a time (the first
+bytes leave before any report is read; memory does not grow with the table). Both carry the
+same flat columns, so QGIS/GDAL and spreadsheets read them as they are:
 - GeoJSON: a FeatureCollection, one Point Feature per report, coordinates [lon, lat]
   (WGS 84, RFC 7946 §3.1.1), `id` = record id, scalar properties only (the kind's own
   fields flattened as `details_<field>`, nested ones as `details_<field>_<key>`).
@@ -13,6 +15,7 @@ Both carry the same flat columns, so QGIS/GDAL and spreadsheets read them as the
 import csv
 import io
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -20,9 +23,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from . import detail_columns
 from .models import Report, ReviewEvent
-from .record_content import read_stored
+from .record_content import StoredContent, read_stored
 from .report_filters import ReportFilters
+from .review import QUEUE_ORDER
 
 BASE_COLUMNS = (
     "record_id",
@@ -54,44 +59,97 @@ BASE_COLUMNS = (
     "content_problem",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_COLUMNS = tuple(
+    col(getattr(Report, name))
+    for name in (
+        "record_id",
+        "kind",
+        "state",
+        "observed_at",
+        "recorded_at",
+        "received_at",
+        "device_id",
+        "seq",
+        "chain_status",
+        "lat",
+        "lon",
+        "amends",
+        "amends_invalid",
+        "body",
+    )
+)
 
 
-def report_rows(session: Session, filters: ReportFilters) -> list[dict[str, Any]]:
-    """One flat dict per report (oldest received first)."""
-    reports = session.scalars(
-        sa.select(Report)
+CHUNK = 500  # reports read, flattened and written per step: memory stays flat with the table
+
+
+def report_chunks(
+    session: Session, filters: ReportFilters
+) -> Iterator[list[tuple[dict[str, Any], dict[str, Any]]]]:
+    """(flat row, body content) per report, oldest received first, `CHUNK` at a time.
+
+    One streamed SELECT (`yield_per`: a server-side cursor on PostgreSQL, SQLite's own cursor)
+    plus one query per chunk for the chunk's last decisions.
+    """
+    result = session.execute(
+        sa.select(*_COLUMNS)
         .where(*filters.conditions())
-        .order_by(col(Report.received_at), col(Report.device_id), col(Report.seq), col(Report.record_id))
-    ).all()
-    last_decision = _last_decisions(session, [r.record_id for r in reports])
-    return [_flatten(report, last_decision.get(report.record_id)) for report in reports]
+        .order_by(*QUEUE_ORDER)
+        .execution_options(yield_per=CHUNK)
+    )
+    for part in result.partitions():
+        decisions = _last_decisions(session, [row.record_id for row in part])
+        found = []
+        for row in part:
+            stored = read_stored(row.body)
+            found.append((_flatten(row, stored, decisions.get(row.record_id)), stored.content))
+        yield found
 
 
-def geojson(session: Session, filters: ReportFilters) -> dict[str, Any]:
-    features = []
-    for row in report_rows(session, filters):
-        features.append(
-            {
-                "type": "Feature",
-                "id": row["record_id"],
-                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
-                "properties": row,
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
+def geojson_pieces(session: Session, filters: ReportFilters) -> Iterator[str]:
+    """The FeatureCollection as text in pieces (the first before any report is read)."""
+    yield '{"type": "FeatureCollection", "features": ['
+    first = True
+    for chunk in report_chunks(session, filters):
+        text = ", ".join(_dumps(feature(row)) for row, _ in chunk)
+        yield text if first else ", " + text
+        first = False
+    yield "]}"
 
 
-def csv_text(session: Session, filters: ReportFilters) -> str:
-    rows = report_rows(session, filters)
-    detail_columns = sorted({key for row in rows for key in row if key not in BASE_COLUMNS})
-    columns = [*BASE_COLUMNS, *detail_columns]
+def feature(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": row["record_id"],
+        "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+        "properties": row,
+    }
+
+
+def csv_pieces(session: Session, filters: ReportFilters) -> Iterator[str]:
+    """The CSV in pieces: BOM and header first (the detail columns are kept in the database:
+    server/detail_columns.py), then the rows a chunk at a time."""
+    columns = [*BASE_COLUMNS, *detail_columns.known(session)]
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n", extrasaction="ignore")
     writer.writeheader()
-    for row in rows:
-        writer.writerow({key: _cell(row.get(key)) for key in columns})
-    return out.getvalue()
+    yield _take(out)
+    for chunk in report_chunks(session, filters):
+        for row, _ in chunk:
+            writer.writerow({key: _cell(row.get(key)) for key in columns})
+        yield _take(out)
+
+
+def _take(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _cell(value: Any) -> Any:
@@ -104,19 +162,21 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _last_decisions(session: Session, record_ids: list[str]) -> dict[str, ReviewEvent]:
-    found: dict[str, ReviewEvent] = {}
-    for start in range(0, len(record_ids), 500):
-        chunk = record_ids[start : start + 500]
-        for event in session.scalars(
-            sa.select(ReviewEvent).where(col(ReviewEvent.record_id).in_(chunk)).order_by(col(ReviewEvent.id))
-        ):
-            found[event.record_id] = event
+def _last_decisions(session: Session, record_ids: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    query = (
+        sa.select(
+            col(ReviewEvent.record_id), col(ReviewEvent.reason), col(ReviewEvent.actor), col(ReviewEvent.at)
+        )
+        .where(col(ReviewEvent.record_id).in_(record_ids))
+        .order_by(col(ReviewEvent.id))
+    )
+    for event in session.execute(query):
+        found[event.record_id] = event
     return found
 
 
-def _flatten(report: Report, decision: ReviewEvent | None) -> dict[str, Any]:
-    stored = read_stored(report.body)
+def _flatten(report: Any, stored: StoredContent, decision: Any) -> dict[str, Any]:
     content = stored.content
     found = content.get("location")
     location = found if isinstance(found, dict) else {}
@@ -147,14 +207,8 @@ def _flatten(report: Report, decision: ReviewEvent | None) -> dict[str, Any]:
         "reviewed_at": decision.at.isoformat() if decision else None,
         "content_problem": stored.problem,
     }
-    details = content.get("details")
-    if isinstance(details, dict):
-        for key, value in details.items():
-            if isinstance(value, dict):
-                for sub, inner in value.items():
-                    row[f"details_{key}_{sub}"] = _scalar(inner)
-            else:
-                row[f"details_{key}"] = _scalar(value)
+    for name, value in detail_columns.flat_details(content):
+        row[name] = _scalar(value)
     return row
 
 
@@ -179,59 +233,3 @@ def _scalar(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-# --- zip: the GeoJSON plus the photos ------------------------------------------------------
-
-ZIP_GEOJSON = "reports.geojson"
-ZIP_MANIFEST = "photos.csv"
-MANIFEST_COLUMNS = ("record_id", "sha256", "file", "name", "mime", "size", "status")
-
-
-def write_zip(session: Session, filters: ReportFilters, store: Any, out: Any) -> int:
-    """`reports.geojson`, each fully arrived photo as `photos/<sha256>.jpg|.png`, and
-    `photos.csv` (which report lists which photo; photos still on their way are listed as
-    `pending`, without a file). Returns the number of photo files written.
-
-    Each feature gets a `photos` property: its photo files, separated by `;`.
-    """
-    import zipfile
-
-    from .attachments import photos_of_report
-
-    collection = geojson(session, filters)
-    manifest = io.StringIO()
-    manifest.write("\ufeff")
-    writer = csv.writer(manifest, lineterminator="\r\n")
-    writer.writerow(MANIFEST_COLUMNS)
-    written: set[str] = set()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for feature in collection["features"]:
-            files = []
-            for photo in photos_of_report(session, feature["id"]):
-                extension = ".png" if photo["mime"] == "image/png" else ".jpg"
-                name = f"photos/{photo['sha256']}{extension}"
-                status = "complete" if photo["complete"] else "pending"
-                if photo["complete"]:
-                    files.append(name)
-                    if name not in written:
-                        # Already compressed images: stored as they are, byte for byte.
-                        with archive.open(zipfile.ZipInfo(name), "w", force_zip64=True) as entry:
-                            for piece in store.iter_photo(photo["sha256"]):
-                                entry.write(piece)
-                        written.add(name)
-                writer.writerow(
-                    [
-                        _cell(feature["id"]),
-                        photo["sha256"],
-                        name if photo["complete"] else "",
-                        _cell(photo["name"]),
-                        photo["mime"],
-                        photo["size"],
-                        status,
-                    ]
-                )
-            feature["properties"]["photos"] = ";".join(files) or None
-        archive.writestr(ZIP_GEOJSON, json.dumps(collection, ensure_ascii=False))
-        archive.writestr(ZIP_MANIFEST, manifest.getvalue())
-    return len(written)

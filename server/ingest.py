@@ -35,6 +35,8 @@ from . import chain_evidence, transparency
 from .clock import Clock
 from .context import CRYPTO_THREADS
 from .database import SessionFactory, insert_ignoring_conflicts
+from .detail_columns import detail_columns
+from .detail_columns import remember as remember_columns
 from .keys import ServerKeys
 from .models import Device, DeviceUpdate, Report, table_of
 from .record_content import check_content
@@ -57,6 +59,7 @@ class _Candidate:
 
     index: int
     row: dict[str, Any]
+    columns: set[str]  # its `details_*` export columns (server/detail_columns.py)
 
 
 def ingest_envelopes(
@@ -85,7 +88,7 @@ def ingest_envelopes(
             record_id = envelope.header.record_id
             results[index] = ItemResult(record_id=record_id, status="rejected", reason=outcome)
         else:
-            candidates.append(_Candidate(index, outcome))
+            candidates.append(_Candidate(index, *outcome))
     if candidates:
         for index, result in _store(candidates, session_factory, now).items():
             results[index] = result
@@ -163,8 +166,8 @@ def _open(
     keys: ServerKeys,
     only_device: str | None,
     now: datetime,
-) -> dict[str, Any] | str:
-    """The row to store, or the reason this item is rejected."""
+) -> tuple[dict[str, Any], set[str]] | str:
+    """The row to store and its export columns, or the reason this item is rejected."""
     header = envelope.header.model_dump()
     device_id = header["device_id"]
     if only_device is not None and device_id != only_device:
@@ -196,7 +199,7 @@ def _open(
         fields = read_report_fields(content)
     except MalformedRecord as exc:
         return str(exc)
-    return {
+    row = {
         "record_id": header["record_id"],
         "device_id": device_id,
         "seq": header["seq"],
@@ -215,6 +218,7 @@ def _open(
         "amends": fields.amends,
         "amends_invalid": False,
     }
+    return row, detail_columns(content)
 
 
 def _store(
@@ -261,6 +265,9 @@ def _store(
             )
         accepted = [c.row for c in firsts if c.row["record_id"] in inserted]  # request order
         if accepted:
+            remember_columns(
+                session, set().union(*(c.columns for c in firsts if c.row["record_id"] in inserted))
+            )
             chain_evidence.after_insert(session, accepted)
             _after_accept(session, accepted, now)
         # The transparency log gets a leaf per accepted record in this same transaction.

@@ -15,6 +15,7 @@ from .api import (
     evidence_routes,
     log_routes,
     ops_routes,
+    register_routes,
     review_routes,
 )
 from .api.body_limit import BodyLimitMiddleware
@@ -22,7 +23,7 @@ from .api.docs_page import install_docs_page
 from .api.errors import install_error_handlers
 from .clock import Clock, utc_now
 from .context import build_context
-from .settings import Settings
+from .settings import DATA_DIR_ENV, DATABASE_URL_ENV, Settings
 
 API_PREFIX = "/api/v1"
 log = logging.getLogger("fieldapp.server")
@@ -58,6 +59,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
         log_routes,
         evidence_routes,
         ops_routes,
+        register_routes,
     )
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
@@ -78,6 +80,35 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
     app.add_middleware(OwnOriginMiddleware, clients=[console] if console else [])
 
     return app
+
+
+# `fieldapp serve --workers N`: uvicorn starts N processes that each import `worker_app`;
+# what they must agree on is in the database (throttles, locks, sessions, tallies) or in the
+# data dir (keys), and the settings reach them through the environment.
+WORKER_LOG_LEVEL_ENV = "FIELDAPP_SERVER_LOG_LEVEL"
+
+
+def prepare(settings: Settings) -> None:
+    """Schema upgraded and keys made, once, before the workers start (none of them migrates)."""
+    build_context(settings).close()
+
+
+def worker_environment(settings: Settings, *, log_level: str) -> dict[str, str]:
+    return {
+        DATA_DIR_ENV: str(settings.data_dir),
+        DATABASE_URL_ENV: settings.database_url,
+        WORKER_LOG_LEVEL_ENV: log_level,
+    }
+
+
+def worker_app() -> FastAPI:
+    """One worker's app (uvicorn's factory), from the settings `worker_environment` passed on."""
+    import os
+
+    from .logs import configure_logging
+
+    configure_logging(os.environ.get(WORKER_LOG_LEVEL_ENV, "INFO"))
+    return create_app(Settings.resolve(), migrate=False)
 
 
 def _mount_console(app: FastAPI, settings: Settings) -> FlutterClient | None:

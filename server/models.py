@@ -65,10 +65,13 @@ class EnrollmentCode(SQLModel, table=True):
 class Report(SQLModel, table=True):
     __tablename__ = "reports"
     __table_args__ = (
-        sa.Index("ix_reports_state_received", "state", "received_at"),
+        # The queue's order (covering: a page is read from the index), alone and after state.
+        sa.Index("ix_reports_queue", "received_at", "device_id", "seq", "record_id"),
+        sa.Index("ix_reports_state_queue", "state", "received_at", "device_id", "seq", "record_id"),
         sa.Index("ix_reports_device_seq", "device_id", "seq"),
         sa.Index("ix_reports_device_prev", "device_id", "prev_hash"),
-        sa.Index("ix_reports_observed_at", "observed_at"),
+        # Corroboration's prefilter: the time window, then the box and kinds inside the index.
+        sa.Index("ix_reports_nearby", "observed_at", "lat", "lon", "kind", "device_id", "record_id"),
     )
     record_id: str = Field(primary_key=True, max_length=36)
     device_id: str = Field(max_length=32)
@@ -77,7 +80,7 @@ class Report(SQLModel, table=True):
     body_hash: str = Field(max_length=64)
     signature: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
     prev_hash: str | None = Field(default=None, max_length=64)
-    kind: str = Field(max_length=40, index=True)
+    kind: str = Field(max_length=40)
     observed_at: datetime = _when()
     recorded_at: datetime | None = _when(nullable=True)
     lat: float
@@ -90,6 +93,23 @@ class Report(SQLModel, table=True):
     amends_invalid: bool = Field(
         default=False, sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false())
     )
+
+
+# Reports per (device, kind, state, chain status), kept by triggers on `reports` (migration
+# 0005): the queue's counts and the devices list read these instead of scanning reports.
+class ReportTally(SQLModel, table=True):
+    __tablename__ = "report_tallies"
+    device_id: str = Field(primary_key=True, max_length=32)
+    kind: str = Field(primary_key=True, max_length=40)
+    state: str = Field(primary_key=True, max_length=20)
+    chain_status: str = Field(primary_key=True, max_length=10)
+    n: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))
+
+
+# Every `details_*` column some stored report has (server/detail_columns.py): the CSV header.
+class ReportDetailColumn(SQLModel, table=True):
+    __tablename__ = "report_detail_columns"
+    name: str = Field(primary_key=True, max_length=200)
 
 
 # Another signed version of a stored record (same id, same device, other bytes): refused at

@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from sync.crypto import b64decode, verify
-from sync.wire import REVIEW_STATES
 
-from . import chain_evidence, locks, transparency
+from . import chain_evidence, locks, tallies, transparency
 from .clock import Clock
 from .errors import InvalidInput, NotFound
 from .models import Device, DeviceUpdate, Report, ReviewEvent
@@ -34,6 +33,9 @@ from .schemas import (
 from .settings import Settings
 
 log = logging.getLogger("fieldapp.server.review")
+
+# Oldest received first; one batch keeps its order (device, sequence); the id breaks ties.
+QUEUE_ORDER = (col(Report.received_at), col(Report.device_id), col(Report.seq), col(Report.record_id))
 
 
 def summary(report: Report, stored: StoredContent | None = None) -> ReportSummary:
@@ -59,34 +61,33 @@ def summary(report: Report, stored: StoredContent | None = None) -> ReportSummar
 
 
 def queue(session: Session, filters: ReportFilters, *, limit: int, offset: int) -> ReportPage:
-    conditions = filters.conditions()
-    total = session.scalar(sa.select(sa.func.count()).select_from(Report).where(*conditions)) or 0
-    rows = session.scalars(
-        sa.select(Report)
-        .where(*conditions)
-        .order_by(col(Report.received_at), col(Report.device_id), col(Report.seq), col(Report.record_id))
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    """One page, oldest received first. The page's ids come from the queue's covering index
+    (`ix_reports_queue`, or `ix_reports_state_queue` under a state filter), so the rows an
+    OFFSET skips are never read; only the page's own rows are. Counts and total: tallies."""
+    page_ids = list(
+        session.scalars(
+            sa.select(col(Report.record_id))
+            .where(*filters.conditions())
+            .order_by(*QUEUE_ORDER)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    rows = {
+        r.record_id: r for r in session.scalars(sa.select(Report).where(col(Report.record_id).in_(page_ids)))
+    }
+    by_state = tallies.counts(session, filters)
     return ReportPage(
-        items=[summary(r) for r in rows],
-        total=total,
+        items=[summary(rows[record_id]) for record_id in page_ids if record_id in rows],
+        total=tallies.total(filters, by_state),
         limit=limit,
         offset=offset,
-        counts=counts(session, filters),
+        counts=by_state,
     )
 
 
 def counts(session: Session, filters: ReportFilters) -> dict[str, int]:
-    found = dict.fromkeys(REVIEW_STATES, 0)
-    query = (
-        sa.select(col(Report.state), sa.func.count())
-        .where(*filters.conditions(with_state=False))
-        .group_by(col(Report.state))
-    )
-    for state, number in session.execute(query):
-        found[state] = number
-    return found
+    return tallies.counts(session, filters)
 
 
 def get_report(session: Session, record_id: str) -> Report:
@@ -203,19 +204,12 @@ def audit_trail(session: Session, record_id: str) -> list[AuditEvent]:
     return [AuditEvent.model_validate(row, from_attributes=True) for row in rows]
 
 
-def list_devices(session: Session) -> list[DevicePublic]:
-    stats = {
-        row.device_id: (row.reports, row.gaps, row.forks)
-        for row in session.execute(
-            sa.select(
-                col(Report.device_id),
-                sa.func.count().label("reports"),
-                sa.func.sum(sa.case((col(Report.chain_status) == "gap", 1), else_=0)).label("gaps"),
-                sa.func.sum(sa.case((col(Report.chain_status) == "fork", 1), else_=0)).label("forks"),
-            ).group_by(col(Report.device_id))
-        )
-    }
-    devices = session.scalars(sa.select(Device).order_by(col(Device.enrolled_at), col(Device.id))).all()
+def list_devices(session: Session, device_id: str | None = None) -> list[DevicePublic]:
+    """Every device (or the one asked for) with its reports, gaps and forks from the tallies."""
+    stats = tallies.device_stats(session, device_id)
+    query = sa.select(Device).order_by(col(Device.enrolled_at), col(Device.id))
+    if device_id is not None:
+        query = query.where(col(Device.id) == device_id)
     return [
         DevicePublic(
             device_id=d.id,
@@ -225,10 +219,10 @@ def list_devices(session: Session) -> list[DevicePublic]:
             last_seen_at=d.last_seen_at,
             last_seq=d.last_seq,
             reports=stats.get(d.id, (0, 0, 0))[0],
-            gaps=int(stats.get(d.id, (0, 0, 0))[1] or 0),
-            forks=int(stats.get(d.id, (0, 0, 0))[2] or 0),
+            gaps=stats.get(d.id, (0, 0, 0))[1],
+            forks=stats.get(d.id, (0, 0, 0))[2],
         )
-        for d in devices
+        for d in session.scalars(query)
     ]
 
 
@@ -260,7 +254,6 @@ def _sha256(data: bytes) -> str:
 
 
 def device_summary(session: Session, device_id: str) -> DevicePublic:
-    for device in list_devices(session):
-        if device.device_id == device_id:
-            return device
+    for device in list_devices(session, device_id):
+        return device
     raise NotFound("no such device")

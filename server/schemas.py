@@ -243,8 +243,14 @@ class CorroborationItem(ReportSummary):
 
 
 class CorroborationResponse(BaseModel):
+    """Nearest first (then hours apart, then record id); `total` within the radius and window,
+    `items` the page `offset`..`offset + limit` of them."""
+
     km: float
     hours: float
+    total: int
+    limit: int
+    offset: int
     items: list[CorroborationItem]
 
 

@@ -56,7 +56,16 @@ class RecordLeaf:
     label = RECORD_LEAF_LABEL
 
     def encode(self) -> bytes:
-        return self.label + canonical_bytes(asdict(self))
+        # Spelled out rather than `asdict` (a deep copy): this runs once per accepted record.
+        fields = {
+            "record_id": self.record_id,
+            "device_id": self.device_id,
+            "seq": self.seq,
+            "prev_hash": self.prev_hash,
+            "body_hash": self.body_hash,
+            "received_at": self.received_at,
+        }
+        return self.label + canonical_bytes(fields)
 
 
 @dataclass(frozen=True)

@@ -246,11 +246,15 @@ def _server_settings(server_dir):
 
 
 def _server_setup(server_dir, password: str) -> None:
+    from datetime import UTC, datetime
+
     from server import admin
+    from server.registers import demo
 
     admin.create_user(
         _server_settings(server_dir), username=DEMO_VERIFIER, password=password, role="verifier"
     )
+    demo.seed_registers(_server_settings(server_dir), today=datetime.now(UTC).date())
 
 
 def _enrollment_code(server_dir) -> str:
@@ -265,3 +269,21 @@ def _demo_device(device_dir, base_url: str, code: str) -> None:
 
     with create_device(device_dir, DEMO_PASSPHRASE) as device:
         enroll_device(device, base_url, code, label="demo device")
+        _demo_reports(device, device_dir.parent / "server")
+
+
+def _demo_reports(device, server_dir) -> None:
+    """A month of reports naming the registers, sent, most of them decided: the tracker moves."""
+    from datetime import UTC, datetime
+
+    from fieldapp.errors import FieldAppError
+    from fieldapp.services.syncing import run_sync
+    from server.registers import demo
+
+    planned = demo.demo_observations(datetime.now(UTC).date())
+    ids = device.record_many([record for record, _ in planned], finalize=True)
+    report = run_sync(device)  # sends them and pulls the registers
+    if report.status != "done":
+        raise FieldAppError(f"the demo device could not sync: {report.error}")
+    decisions = [(rid, decision) for rid, (_, decision) in zip(ids, planned, strict=True) if decision]
+    demo.decide(_server_settings(server_dir), decisions, actor=DEMO_VERIFIER)

@@ -1,6 +1,6 @@
 """Photo routes: the device's resumable upload, and verifiers reading photos beside a report."""
 
-import tempfile
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -9,8 +9,10 @@ from fastapi.responses import StreamingResponse
 
 from sync.attachment_protocol import CHUNK_BYTES_MAX, SEAL_OVERHEAD, AttachmentStatus
 
-from .. import attachments, exports
+from .. import attachments
+from ..database import read_session
 from ..errors import InvalidInput, PayloadTooLarge
+from ..export_zip import zip_pieces as export_zip_pieces
 from ..schemas import ReportPhoto
 from ..storage import AttachmentStore
 from ..thumbnails import thumbnail_jpeg
@@ -173,29 +175,17 @@ def report_photo_thumbnail(
     },
 )
 def export_zip(filters: Filters, _: Verifier, ctx: Ctx, store: Store) -> Response:
-    """The GeoJSON of the reports matching the filters, with their photos under their SHA-256."""
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed when the response has been sent
-    try:
-        with ctx.transaction() as session:
-            exports.write_zip(session, filters, store, spool)
-        size = spool.tell()
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
+    """The GeoJSON of the reports matching the filters, with their photos under their SHA-256
+    (streamed: each photo is sent as the archive reaches it)."""
 
-    def pieces():
-        try:
-            while piece := spool.read(256 * 1024):
-                yield piece
-        finally:
-            spool.close()
+    def pieces() -> Iterator[bytes]:
+        with read_session(ctx.engine) as session:
+            for piece in export_zip_pieces(session, filters, store):
+                if piece:
+                    yield piece
 
     return StreamingResponse(
         pieces(),
         media_type="application/zip",
-        headers={
-            "Content-Length": str(size),
-            "Content-Disposition": 'attachment; filename="fieldapp-reports.zip"',
-        },
+        headers={"Content-Disposition": 'attachment; filename="fieldapp-reports.zip"'},
     )

@@ -1,15 +1,18 @@
 """Review routes for verifiers (and administrators): queue, detail, locks, decisions, exports."""
 
-import json
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi.responses import StreamingResponse
 
 from sync.wire import DEVICE_ID_PATTERN, RECORD_ID_PATTERN, Kind, ReviewState
 
 from .. import corroboration, exports, locks, review
 from ..clock import as_utc
+from ..context import ServerContext
+from ..database import read_session
 from ..errors import InvalidInput
 from ..report_filters import ReportFilters, parse_bbox
 from ..schemas import (
@@ -166,10 +169,13 @@ def corroborating(
     ctx: Ctx,
     km: Annotated[float, Query(gt=0, le=CORROBORATION_KM_MAX, allow_inf_nan=False)] = 10.0,
     hours: Annotated[float, Query(gt=0, le=CORROBORATION_HOURS_MAX, allow_inf_nan=False)] = 24.0,
+    limit: Annotated[int, Query(ge=1, le=corroboration.MAX_ITEMS)] = corroboration.MAX_ITEMS,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> CorroborationResponse:
-    """Other devices' reports of related kinds within `km` kilometres and `hours` hours, nearest first."""
+    """Other devices' reports of related kinds within `km` kilometres and `hours` hours, nearest
+    first; every one of them counted in `total` and reachable with `offset`."""
     with ctx.transaction() as session:
-        return corroboration.candidates(session, record_id, km=km, hours=hours)
+        return corroboration.candidates(session, record_id, km=km, hours=hours, limit=limit, offset=offset)
 
 
 @router.get(
@@ -185,11 +191,9 @@ def export_geojson(
     _: Verifier,
     ctx: Ctx,
 ) -> Response:
-    """RFC 7946 FeatureCollection of the reports matching the filters."""
-    with ctx.transaction() as session:
-        collection = exports.geojson(session, filters)
-    return Response(
-        json.dumps(collection, ensure_ascii=False).encode("utf-8"),
+    """RFC 7946 FeatureCollection of the reports matching the filters (streamed)."""
+    return StreamingResponse(
+        _streamed(ctx, exports.geojson_pieces, filters),
         media_type="application/geo+json",
         headers={"Content-Disposition": 'attachment; filename="fieldapp-reports.geojson"'},
     )
@@ -206,11 +210,19 @@ def export_csv(
     _: Verifier,
     ctx: Ctx,
 ) -> Response:
-    """CSV (UTF-8 with BOM, CRLF, header row) of the reports matching the filters."""
-    with ctx.transaction() as session:
-        text = exports.csv_text(session, filters)
-    return Response(
-        text.encode("utf-8"),
+    """CSV (UTF-8 with BOM, CRLF, header row) of the reports matching the filters (streamed)."""
+    return StreamingResponse(
+        _streamed(ctx, exports.csv_pieces, filters),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="fieldapp-reports.csv"'},
     )
+
+
+def _streamed(
+    ctx: ServerContext, pieces: Callable[..., Iterator[str]], filters: ReportFilters
+) -> Iterator[bytes]:
+    """An export's pieces as UTF-8, read in one snapshot that never blocks ingest
+    (`read_session`); Starlette pulls each piece on a worker thread."""
+    with read_session(ctx.engine) as session:
+        for piece in pieces(session, filters):
+            yield piece.encode("utf-8")

@@ -75,5 +75,6 @@ def test_the_admin_command_exports_the_same(harness, admin_headers, verifier_hea
         api = harness.client.get(
             f"{API}/exports/{fmt}", params={"state": "verified"}, headers=verifier_headers
         )
-        cli = admin.export(harness.settings, fmt=fmt, state="verified", clock=harness.clock)
-        assert cli.encode("utf-8") == api.content
+        out = io.StringIO(newline="")
+        admin.export(harness.settings, out, fmt=fmt, state="verified", clock=harness.clock)
+        assert out.getvalue().encode("utf-8") == api.content

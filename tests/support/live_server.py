@@ -5,8 +5,8 @@
         create_user(tmp_path / "srv", "vera", "a long password", "verifier")
         httpx.get(f"{base_url}/api/v1/health")
 
-`live_server(data_dir, database_url=None, *, port=None, env=None, timeout=30.0)` starts
-`python -m fieldapp serve --host 127.0.0.1 --port P --data-dir D [--database-url U]` as a
+`live_server(data_dir, database_url=None, *, port=None, env=None, timeout=30.0, workers=1)` starts
+`python -m fieldapp serve --host 127.0.0.1 --port P --data-dir D [--database-url U] --workers 1` as a
 subprocess (a free port unless given), waits until `GET /api/v1/health` answers, yields
 `http://127.0.0.1:P`, and stops the process (SIGTERM, then SIGKILL) on exit. The server's
 output goes to `data_dir/server.log` (shown in the error if it fails to start).
@@ -63,9 +63,14 @@ def live_server(
     port: int | None = None,
     env: dict[str, str] | None = None,
     timeout: float = 30.0,
+    workers: int | None = 1,
 ) -> Iterator[str]:
-    """Run `fieldapp serve` on 127.0.0.1 and yield its base URL; always stop it afterwards."""
-    with live_server_process(data_dir, database_url, port=port, env=env, timeout=timeout) as (base_url, _process):
+    """Run `fieldapp serve` on 127.0.0.1 and yield its base URL; always stop it afterwards.
+
+    One worker process unless `workers` says otherwise (None: the server's default, the core count)."""
+    with live_server_process(
+        data_dir, database_url, port=port, env=env, timeout=timeout, workers=workers
+    ) as (base_url, _process):
         yield base_url
 
 
@@ -77,6 +82,7 @@ def live_server_process(
     port: int | None = None,
     env: dict[str, str] | None = None,
     timeout: float = 30.0,
+    workers: int | None = 1,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """`live_server`, also yielding the process (for tests that kill it)."""
     data_dir = Path(data_dir)
@@ -85,6 +91,8 @@ def live_server_process(
     command = server_command("serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir))
     if database_url:
         command += ["--database-url", database_url]
+    if workers is not None:
+        command += ["--workers", str(workers)]
     process_env = {**os.environ, **(env or {})}
     if database_url is None:  # the data dir's SQLite file, whatever the caller's environment says
         process_env.pop("FIELDAPP_DATABASE_URL", None)
