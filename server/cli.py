@@ -1,5 +1,9 @@
 """`fieldapp serve` and `fieldapp admin ...`: the server's verbs.
 
+The `fieldapp` command finds them through the `fieldapp.verbs` entry points this side
+registers in pyproject.toml (with `demo`, server/demo.py); `python -m server VERB` runs the
+same verbs without that command (what server/launcher.py starts).
+
 Only argparse and the standard library at module level: FastAPI, uvicorn and SQLAlchemy
 are imported inside the handlers, so other `fieldapp` verbs start fast. Passwords come
 from FIELDAPP_NEW_PASSWORD or stdin, never from an argument.
@@ -14,13 +18,28 @@ from pathlib import Path
 PASSWORD_ENV = "FIELDAPP_NEW_PASSWORD"  # noqa: S105 - the variable's name, not a password
 
 
+def main(argv: list[str] | None = None) -> int:
+    """`python -m server VERB ...`: serve, admin and demo, as `fieldapp` offers them."""
+    from .demo import register as register_demo
+
+    parser = argparse.ArgumentParser(prog="python -m server", description="The verification server's verbs.")
+    subparsers = parser.add_subparsers(dest="verb", metavar="COMMAND", required=True)
+    register(subparsers)
+    register_demo(subparsers)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     serve = subparsers.add_parser("serve", help="run the verification server")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     _add_location_options(serve)
     serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
-    serve.set_defaults(handler=_guarded(_serve))
+    serve.set_defaults(handler=guarded(_serve))
 
     admin = subparsers.add_parser("admin", help="server administration")
     verbs = admin.add_subparsers(dest="admin_verb", metavar="ACTION", required=True)
@@ -29,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     user.add_argument("--username", required=True)
     user.add_argument("--role", required=True, type=_role, help="verifier or admin")
     _add_location_options(user)
-    user.set_defaults(handler=_guarded(_create_user))
+    user.set_defaults(handler=guarded(_create_user))
 
     code = verbs.add_parser("enrollment-code", help="make a one-time device enrolment code (printed alone)")
     code.add_argument("--label", default=None)
@@ -37,19 +56,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--expires-hours", type=float, default=None, help="how long the code stays valid (default: a day)"
     )
     _add_location_options(code)
-    code.set_defaults(handler=_guarded(_enrollment_code))
+    code.set_defaults(handler=guarded(_enrollment_code))
 
     bundle = verbs.add_parser("import-bundle", help="import an offline bundle file")
     bundle.add_argument("file", type=Path)
     _add_location_options(bundle)
-    bundle.set_defaults(handler=_guarded(_import_bundle))
+    bundle.set_defaults(handler=guarded(_import_bundle))
 
     export = verbs.add_parser("export", help="export reports as GeoJSON, CSV, or a zip of GeoJSON + photos")
     export.add_argument("--format", required=True, choices=("geojson", "csv", "zip"), dest="fmt")
     export.add_argument("--state", type=_review_state, default=None, help="only reports in this review state")
     export.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
     _add_location_options(export)
-    export.set_defaults(handler=_guarded(_export))
+    export.set_defaults(handler=guarded(_export))
 
     evidence = verbs.add_parser(
         "evidence", help="write one report's evidence package (check it with `verify`)"
@@ -57,7 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evidence.add_argument("--record", required=True, metavar="ID", help="the report's record id")
     evidence.add_argument("--out", required=True, type=Path, metavar="FILE.zip")
     _add_location_options(evidence)
-    evidence.set_defaults(handler=_guarded(_evidence))
+    evidence.set_defaults(handler=guarded(_evidence))
 
 
 # The vocabularies live in sync.wire and server.schemas (pydantic): they are imported only
@@ -92,7 +111,7 @@ def _add_location_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _guarded(handler):
+def guarded(handler):
     """Server errors become one line on stderr and exit code 1 (other errors go to fieldapp's main)."""
 
     def run(args: argparse.Namespace) -> int:
