@@ -1,7 +1,7 @@
 """`fieldapp app`: the Flet observer app, in a window or served to a browser (`--web`).
 
 Flet is imported only inside the handler. (`fieldapp demo`, server and app together, is a
-verb of the server side: server/demo.py runs this verb for its app.)
+verb the server side registers; it runs this verb for its app.)
 """
 
 import argparse
