@@ -45,8 +45,8 @@ def references_to_server(path: Path) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             if node.module.split(".")[0] == "server":
                 found.append(f"from {node.module} import ...")
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and MODULE_NAME.search(node.value):
-            found.append(f"line {node.lineno}: {node.value[:80]!r}")
+        elif isinstance(text := getattr(node, "value", None), str) and MODULE_NAME.search(text):
+            found.append(f"line {node.lineno}: {text[:80]!r}")
     return found
 
 
