@@ -27,6 +27,12 @@ class AdminState:
     devices: list[dict[str, Any]] = field(default_factory=list)
     users: list[dict[str, Any]] = field(default_factory=list)
     issued: IssuedCode | None = None
+    # The lifetime the code form offers: the server's settings.enrollment_code_ttl, in hours.
+    code_hours: float | None = None
+
+    @property
+    def code_hours_text(self) -> str:
+        return f"{self.code_hours:g}" if self.code_hours else ""
 
     async def load(self, api: ConsoleApi) -> None:
         self.devices = await api.devices()
