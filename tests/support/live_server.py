@@ -78,16 +78,10 @@ def start_live_server(
 
 
 @contextlib.contextmanager
-def live_server(
-    data_dir: Path | str,
-    database_url: str | None = None,
-    *,
-    port: int | None = None,
-    env: dict[str, str] | None = None,
-    timeout: float = 30.0,
-) -> Iterator[str]:
-    """Run the server on 127.0.0.1 and yield its base URL; always stop it afterwards."""
-    server = start_live_server(data_dir, database_url, port=port, env=env, timeout=timeout)
+def live_server(data_dir: Path | str, database_url: str | None = None, **options) -> Iterator[str]:
+    """Run the server on 127.0.0.1 and yield its base URL; always stop it afterwards (`options`:
+    `port`, `env`, `timeout`, as for `start_live_server`)."""
+    server = start_live_server(data_dir, database_url, **options)
     try:
         yield server.base_url
     finally:

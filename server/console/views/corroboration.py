@@ -3,7 +3,7 @@ window (km, hours) a verifier can widen or narrow."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import flet as ft
@@ -11,7 +11,7 @@ import flet as ft
 from ..errors import InvalidInput
 from ..state import STATE_COLOURS, ReportState, label, point_of
 from .maps import Pin, report_map
-from .widgets import card, state_chip, tagged
+from .widgets import card, report_opener, state_chip, tagged
 
 if TYPE_CHECKING:
     from ..app import ConsoleApp
@@ -119,11 +119,8 @@ class CorroborationCard:
 
     # -- actions --------------------------------------------------------------------------
 
-    def _opener(self, record_id: str):
-        async def handler(_event: ft.Event) -> None:
-            await self.app.open("report", record_id=record_id)
-
-        return handler
+    def _opener(self, record_id: str) -> Callable[[ft.Event], Awaitable[None]]:
+        return report_opener(self.app, record_id)
 
     async def search(self, _event: ft.Event | None = None) -> None:
         async def run() -> None:

@@ -3,6 +3,7 @@ trail, and other devices' reports nearby in time and place on a map."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import flet as ft
@@ -21,7 +22,7 @@ from ..state import (
 )
 from .corroboration import CorroborationCard
 from .photos import PhotosCard
-from .widgets import card, field_row, heading, state_chip, tagged
+from .widgets import card, field_row, heading, report_opener, state_chip, tagged
 
 if TYPE_CHECKING:
     from ..app import ConsoleApp
@@ -331,11 +332,8 @@ class ReportView:
 
     # -- actions --------------------------------------------------------------------------
 
-    def _opener(self, record_id: str):
-        async def handler(_event: ft.Event) -> None:
-            await self.app.open("report", record_id=record_id)
-
-        return handler
+    def _opener(self, record_id: str) -> Callable[[ft.Event], Awaitable[None]]:
+        return report_opener(self.app, record_id)
 
     async def back(self, _event: ft.Event | None = None) -> None:
         await self.app.open("queue")
