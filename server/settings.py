@@ -52,10 +52,6 @@ class Settings:
         database_url = database_url or environ.get(DATABASE_URL_ENV) or sqlite_url(data_dir / "server.db")
         return cls(data_dir=data_dir, database_url=database_url, **overrides)
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
