@@ -1,4 +1,5 @@
-"""Structured logs: one JSON object per line on stderr.
+"""Structured logs: one JSON object per line on stdout (where container runtimes and
+journald collect a service's output; uvicorn's own start/stop lines stay on stderr).
 
 Log calls pass their data as `extra={"fields": {...}}`. Never put keys, credentials,
 tokens, passwords or record content in a log line: ids and counts only.
@@ -28,7 +29,7 @@ class JsonFormatter(logging.Formatter):
 
 def configure_logging(level: str = "INFO") -> None:
     """JSON lines for the server's own loggers (uvicorn keeps its access log format)."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter())
     logger = logging.getLogger("fieldapp.server")
     logger.handlers[:] = [handler]

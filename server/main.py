@@ -12,6 +12,7 @@ from .api import (
     device_routes,
     evidence_routes,
     log_routes,
+    ops_routes,
     review_routes,
 )
 from .api.body_limit import BodyLimitMiddleware
@@ -53,6 +54,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
         attachment_routes,
         log_routes,
         evidence_routes,
+        ops_routes,
     )
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)

@@ -193,3 +193,14 @@ class ReportAttachment(SQLModel, table=True):
     complete: bool = Field(default=False)
     started_at: datetime = _when()
     completed_at: datetime | None = _when(nullable=True)
+
+
+# A console download ticket (server/console/downloads.py): single use, for a minute. Only the
+# ticket's hash and its sealed payload are stored; the payload (which file, and the session
+# token to ask the API with) is AES-GCM under a key derived from the ticket itself, so the
+# database alone can't be turned into a download.
+class DownloadTicket(SQLModel, table=True):
+    __tablename__ = "download_tickets"
+    ticket_hash: str = Field(primary_key=True, max_length=64)
+    sealed: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
+    expires_at: datetime = _when(index=True)

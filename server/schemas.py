@@ -273,3 +273,12 @@ class ReportPhoto(BaseModel):
     received: int = Field(description="bytes the server holds")
     complete: bool = Field(description="arrived whole and matched its signed SHA-256")
     completed_at: datetime | None
+
+
+class Readiness(BaseModel):
+    """GET /api/v1/ready: 200 when this process can serve (database and photo store answer),
+    503 with the same body naming what does not (for a load balancer's health check)."""
+
+    status: Literal["ready", "not ready"]
+    database: Literal["ok", "unavailable"]
+    attachments: Literal["ok", "unavailable"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 DATA_DIR_ENV = "FIELDAPP_SERVER_DATA_DIR"
 DATABASE_URL_ENV = "FIELDAPP_DATABASE_URL"
+ATTACHMENTS_URL_ENV = "FIELDAPP_ATTACHMENTS_URL"
 MIB = 1024 * 1024
 
 
@@ -34,6 +35,9 @@ class Settings:
     login_lock_max: timedelta = timedelta(hours=1)
     login_failure_memory: timedelta = timedelta(hours=24)
     console: bool = True  # mount the verifiers' console (server/console) at /console
+    # Photos: None keeps them under data_dir/attachments; s3://bucket/prefix puts them on the
+    # S3 API (endpoint, region and credentials from the AWS environment; docs/deploy.md).
+    attachments_url: str | None = None
 
     @classmethod
     def resolve(
@@ -44,12 +48,14 @@ class Settings:
         environ: Mapping[str, str] | None = None,
         **overrides,
     ) -> "Settings":
-        """Arguments first, then FIELDAPP_SERVER_DATA_DIR / FIELDAPP_DATABASE_URL, then defaults."""
+        """Arguments first, then FIELDAPP_SERVER_DATA_DIR / FIELDAPP_DATABASE_URL /
+        FIELDAPP_ATTACHMENTS_URL, then defaults."""
         environ = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(environ[DATA_DIR_ENV]) if environ.get(DATA_DIR_ENV) else default_data_dir(environ)
         data_dir = Path(data_dir).expanduser().resolve()
         database_url = database_url or environ.get(DATABASE_URL_ENV) or sqlite_url(data_dir / "server.db")
+        overrides.setdefault("attachments_url", environ.get(ATTACHMENTS_URL_ENV) or None)
         return cls(data_dir=data_dir, database_url=database_url, **overrides)
 
 

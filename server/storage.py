@@ -2,9 +2,9 @@
 
 The upload protocol appends chunks to a *part* (one per record + photo being uploaded),
 then, once the whole part matches the signed SHA-256, commits it as the stored photo,
-named by that hash (two reports listing the same photo share one copy). An
-S3-compatible store fits the same shape: parts are multipart uploads (or objects under
-`partial/`), a commit is a copy to `photos/<sha256>`, reads are GETs.
+named by that hash (two reports listing the same photo share one copy). The
+S3-API store (server/s3_storage.py) has the same shape: parts are chunk objects under
+`partial/`, a commit writes `photos/<sha256>` once, reads are GETs.
 """
 
 import hashlib
@@ -46,6 +46,22 @@ class AttachmentStore(Protocol):
         """The stored photo's bytes, in pieces."""
         ...
 
+    def ready(self) -> None:
+        """Raise unless the store can be written now (GET /api/v1/ready)."""
+        ...
+
+
+def check_part_id(part_id: str) -> str:
+    if not part_id or "/" in part_id or part_id.startswith("."):
+        raise ValueError("bad part id")
+    return part_id
+
+
+def check_sha256(sha256: str) -> str:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError("bad sha256")
+    return sha256
+
 
 class FilesystemAttachmentStore:
     """Parts in `<root>/partial/`, photos in `<root>/photos/<first two hex>/<sha256>`."""
@@ -54,14 +70,10 @@ class FilesystemAttachmentStore:
         self.root = Path(root)
 
     def _part(self, part_id: str) -> Path:
-        if not part_id or "/" in part_id or part_id.startswith("."):
-            raise ValueError("bad part id")
-        return self.root / "partial" / part_id
+        return self.root / "partial" / check_part_id(part_id)
 
     def _photo(self, sha256: str) -> Path:
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise ValueError("bad sha256")
-        return self.root / "photos" / sha256[:2] / sha256
+        return self.root / "photos" / check_sha256(sha256)[:2] / sha256
 
     def write_part(self, part_id: str, offset: int, data: bytes) -> None:
         path = self._part(part_id)
@@ -86,7 +98,10 @@ class FilesystemAttachmentStore:
     def commit_part(self, part_id: str, sha256: str) -> None:
         target = self._photo(sha256)
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.replace(self._part(part_id), target)  # same bytes if it was already there
+        if target.is_file():  # written once: a second upload of the same hash changes nothing
+            self.discard_part(part_id)
+            return
+        os.replace(self._part(part_id), target)
 
     def has(self, sha256: str) -> bool:
         return self._photo(sha256).is_file()
@@ -100,6 +115,17 @@ class FilesystemAttachmentStore:
                 yield piece
 
 
+    def ready(self) -> None:
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not os.access(self.root, os.W_OK):
+            raise PermissionError(f"{self.root} is not writable")
+
+
 def attachment_store_for(settings: Settings) -> AttachmentStore:
-    """The store the settings call for: the filesystem under the data dir (the only one yet)."""
+    """The store the settings call for: an S3 bucket when `attachments_url` is set
+    (FIELDAPP_ATTACHMENTS_URL=s3://bucket/prefix), else the filesystem under the data dir."""
+    if settings.attachments_url:
+        from .s3_storage import S3AttachmentStore
+
+        return S3AttachmentStore(settings.attachments_url)
     return FilesystemAttachmentStore(settings.data_dir / ATTACHMENTS_DIR)

@@ -9,30 +9,40 @@ photo of one report) and to the session's token. The browser is sent to
 file with the token in the Authorization header (in process, through the same httpx client
 the console uses), and returns it as an attachment. What a log can show is a spent ticket.
 
-Tickets live in this process's memory: the console's Flet session is tied to the process
-that serves its websocket, and the browser asks that same origin for the download right
-away. Behind a load balancer, the console path needs sticky sessions anyway (Flet sessions
-are in memory too).
+Tickets live in the database (`download_tickets`), so whichever server process the
+browser's GET reaches can redeem it (docs/deploy.md: the console's websocket sticks to one
+process, a download need not). A row holds the ticket's SHA-256 and its payload sealed with
+AES-GCM under a key derived from the ticket: what the database shows can't be redeemed, and
+the session token inside can't be read without the ticket, which only the browser got.
+Redeeming is one `DELETE ... RETURNING`, so two processes can't both spend one ticket.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse, Response
+from sqlmodel import col
 
+from sync.canonical import sha256_hex
+from sync.crypto import DecryptionError, aead_decrypt, aead_encrypt, derive_key
+
+from ..database import SessionFactory
+from ..models import DownloadTicket, table_of
 from .api import API
 
-TICKET_TTL_SECONDS = 60.0
-MAX_TICKETS = 1000
+TICKET_TTL = timedelta(seconds=60)
+TICKET_KEY_INFO = b"fieldapp/v1/download-ticket"
 FORMATS = {"geojson": ("application/geo+json", "geojson"), "csv": ("text/csv; charset=utf-8", "csv")}
 EVIDENCE = ("application/zip", "zip")
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
@@ -47,58 +57,66 @@ class Ticket:
     token: str
     api_path: str
     params: dict[str, str]
-    expires: float
     fmt: str | None = None  # an export's format, "evidence" for a package; None for a photo
 
 
 class TicketStore:
-    """Single-use download tickets, in memory, bounded in number and lifetime."""
+    """Single-use download tickets in the database, each valid for `ttl`."""
 
     def __init__(
-        self, *, clock: Callable[[], float] = time.monotonic, ttl: float = TICKET_TTL_SECONDS
+        self, sessions: SessionFactory, *, clock: Callable[[], datetime], ttl: timedelta = TICKET_TTL
     ) -> None:
+        self._sessions = sessions
         self._clock = clock
         self._ttl = ttl
-        self._tickets: dict[str, Ticket] = {}
-        self._lock = threading.Lock()
 
     def issue(self, *, token: str, fmt: str, params: dict[str, str]) -> str:
         """A ticket for an export (`/exports/<fmt>` with the queue's filters)."""
         if fmt not in FORMATS:
             raise ValueError(f"unknown export format {fmt!r}")
-        return self._add(token=token, api_path=f"/exports/{fmt}", params=dict(params), fmt=fmt)
+        return self._add(Ticket(token=token, api_path=f"/exports/{fmt}", params=dict(params), fmt=fmt))
 
     def issue_photo(self, *, token: str, record_id: str, sha256: str) -> str:
         """A ticket for one photo of one report, byte for byte as the device signed it."""
         if not _RECORD_ID.fullmatch(record_id) or not _SHA256.fullmatch(sha256):
             raise ValueError("not a report id and a photo's SHA-256")
-        return self._add(token=token, api_path=f"/reports/{record_id}/attachments/{sha256}", params={})
+        return self._add(Ticket(token=token, api_path=f"/reports/{record_id}/attachments/{sha256}", params={}))
 
     def issue_evidence(self, *, token: str, record_id: str) -> str:
         """A ticket for one report's evidence package (a zip `fieldapp verify` checks offline)."""
         if not _RECORD_ID.fullmatch(record_id):
             raise ValueError("not a report id")
-        return self._add(token=token, api_path=f"/reports/{record_id}/evidence", params={}, fmt="evidence")
+        return self._add(Ticket(token=token, api_path=f"/reports/{record_id}/evidence", params={}, fmt="evidence"))
 
-    def _add(self, *, token: str, api_path: str, params: dict[str, str], fmt: str | None = None) -> str:
+    def _add(self, ticket: Ticket) -> str:
         now = self._clock()
-        ticket = secrets.token_urlsafe(32)
-        found = Ticket(token=token, api_path=api_path, params=params, expires=now + self._ttl, fmt=fmt)
-        with self._lock:
-            self._tickets = {k: t for k, t in self._tickets.items() if t.expires > now}
-            if len(self._tickets) >= MAX_TICKETS:
-                oldest = min(self._tickets, key=lambda k: self._tickets[k].expires)
-                del self._tickets[oldest]
-            self._tickets[ticket] = found
-        return ticket
+        secret = secrets.token_urlsafe(32)
+        key_hash = sha256_hex(secret.encode())
+        sealed = aead_encrypt(_key(secret), json.dumps(asdict(ticket)).encode(), key_hash.encode())
+        table = table_of(DownloadTicket)
+        with self._sessions() as session, session.begin():
+            session.execute(sa.delete(table).where(col(DownloadTicket.expires_at) <= now))  # spent by time
+            session.execute(sa.insert(table).values(ticket_hash=key_hash, sealed=sealed, expires_at=now + self._ttl))
+        return secret
 
-    def redeem(self, ticket: str) -> Ticket | None:
+    def redeem(self, secret: str) -> Ticket | None:
         """The ticket's file, once; None if unknown, spent or expired."""
-        with self._lock:
-            found = self._tickets.pop(ticket, None)
-        if found is None or found.expires <= self._clock():
+        key_hash = sha256_hex(secret.encode())
+        table = table_of(DownloadTicket)
+        with self._sessions() as session, session.begin():
+            row = session.execute(
+                sa.delete(table).where(table.c.ticket_hash == key_hash).returning(table.c.sealed, table.c.expires_at)
+            ).first()
+        if row is None or row.expires_at <= self._clock():  # UTCDateTime: aware, as the clock is
             return None
-        return found
+        try:
+            return Ticket(**json.loads(aead_decrypt(_key(secret), row.sealed, key_hash.encode())))
+        except (DecryptionError, ValueError, TypeError):
+            return None
+
+
+def _key(secret: str) -> bytes:
+    return derive_key(secret.encode(), info=TICKET_KEY_INFO)
 
 
 def download_router(*, mount_path: str, tickets: TicketStore, client: httpx.AsyncClient) -> APIRouter:

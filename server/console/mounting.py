@@ -59,7 +59,8 @@ def mount_console(
             base_url="http://console.internal",
             timeout=30.0,
         )
-    tickets = TicketStore()
+    context = app.state.context  # the server's ServerContext: tickets live in its database
+    tickets = TicketStore(context.session_factory, clock=context.clock)
     config = ConsoleConfig(
         client=client,
         tickets=tickets,

@@ -1,4 +1,5 @@
-"""Console state and pure logic: filters, decisions, separations, tickets, the QR code.
+"""Console state and pure logic: filters, decisions, separations, the QR code (tickets:
+test_download_tickets.py).
 
 HTTP goes through httpx.MockTransport here (pure client logic); the real server is in
 test_console_api.py.
@@ -12,7 +13,6 @@ import httpx
 import pytest
 
 from server.console.api import ConsoleApi, SignedIn
-from server.console.downloads import TicketStore
 from server.console.errors import ApiError, InvalidInput, ServerUnreachable, SessionExpired
 from server.console.qr import qr_png
 from server.console.state import (
@@ -203,16 +203,3 @@ def test_qr_png_is_a_png_that_grows_with_its_content():
     assert len(large) > len(small)
 
 
-def test_download_tickets_are_single_use_and_expire():
-    now = [100.0]
-    store = TicketStore(clock=lambda: now[0], ttl=60)
-    first = store.issue(token="secret-token", fmt="csv", params={"state": "verified"})
-    assert "secret-token" not in first and len(first) >= 40
-    found = store.redeem(first)
-    assert found is not None and found.token == "secret-token" and found.params == {"state": "verified"}
-    assert store.redeem(first) is None  # spent
-    late = store.issue(token="t", fmt="geojson", params={})
-    now[0] += 61
-    assert store.redeem(late) is None  # expired
-    with pytest.raises(ValueError):
-        store.issue(token="t", fmt="xlsx", params={})

@@ -81,9 +81,18 @@ def start_live_server(
 def live_server(data_dir: Path | str, database_url: str | None = None, **options) -> Iterator[str]:
     """Run the server on 127.0.0.1 and yield its base URL; always stop it afterwards (`options`:
     `port`, `env`, `timeout`, as for `start_live_server`)."""
+    with live_server_process(data_dir, database_url, **options) as (base_url, _process):
+        yield base_url
+
+
+@contextlib.contextmanager
+def live_server_process(
+    data_dir: Path | str, database_url: str | None = None, **options
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`live_server`, also yielding the process (for tests that kill it)."""
     server = start_live_server(data_dir, database_url, **options)
     try:
-        yield server.base_url
+        yield server.base_url, server.process
     finally:
         server.stop()
 
