@@ -71,13 +71,16 @@ def start_server(
     environ: Mapping[str, str] | None = None,
     cwd: Path | str | None = None,
     timeout: float = 30.0,
+    stderr_path: Path | None = None,
 ) -> ServerProcess:
     """`serve` on 127.0.0.1:`port` with `data_dir`, answering `GET /api/v1/health` when returned.
 
     Without `database_url` the server uses the data dir's SQLite file, whatever
     FIELDAPP_DATABASE_URL says in `environ` (default: this process's environment). Its output
-    goes to `data_dir/server.log`. Raises `ServerNotStarted` (and leaves nothing running) if
-    it exits or does not answer within `timeout` seconds.
+    goes to `data_dir/server.log`; with `stderr_path`, only its standard output does (the
+    server's own JSON events) and uvicorn's lines on stderr go there. Raises
+    `ServerNotStarted` (and leaves nothing running) if it exits or does not answer within
+    `timeout` seconds.
     """
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -87,9 +90,13 @@ def start_server(
     if database_url is None:
         env.pop("FIELDAPP_DATABASE_URL", None)
     log_path = data_dir / "server.log"
-    with open(log_path, "ab") as log:
+    with open(log_path, "ab") as log, open(stderr_path or os.devnull, "ab") as errors:
         process = subprocess.Popen(  # noqa: S603 - an interpreter and fixed arguments of ours
-            server_command(*args, python=python), cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT
+            server_command(*args, python=python),
+            cwd=cwd,
+            env=env,
+            stdout=log,
+            stderr=errors if stderr_path else subprocess.STDOUT,
         )
     server = ServerProcess(process=process, base_url=f"http://127.0.0.1:{port}", log_path=log_path)
     try:

@@ -60,9 +60,10 @@ def start_live_server(
     port: int | None = None,
     env: dict[str, str] | None = None,
     timeout: float = 30.0,
+    stderr_path: Path | None = None,
 ) -> launcher.ServerProcess:
     """A started server (the caller stops it, or kills it: `.process`); RuntimeError with the
-    end of its log if it does not come up."""
+    end of its log if it does not come up. `stderr_path`: as for `launcher.start_server`."""
     try:
         return launcher.start_server(
             data_dir,
@@ -72,6 +73,7 @@ def start_live_server(
             environ={**os.environ, **(env or {})},
             cwd=REPO_ROOT,
             timeout=timeout,
+            stderr_path=stderr_path,
         )
     except launcher.ServerNotStarted as exc:
         raise RuntimeError(f"{exc}:\n{exc.log_tail}") from None
