@@ -52,7 +52,7 @@ def summary(report: Report, stored: StoredContent | None = None) -> ReportSummar
         chain_status=report.chain_status,
         amends=report.amends,
         amends_invalid=report.amends_invalid,
-        place=_text(content.get("place")),
+        place=_place(content),
         description=_text(content.get("description")),
         content_problem=stored.problem,
     )
@@ -240,6 +240,13 @@ def revoke_device(session: Session, device_id: str, *, actor: str, clock: Clock)
         device.revoked_at = clock()
         session.flush()
         log.info("devices.revoked", extra={"fields": {"device_id": device_id, "actor": actor}})
+
+
+def _place(content: dict[str, object]) -> str | None:
+    """The place as a verifier reads it: "Sirte (سرت)" when it came from the gazetteer."""
+    from sync.places import place_label
+
+    return place_label(content)
 
 
 def _text(value: object) -> str | None:

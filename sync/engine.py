@@ -18,7 +18,7 @@ from .batching import DEFAULT_MAX_BYTES, Batch, Batcher, BatchSource, split_batc
 from .canonical import canonical_bytes
 from .crypto import b64decode, verify
 from .errors import ProtocolError, SyncError
-from .failures import BatchTooLargeError, ReceiptError, Stopped
+from .failures import BatchTooLargeError, ReceiptError, Stopped, cause_of
 from .log_audit import LogAuditor
 from .outbox import Outbox
 from .pipeline import StoreBehind
@@ -100,6 +100,7 @@ class SyncEngine:
                 report.log_audit = self.auditor.audit()
         except SyncError as exc:
             report.status, report.error = status_of(exc)
+            report.cause = cause_of(exc)
         report.still_queued = self.outbox.count_queued()
         if self.auditor is not None:  # shown after every run, whatever else happened
             report.log_alarm = self.auditor.standing_alarm()

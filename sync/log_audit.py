@@ -176,6 +176,8 @@ class LogAuditor:
                 f"the log shrank from {kept.tree_size} to {head.tree_size} entries since the last check",
                 seen=head,
             )
+        if kept.tree_size == 0:
+            return  # the empty tree is a prefix of every tree: nothing to prove (and sizes start at 1)
         if head.tree_size == kept.tree_size:
             if head.root_hash != kept.root_hash:
                 raise LogMismatch(

@@ -2,14 +2,19 @@
 crossings that ceasefire reports name, with English and Arabic names.
 
 Shared by both ends: the device's place picker searches it, and the server can tell a
-report's position from the nearest place ("12 km NE of Sirte", `describe`). Loaded from
-assets/places.json (`sync.assets`).
+report's position from the nearest place ("12 km NE of Sirte", `describe`). Two files in
+assets/ (`sync.assets`): places.json, the curated list kept by hand (towns the mission names,
+air bases, ports, oil terminals and fields, crossings), and places-geonames.json, Libya's
+populated places derived from GeoNames by assets/geo/build_places.py (source and licence in
+the file). A place's `source` says which one it came from.
 """
 
+import heapq
 import json
+import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +36,7 @@ PLACE_TYPES = (
 APPROX_ACCURACY_M = 10_000.0  # what "approx" in the file means
 # Farther than this from every place, a position is told by its coordinates alone.
 DESCRIBE_WITHIN_KM = 100.0
+PLACE_SOURCES = ("curated", "geonames")
 
 
 class PlaceListError(SyncError):
@@ -49,13 +55,19 @@ class Place:
     lon: float
     aliases: tuple[str, ...] = ()
     approx: bool = False
+    source: str = "curated"
 
     def label(self, language: str) -> str:
         """The name in the app's language (the record stores what the observer picked)."""
         return self.name_ar if language == "ar" and self.name_ar else self.name
 
-    def observation_fields(self) -> dict[str, Any]:
-        """What picking this place puts into an observation: its location and its name."""
+    def ref(self) -> dict[str, Any]:
+        """The record's `place_ref`: the gazetteer id and both names."""
+        return {"id": self.id, "en": self.name, "ar": self.name_ar or None}
+
+    def observation_fields(self, language: str = "en") -> dict[str, Any]:
+        """What picking this place puts into an observation: its location, its name as the
+        observer saw it, and its id with both names."""
         return {
             "location": {
                 "lat": self.lat,
@@ -63,17 +75,39 @@ class Place:
                 "accuracy_m": APPROX_ACCURACY_M if self.approx else None,
                 "source": "place",
             },
-            "place": self.name,
+            "place": self.label(language),
+            "place_ref": self.ref(),
         }
+
+
+def place_label(record: Mapping[str, Any], *, language: str = "en") -> str | None:
+    """A record's place for a reader: "Sirte (سرت)" when it was picked from the gazetteer (the
+    reader's language first), else the name as typed; None when there is none."""
+    ref = record.get("place_ref")
+    if isinstance(ref, dict) and ref.get("en"):
+        first, second = (ref.get("ar"), ref["en"]) if language == "ar" and ref.get("ar") else (ref["en"], ref.get("ar"))
+        return f"{first} ({second})" if second and second != first else str(first)
+    place = record.get("place")
+    return str(place) if place else None
 
 
 def default_places_path() -> Path:
     return ASSETS_DIR / "places.json"
 
 
+def derived_places_path() -> Path:
+    return ASSETS_DIR / "places-geonames.json"
+
+
 def load_places(path: Path | str | None = None) -> list[Place]:
-    """Read the place list; raise PlaceListError (one clear line) if it is missing or malformed."""
-    source = Path(path) if path is not None else default_places_path()
+    """Read the place list (by default the curated one and the GeoNames-derived one, curated
+    first); raise PlaceListError (one clear line) if a file is missing or malformed."""
+    if path is None:
+        return _load(default_places_path(), "curated") + _load(derived_places_path(), "geonames")
+    return _load(Path(path), "curated")
+
+
+def _load(source: Path, origin: str) -> list[Place]:
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -83,10 +117,10 @@ def load_places(path: Path | str | None = None) -> list[Place]:
     entries = data.get("places") if isinstance(data, dict) else data
     if not isinstance(entries, list):
         raise PlaceListError(f"the place list {source} holds no list of places")
-    return [_place(entry, index, source) for index, entry in enumerate(entries)]
+    return [_place(entry, index, source, origin) for index, entry in enumerate(entries)]
 
 
-def _place(entry: Any, index: int, source: Path) -> Place:
+def _place(entry: Any, index: int, source: Path, origin: str) -> Place:
     try:
         place = Place(
             id=str(entry["id"]),
@@ -97,6 +131,7 @@ def _place(entry: Any, index: int, source: Path) -> Place:
             lon=float(entry["lon"]),
             aliases=tuple(str(alias) for alias in entry.get("aliases", ())),
             approx=bool(entry.get("approx", False)),
+            source=origin,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise PlaceListError(f"entry {index + 1} of the place list {source} is malformed") from exc
@@ -157,6 +192,22 @@ def nearest_place(
     """The place closest to a point (geodesic), or None if there is none (within `max_km`, when given)."""
     found = geo.nearest(places, lat, lon, position=lambda place: (place.lat, place.lon), max_km=max_km)
     return found[0] if found is not None else None
+
+
+def nearest_places(places: Sequence[Place], lat: float, lon: float, *, limit: int = 5) -> list[Place]:
+    """The `limit` places closest to a point (geodesic), closest first: what the picker offers
+    for the current fix before anything is typed."""
+    if limit <= 0:
+        return []
+    cos_lat = math.cos(math.radians(lat))
+
+    def estimate(place: Place) -> float:
+        return (place.lat - lat) ** 2 + (((place.lon - lon + 180.0) % 360.0 - 180.0) * cos_lat) ** 2
+
+    # The flat estimate orders nearby points well; a few spare ones absorb its error before
+    # the geodesic distance decides.
+    shortlist = heapq.nsmallest(limit + 8, places, key=estimate)
+    return sorted(shortlist, key=lambda place: geo.distance_km(lat, lon, place.lat, place.lon))[:limit]
 
 
 def describe(

@@ -58,6 +58,7 @@ class SyncReport:
     updates_pulled: int = 0
     bytes_sent: int = 0
     error: str | None = None
+    cause: str | None = None  # why it stopped early, one of sync.failures.CAUSES (the app words it)
     started_at: datetime | None = None
     finished_at: datetime | None = None
     # Photo uploads that followed the push (sync.attachments.PhotoUploadReport.to_dict()),

@@ -8,6 +8,7 @@ are the one translation both the sync client and the photo client use.
 """
 
 import json
+import ssl
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -132,7 +133,9 @@ class SyncClient:
             return schema.model_validate_json(response.content)
         except ValidationError as exc:
             # A 2xx we cannot read is most likely a broken proxy or a cut answer: try again later.
-            raise TransportError(f"the server's answer to {path} could not be read") from exc
+            # To the health probe it is something that is not a FieldApp server (a web page).
+            cause = "not_fieldapp" if path == "/health" else "unreadable"
+            raise TransportError(f"the server's answer to {path} could not be read", cause=cause) from exc
 
 
 _JSON = {"Content-Type": "application/json"}
@@ -179,11 +182,25 @@ def network_errors_as_sync_errors() -> Iterator[None]:
     try:
         yield
     except httpx.ConnectError as exc:
+        if _is_tls(exc):
+            raise OfflineError(f"the secure connection failed: {_short(exc)}", cause="tls") from exc
         raise OfflineError(f"cannot reach the server: {_short(exc)}") from exc
     except httpx.TimeoutException as exc:
-        raise TransportError(f"the server did not answer in time: {_short(exc)}") from exc
+        raise TransportError(f"the server did not answer in time: {_short(exc)}", cause="timeout") from exc
     except httpx.TransportError as exc:  # cut mid-request or mid-response, protocol garbage
         raise TransportError(f"the connection to the server broke: {_short(exc)}") from exc
+
+
+def _is_tls(exc: BaseException) -> bool:
+    """An ssl error anywhere under httpx's (it wraps httpcore's, which wraps ssl's)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def response_reason(response: httpx.Response) -> str:

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+PLACE_ID_MAX = 64  # a gazetteer id ("sirte", "gn-2210247")
 NAME_MAX = 200  # unit, camp, place, controlling side and other short names
 NOTE_MAX = 1000  # short free-text details: damage, reason given
 DESCRIPTION_MAX = 4000

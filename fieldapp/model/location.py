@@ -3,13 +3,13 @@
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, StrictStr
 
 from .enums import LOCATION_SOURCES
 from .errors import FieldError, InvalidObservation
-from .limits import ACCURACY_M_MAX, LATLON_DECIMALS, METRE_DECIMALS
+from .limits import ACCURACY_M_MAX, LATLON_DECIMALS, METRE_DECIMALS, NAME_MAX, PLACE_ID_MAX
 from .mgrs import MGRS_FIELD, from_mgrs, to_mgrs
-from .types import StrictFloat, at_least, between, choice, rounded
+from .types import StrictFloat, at_least, at_most_chars, between, choice, invalid, optional_text, rounded
 
 # Rounded before the range check, so a value that passes still passes when read back.
 Latitude = Annotated[StrictFloat, AfterValidator(rounded(LATLON_DECIMALS)), AfterValidator(between(-90, 90))]
@@ -38,6 +38,30 @@ class Location(BaseModel):
 
     def to_record(self) -> dict[str, Any]:
         return {"lat": self.lat, "lon": self.lon, "accuracy_m": self.accuracy_m, "source": self.source}
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise invalid("must not be empty")
+    return value
+
+
+PlaceId = Annotated[StrictStr, AfterValidator(_not_blank), AfterValidator(at_most_chars(PLACE_ID_MAX))]
+PlaceName = Annotated[StrictStr, AfterValidator(_not_blank), AfterValidator(at_most_chars(NAME_MAX))]
+
+
+class PlaceRef(BaseModel):
+    """A place picked from the gazetteer: its id and both its names as the list had them, so a
+    verifier reads it in either language and a later rename of the list rewrites nothing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: PlaceId
+    en: PlaceName
+    ar: optional_text(NAME_MAX) = None  # type: ignore[valid-type]
+
+    def to_record(self) -> dict[str, Any]:
+        return {"id": self.id, "en": self.en, "ar": self.ar}
 
 
 def resolve_mgrs_input(value: Any) -> tuple[Any, list[FieldError]]:

@@ -23,7 +23,7 @@ from .details import DETAILS_MODELS, KindDetails
 from .enums import CERTAINTIES, KINDS, OBSERVED_BY
 from .errors import FieldError, InvalidObservation
 from .limits import ATTACHMENTS_MAX, CLOCK_SKEW, EARLIEST_OBSERVATION
-from .location import Location, resolve_mgrs_input
+from .location import Location, PlaceRef, resolve_mgrs_input
 from .messages import field_errors
 from .types import Description, Name, Uuid, choice, invalid
 
@@ -37,6 +37,7 @@ RECORD_KEYS = (
     "observed_at",
     "location",
     "place",
+    "place_ref",
     "observed_by",
     "certainty",
     "description",
@@ -97,6 +98,7 @@ class ObservationCommon(BaseModel):
     observed_at: ObservedAt
     location: Location
     place: Name = None
+    place_ref: PlaceRef | None = None  # set when the place was picked from the gazetteer
     observed_by: choice(OBSERVED_BY)  # type: ignore[valid-type]
     certainty: choice(CERTAINTIES)  # type: ignore[valid-type]
     description: Description
@@ -133,6 +135,7 @@ class Observation(ObservationCommon):
             "observed_at": self.observed_at.isoformat(),
             "location": self.location.to_record(),
             "place": self.place,
+            "place_ref": self.place_ref.to_record() if self.place_ref is not None else None,
             "observed_by": self.observed_by,
             "certainty": self.certainty,
             "description": self.description,

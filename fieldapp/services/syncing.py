@@ -62,6 +62,7 @@ def run_sync(
         return SyncReport(
             status="failed",
             error=str(NotEnrolledError()),
+            cause="not_enrolled",
             not_enrolled=True,
             still_queued=still_queued(device),
             started_at=now,
@@ -147,7 +148,8 @@ class SyncStatus:
     progress: SyncProgress | None = None
     last_synced_at: datetime | None = None
     last_report: SyncReport | None = None
-    last_error: str | None = None
+    last_error: str | None = None  # the English sentence, for logs; the bar words `last_cause`
+    last_cause: str | None = None  # one of sync.failures.CAUSES, None after a run that got through
 
 
 _STATE_OF_REPORT: dict[str, SyncState] = {
@@ -282,8 +284,8 @@ class AutoSync:
         except Exception as exc:  # e.g. the device was locked under us: report, never crash the thread
             if self._stopping.is_set():
                 return None
-            self._publish(state="error", progress=None, last_error=_sentence(exc))
-            return SyncReport(status="failed", error=_sentence(exc))
+            self._publish(state="error", progress=None, last_error=_sentence(exc), last_cause="unexpected")
+            return SyncReport(status="failed", error=_sentence(exc), cause="unexpected")
         state = "not_enrolled" if report.not_enrolled else _STATE_OF_REPORT[report.status]
         changes: dict[str, Any] = {
             "state": state,
@@ -291,6 +293,7 @@ class AutoSync:
             "pending": report.still_queued,
             "last_report": report,
             "last_error": report.error,
+            "last_cause": report.cause,
         }
         if report.status == "done":
             changes["last_synced_at"] = report.finished_at

@@ -34,7 +34,7 @@ from .rows import (
     write_draft,
 )
 from .sealing import seal_envelope, server_seal_key
-from .states import DRAFT, QUEUED, STATES
+from .states import AMENDED, ANSWERED, DRAFT, NEEDS_INFO, QUEUED, STATES
 from .tables import StateCountRow, table_of
 from .views import Page, RecordView
 
@@ -51,6 +51,7 @@ SELECT_EXISTING_IDS = select(OBS.c.id).where(OBS.c.id.in_(bindparam("ids", expan
 SELECT_CHAIN_HEAD = (
     select(OBS.c.id, OBS.c.content).where(OBS.c.state != DRAFT).order_by(OBS.c.sort_key.desc()).limit(1)
 )
+_STATE_OF = select(OBS.c.state).where(OBS.c.id == bindparam("rid"))
 SELECT_EVENTS = (
     select(EVENTS.c.event).where(EVENTS.c.record_id == bindparam("record_id")).order_by(EVENTS.c.id)
 )
@@ -121,6 +122,8 @@ class ObservationStore:
                 rows.append(row)
                 events.append(event_row(keys, record_id, row["state"], now))
             connection.execute(INSERT_OBSERVATION, rows)
+            if finalize:
+                events += [e for r in records if (e := self._thread_event(connection, r, now)) is not None]
             connection.execute(INSERT_EVENT, events)
             if also is not None:
                 also(connection)
@@ -155,7 +158,22 @@ class ObservationStore:
             sort_key = next_sort_key(connection)
             connection.execute(UPDATE_FINALIZED, {"record_id": record_id, "sort_key": sort_key, **values})
             connection.execute(INSERT_EVENT, event_row(self._keys, record_id, QUEUED, now))
+            thread = self._thread_event(connection, record, now)
+            if thread is not None:
+                connection.execute(INSERT_EVENT, thread)
         return self.get(record_id)
+
+    def _thread_event(self, connection: Connection, record: dict[str, Any], now: str) -> dict | None:
+        """The step a finalized amendment adds to the history of the record it amends: "answered"
+        while that one needs information, "amended" otherwise (None: it amends nothing here)."""
+        original = record.get("amends")
+        if not original:
+            return None
+        row = connection.execute(_STATE_OF, {"rid": original}).first()
+        if row is None or row.state == DRAFT:
+            return None
+        step = ANSWERED if row.state == NEEDS_INFO else AMENDED
+        return event_row(self._keys, original, step, now, by=record["id"])
 
     def _chain_head(self, connection: Connection) -> ChainHead:
         # BEGIN IMMEDIATE (see database.py) holds the write lock from the transaction's start,

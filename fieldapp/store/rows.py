@@ -51,15 +51,20 @@ def open_content(keys: DeviceKeys, row: Any) -> dict[str, Any]:
     return open_json(keys, row.content, observation_aad(row.id))
 
 
-def event_row(keys: DeviceKeys, record_id: str, state: str, at: str, message: str | None = None) -> dict:
-    """A status-history row: the state, its time and the verifier's words, all encrypted."""
-    event = {"state": state, "at": at, "message": message}
+def event_row(
+    keys: DeviceKeys, record_id: str, state: str, at: str, message: str | None = None, *, by: str | None = None
+) -> dict:
+    """A status-history row: the state, its time and the verifier's words (or, for an answer
+    or an amendment, the record that made it), all encrypted."""
+    event: dict[str, Any] = {"state": state, "at": at, "message": message}
+    if by is not None:
+        event["by"] = by
     return {"record_id": record_id, "event": seal_json(keys, event, status_event_aad(record_id))}
 
 
 def open_event(keys: DeviceKeys, record_id: str, blob: bytes) -> StatusEvent:
     event = open_json(keys, blob, status_event_aad(record_id))
-    return StatusEvent(state=event["state"], at=event["at"], message=event["message"])
+    return StatusEvent(state=event["state"], at=event["at"], message=event["message"], by=event.get("by"))
 
 
 def write_draft(connection: Connection, keys: DeviceKeys, record_id: str, record: dict, now: str) -> None:

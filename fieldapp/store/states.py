@@ -10,3 +10,10 @@ QUEUED = "queued"
 SENT = "sent"
 STATES: tuple[str, ...] = (DRAFT, QUEUED, SENT, *REVIEW_STATES)
 FINALIZED_STATES: tuple[str, ...] = STATES[1:]
+NEEDS_INFO = "needs_info"  # the review state that carries a verifier's question
+
+
+# Steps of a record's history that are not states of it: a later record of this device
+# answered (while the record needed information) or amended it. Written when that one is finalized.
+ANSWERED = "answered"
+AMENDED = "amended"

@@ -16,6 +16,7 @@ class StatusEvent:
     state: str
     at: str
     message: str | None = None
+    by: str | None = None  # for "answered"/"amended" steps: the record that answered or amended it
 
 
 @dataclass(frozen=True)

@@ -246,10 +246,12 @@ class FieldApp:
         self._use_language(DEFAULT_LANGUAGE)
         self.show_setup()
 
-    def sync_now(self) -> None:
-        """Ask the background sync for a run now (after finalizing, enrolling, a tap)."""
+    def sync_now(self, *, watch: str | None = None, answer: bool = False) -> None:
+        """Ask the background sync for a run now (after finalizing, enrolling, a tap).
+        `answer`: say its outcome when it ends ("Sync now"); `watch`: a finalized record,
+        said "sent" once the server has it (or why it is still queued)."""
         if self.sync is not None:
-            self.sync.sync_now()
+            self.sync.sync_now(watch=watch, answer=answer)
 
     def _start_sync(self) -> None:
         from fieldapp.ui.state.sync_controller import SyncController
@@ -271,6 +273,9 @@ class FieldApp:
         screen = self.screen
         if isinstance(screen, FollowsSync):
             screen.sync_changed()
+        notice = self.sync.take_notice() if self.sync is not None else None
+        if notice is not None and self.session.unlocked:
+            self.toast(notice.text(self.t))
 
     async def _watch_idle(self) -> None:
         while True:

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from fieldapp.ui.bidi import isolate_runs
 from fieldapp.ui.paths import ASSETS_DIR
 
 # code -> (name shown in the picker, in its own script; right-to-left?)
@@ -44,13 +45,22 @@ class Translator:
         return LANGUAGES[self.language][1]
 
     def t(self, key: str, **values: object) -> str:
-        text = self.strings.get(key, key)
+        """The string for `key` with `values` filled in; in either layout each run of the
+        other direction is isolated (fieldapp.ui.bidi), so mixed text reads as written."""
+        text = self.strings.get(key)
+        if text is None:
+            return key  # visible in review as it is
         if values:
             try:
-                return text.format(**values)
+                text = text.format(**{name: self.shown(str(value)) for name, value in values.items()})
             except (KeyError, IndexError, ValueError):
-                return text
-        return text
+                pass
+        return self.shown(text)
+
+    def shown(self, text: str) -> str:
+        """Text from elsewhere (a record, the verifier, the gazetteer) made bidi-correct for
+        this layout."""
+        return isolate_runs(text, rtl=self.rtl)
 
     def has(self, key: str) -> bool:
         return key in self.strings

@@ -25,8 +25,12 @@ class FakeSync:
     def __init__(self):
         self.calls = []
 
-    def sync_now(self):
+    def sync_now(self, *, watch=None, answer=False):
         self.calls.append("sync_now")
+        assert watch is None and not answer  # coming back is not the observer asking
+
+    def take_notice(self):
+        return None
 
     def stop(self):
         self.calls.append("stop")

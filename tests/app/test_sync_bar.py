@@ -41,13 +41,14 @@ def test_last_synced_at_in_local_time_and_the_last_error():
         state="error",
         pending=1,
         last_synced_at=datetime(2026, 3, 14, 7, 5, tzinfo=UTC),
-        last_error="the server refused this device's credential",
+        last_error="the server refused this device's credential (401: revoked)",
+        last_cause="credential",
     )
     parts = sync_bar_parts(value, local_time=lambda when: when.astimezone(UTC2))
-    assert [p.key for p in parts] == ["sync.online", "sync.pending", "sync.last_synced", "sync.last_error"]
+    assert [p.key for p in parts] == ["sync.online", "sync.pending", "sync.last_synced", "sync.why.credential"]
     assert parts[-1].is_error
     assert "Last synced 09:05" in text(value)
-    assert text(value).endswith("Last error: the server refused this device's credential")
+    assert text(value).endswith("the server refused this device (enrol again in Settings)")
 
 
 def test_not_enrolled_says_so_without_an_error():

@@ -101,7 +101,7 @@ def test_three_reports_recorded_offline_wait_under_pending(phone):
     phone.select_tab("pending")
     phone.wait_text("tab-pending", "3")
     for text in ("Shelling heard", "Column of technicals", "Patrol denied"):
-        phone.page.get_by_text(text).first.wait_for(timeout=10_000)
+        phone.showing(text).wait_for(timeout=10_000)
     phone.screenshot("app-05-home-pending")
 
 
@@ -193,13 +193,14 @@ def test_photos_attached_through_the_file_picker_are_signed_sent_and_shown(phone
 
     # sync runs after finalizing (enrolled): the report, then its photos
     phone.select_tab("sent")
-    phone.page.get_by_text("Crater beside").first.wait_for(timeout=60_000)
-    phone.page.get_by_text("Crater beside").first.click()
+    phone.showing("Crater beside").wait_for(timeout=60_000)
+    phone.showing("Crater beside").click()
     phone.wait("detail-photos")
     phone.wait_text("detail-photos-state", "All photos sent (2)", timeout=90)
     phone.wait_text(f"photo-hash-{first_hash}", first_hash)
-    # the "finalized" snackbar may still float over the photos: let it go first
-    phone.page.get_by_text("Report finalized").first.wait_for(state="detached", timeout=30_000)
+    # the "queued" / "sent" snackbars may still float over the photos: let them go first
+    for toast in ("Report queued for sending", "Report sent"):
+        phone.page.get_by_text(toast).first.wait_for(state="detached", timeout=30_000)
     phone.reveal(f"photo-thumb-{second_hash}")
     phone.screenshot("app-17-detail-photos")
     assert near(thumbnail_colour(phone, f"photo-thumb-{first_hash}"), red)

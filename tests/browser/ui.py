@@ -85,6 +85,11 @@ class Ui:
         self._failure_picture()
         raise AssertionError(f"{identifier!r} never held {expected!r}; last seen {seen!r}")
 
+    def showing(self, text: str):
+        """A node showing `text`: as its text, or in its accessible label (a tappable card
+        with tagged parts carries its texts as the label)."""
+        return self.page.locator(f'[aria-label*="{text}"]').or_(self.page.get_by_text(text)).first
+
     def reveal(self, identifier: str) -> None:
         """Scroll the Flutter scrollable (mouse wheel) until the node sits clear of the title
         bar and the bottom action bar; nodes that don't move (fixed bars) are left alone."""

@@ -27,6 +27,7 @@ RECORD_KEYS = [
     "observed_at",
     "location",
     "place",
+    "place_ref",
     "observed_by",
     "certainty",
     "description",

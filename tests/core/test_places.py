@@ -60,14 +60,15 @@ def test_every_entry_is_inside_libya(places: list[Place]) -> None:
 
 def test_ids_and_names_are_unique_and_well_formed(places: list[Place]) -> None:
     for attribute in ("id", "name", "name_ar"):
-        values = [getattr(p, attribute) for p in places]
+        values = [getattr(p, attribute) for p in places if getattr(p, attribute)]
         assert len(values) == len(set(values)), attribute
     folded = [fold(p.name) for p in places]
     assert len(folded) == len(set(folded))
     for place in places:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", place.id), place.id
         assert place.type in PLACE_TYPES
-        assert re.search("[\u0600-\u06ff]", place.name_ar), place.name_ar
+        if place.source == "curated" or place.name_ar:  # GeoNames lacks an Arabic name for some
+            assert re.search("[\u0600-\u06ff]", place.name_ar), place.name_ar
         assert not re.search("[A-Za-z]", place.name_ar), place.name_ar
 
 

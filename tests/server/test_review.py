@@ -203,3 +203,15 @@ def test_devices_list_and_revocation_need_the_right_role(harness, admin_headers,
     assert harness.client.post(url, headers=verifier_headers).status_code == 403
     assert harness.client.post(url, headers=admin_headers).status_code == 200
     assert harness.client.post(f"{API}/devices/{'a' * 32}/revoke", headers=admin_headers).status_code == 404
+
+
+def test_the_queue_shows_a_gazetteer_place_in_both_languages(harness, admin_headers, verifier_headers):
+    ref = {"id": "sirte", "en": "Sirte", "ar": "سرت"}
+    _device, ids = _received(harness, admin_headers, count=1, place="سرت", place_ref=ref)
+    _old, old_ids = _received(harness, admin_headers, count=1, seed=2, place="Misrata, coastal road")
+    items = {
+        item["record_id"]: item
+        for item in harness.client.get(f"{API}/reports", headers=verifier_headers).json()["items"]
+    }
+    assert items[ids[0]]["place"] == "Sirte (سرت)"  # an English-reading verifier sees both
+    assert items[old_ids[0]]["place"] == "Misrata, coastal road"  # records without a ref as before

@@ -77,3 +77,19 @@ def test_a_server_that_rewrote_its_history_is_caught_shown_and_reported(tmp_path
     again = reopen(tmp_path / "dev")
     assert all(a["reported"] for a in again.log_audit_store.log_audit_state()["alarms"])
     again.lock()
+
+
+def test_a_device_enrolled_on_an_empty_log_audits_its_growth_without_alarm(tmp_path):
+    # The first day: a new server, a new device with nothing queued. The first audit keeps a
+    # tree head of size 0; the empty tree is a prefix of every tree (nothing to prove), so the
+    # next sync must not ask the server for a proof from size 0 (it refuses: sizes start at 1).
+    server_dir = tmp_path / "server"
+    with live_server(server_dir) as url:
+        device = enrolled_device(tmp_path / "dev", server_dir, url, queued=0)
+        first = run_sync(device)
+        assert first.status == "done" and first.log_audit.status == "ok", first.log_audit
+        device.record_many(observations(1, seed=4), finalize=True)
+        second = run_sync(device)
+        assert second.log_audit.status == "ok", second.log_audit
+        assert second.log_alarm is None
+        device.lock()

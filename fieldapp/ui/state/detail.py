@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from fieldapp.store.states import NEEDS_INFO
 from fieldapp.ui.state.observation_form import ObservationForm
 from fieldapp.ui.state.photos import PhotoCard, UploadSummary, record_photos, upload_summary
+from fieldapp.ui.state.thread import Thread, thread_of
 
 if TYPE_CHECKING:
     from fieldapp.services import RecordView, Unlocked
@@ -74,14 +76,33 @@ class RecordDetail:
 
     # -- what can be done ---------------------------------------------------------
 
+    def thread(self) -> Thread:
+        """The question, the answer and the state as the observer should read them."""
+        return thread_of(self.device, self.view)
+
     def amend(self) -> ObservationForm:
         """A new report prefilled from this finalized one (`amends` set; not saved yet)."""
         prefill = self.device.start_amendment(self.record_id)
         return ObservationForm.from_record(prefill, clock=self.clock)
 
+    def can_answer(self) -> bool:
+        """A verifier asked for more information (answered already or not: one may add more)."""
+        return self.view.state == NEEDS_INFO
+
+    def answer(self) -> ObservationForm:
+        """An amendment answering the verifier's question, the question kept on the form."""
+        form = self.amend()
+        form.question = self.thread().question or self.view.message
+        return form
+
     def edit(self) -> ObservationForm:
-        """The draft on the form, to change and save again."""
-        return ObservationForm.from_record(self.view.record, clock=self.clock, record_id=self.record_id)
+        """The draft on the form, to change and save again (an answer's draft shows its question again)."""
+        form = ObservationForm.from_record(self.view.record, clock=self.clock, record_id=self.record_id)
+        original = self.view.record.get("amends")
+        if original:
+            with contextlib.suppress(Exception):  # the original is gone or unreadable: no question to show
+                form.question = thread_of(self.device, self.device.get(original)).question
+        return form
 
     def delete(self) -> None:
         """Drafts only (the store refuses a finalized record)."""

@@ -59,6 +59,15 @@ def parse_local_time(text: str) -> datetime | None:
 # -- form -> record -----------------------------------------------------------------------
 
 
+def _place_ref(form: ObservationForm) -> dict[str, Any] | None:
+    """The picked place's reference, while the point and the name are still the picked ones
+    (a name typed over it is the observer's own, with no gazetteer entry behind it)."""
+    ref = form.place_ref
+    if ref is None or form.location_source != "place":
+        return None
+    return ref if form.place.strip() in (ref.get("en"), ref.get("ar")) else None
+
+
 def read_form(form: ObservationForm) -> tuple[dict[str, Any], dict[str, FormError]]:
     """The record to hand to the model, and the errors of text that can't even be read
     as what it should be (the record is only usable when there are none)."""
@@ -66,6 +75,7 @@ def read_form(form: ObservationForm) -> tuple[dict[str, Any], dict[str, FormErro
     data: dict[str, Any] = {
         "kind": form.kind,
         "place": form.place.strip() or None,
+        "place_ref": _place_ref(form),
         "observed_by": form.observed_by,
         "certainty": form.certainty,
         "description": form.description,
@@ -162,6 +172,7 @@ def fill_from_record(form: ObservationForm, record: dict[str, Any]) -> None:
         form.location_source = location.get("source") or "manual"
         form.location_mode = {"gps": "gps", "place": "place"}.get(form.location_source or "", "manual")
     form.place = record.get("place") or ""
+    form.place_ref = record.get("place_ref")
     form.observed_by = record.get("observed_by")
     form.certainty = record.get("certainty")
     form.description = record.get("description") or ""

@@ -62,12 +62,14 @@ class ObservationForm:
     accuracy_m: str = ""
     mgrs: str = ""
     place: str = ""
+    place_ref: dict[str, Any] | None = None  # the gazetteer id and both names of a picked place
     location_source: str | None = None  # set when GPS or the place list filled lat/lon
     observed_by: str | None = None
     certainty: str | None = None
     description: str = ""
     controlling_side: str = ""
     amends: str | None = None
+    question: str | None = None  # the verifier's question this amendment answers (shown, not stored)
     details: dict[str, Any] = field(default_factory=dict)  # name -> text, bool, or {sub: text}
     record_id: str | None = None  # the draft being edited
     errors: dict[str, FormError] = field(default_factory=dict)
@@ -88,10 +90,13 @@ class ObservationForm:
 
     @property
     def purpose(self) -> str:
-        """ "edit" (a saved draft), "amend" (a new report amending another) or "new"."""
+        """ "edit" (a saved draft), "answer" (a new report answering a verifier's question),
+        "amend" (a new report amending another) or "new"."""
         if self.record_id:
             return "edit"
-        return "amend" if self.amends else "new"
+        if self.amends:
+            return "answer" if self.question else "amend"
+        return "new"
 
     # -- filling ------------------------------------------------------------------
 
@@ -124,16 +129,17 @@ class ObservationForm:
         self.use_gps_fix(fix.lat, fix.lon, fix.accuracy_m)
         self.errors.pop("location.lat", None)
 
-    def use_place(self, name: str, lat: float, lon: float) -> None:
+    def use_place(self, name: str, lat: float, lon: float, ref: dict[str, Any] | None = None) -> None:
         self.location_mode = "place"
         self.place = name
+        self.place_ref = ref
         self.lat, self.lon = f"{lat:.6f}", f"{lon:.6f}"
         self.accuracy_m = ""
         self.location_source = "place"
 
     def pick_place(self, place: Place, language: str) -> None:
         """A place from the offline list: its name in the app's language, its point."""
-        self.use_place(place.label(language), place.lat, place.lon)
+        self.use_place(place.label(language), place.lat, place.lon, place.ref())
         self.errors.pop("location.lat", None)
 
     def use_photo_suggestion(self, offer: dict[str, Any]) -> None:
@@ -160,6 +166,7 @@ class ObservationForm:
         for name, value in values.items():
             setattr(self, name, value)
         self.location_source = "manual"
+        self.place_ref = None  # the point is no longer the picked place's
 
     def point_mgrs(self) -> str | None:
         """The MGRS grid reference of the coordinates typed so far (None while incomplete)."""

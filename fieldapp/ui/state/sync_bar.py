@@ -1,8 +1,10 @@
 """What the sync bar says, from the sync loop's `SyncStatus` (docs/sync.md).
 
 Parts, in order: a log alarm (when the device holds one) · connectivity · N pending ·
-syncing i of N · last synced at · last error. Offline is a normal state (shown plainly, not
-as an error); a failed audit of the server's transparency log never leaves the bar.
+syncing i of N · last synced at · why the last run failed. Offline is a normal state (shown
+plainly, not as an error) and says why ("Offline (no answer from the server)"); a failure
+says its cause in the app's language, never the exception's text (which stays in the log);
+a failed audit of the server's transparency log never leaves the bar.
 Returns (key, values) pairs so tests can check them without Flet and the view translates them.
 """
 
@@ -22,6 +24,19 @@ class BarPart:
     key: str
     values: dict[str, Any]
     is_error: bool = False
+    why: str | None = None  # a translation key filled in as {why}
+
+    def text(self, translate: Callable[..., str]) -> str:
+        if self.why is None:
+            return translate(self.key, **self.values)
+        return translate(self.key, **self.values, why=translate(self.why))
+
+
+def why_key(cause: str | None) -> str:
+    """The sentence for a failure's cause (sync.failures.CAUSES); unknown ones read as unexpected."""
+    from sync.failures import CAUSES
+
+    return f"sync.why.{cause if cause in CAUSES else 'unexpected'}"
 
 
 def _local(when: datetime) -> datetime:
@@ -52,7 +67,10 @@ def sync_bar_parts(
     if state == "not_enrolled":
         parts.append(BarPart("sync.not_enrolled", {}))
     elif state == "offline":
-        parts.append(BarPart("sync.offline", {}))
+        if status.last_cause:
+            parts.append(BarPart("sync.offline_why", {}, why=why_key(status.last_cause)))
+        else:
+            parts.append(BarPart("sync.offline", {}))
     elif state == "stopped":
         parts.append(BarPart("sync.stopped", {}))
     elif state == "syncing":
@@ -73,10 +91,10 @@ def sync_bar_parts(
         )
     else:
         parts.append(BarPart("sync.never_synced", {}))
-    if status.last_error and state not in ("offline", "not_enrolled"):
-        parts.append(BarPart("sync.last_error", {"error": status.last_error}, is_error=True))
+    if (status.last_error or status.last_cause) and state not in ("offline", "not_enrolled"):
+        parts.append(BarPart(why_key(status.last_cause), {}, is_error=True))
     return parts
 
 
 def sync_bar_text(status: SyncStatus | None, translate: Callable[..., str], **options: Any) -> str:
-    return " · ".join(translate(part.key, **part.values) for part in sync_bar_parts(status, **options))
+    return " · ".join(part.text(translate) for part in sync_bar_parts(status, **options))

@@ -6,7 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
+from fieldapp.ui.bidi import coordinates, ltr
 from fieldapp.ui.state.detail import RecordDetail
+from fieldapp.ui.state.places import place_text
+from fieldapp.ui.views.thread import short_id, thread_lines
 from fieldapp.ui.views.common import confirm
 from fieldapp.ui.views.labels import (
     STATE_COLOURS,
@@ -42,10 +45,12 @@ class DetailScreen:
         t = self.app.t
         self.detail = RecordDetail(self.app.device, self.record_id, clock=self.app.clock)
         view = self.detail.view
+        self.thread = self.detail.thread()
+        state_key = self.thread.state_key
         body: list[ft.Control] = []
         chip = ft.Container(
-            content=ft.Text(value=state_label(self.app, view.state), color=ft.Colors.WHITE),
-            bgcolor=STATE_COLOURS.get(view.state, ft.Colors.GREY_700),
+            content=ft.Text(value=t(state_key), color=ft.Colors.WHITE, no_wrap=True),
+            bgcolor=STATE_COLOURS.get(state_key.removeprefix("state."), ft.Colors.GREY_700),
             padding=ft.Padding.symmetric(horizontal=10, vertical=4),
             border_radius=12,
         )
@@ -66,7 +71,7 @@ class DetailScreen:
                         content=ft.Column(
                             controls=[
                                 ft.Text(value=t("detail.verifier_message"), weight=ft.FontWeight.BOLD),
-                                ft.Text(value=view.message),
+                                ft.Text(value=self.app.tr.shown(view.message)),
                             ],
                             spacing=4,
                         ),
@@ -89,11 +94,19 @@ class DetailScreen:
             )
         if view.finalized:
             body.append(ft.Text(value=t("detail.read_only"), size=12, color=ft.Colors.ON_SURFACE_VARIANT))
+        body += thread_lines(self.app, self.thread)
         body += self._fields()
         body += self._photos(view)
         body += self._history(view)
         actions: list[ft.Control] = []
-        if view.finalized:
+        if self.detail.can_answer():
+            actions.append(
+                primary_button(t("detail.answer"), "detail-answer", self._answer, icon=ft.Icons.REPLY)
+            )
+            actions.append(
+                secondary_button(t("detail.amend"), "detail-amend", self._amend, icon=ft.Icons.EDIT_NOTE)
+            )
+        elif view.finalized:
             actions.append(
                 primary_button(t("detail.amend"), "detail-amend", self._amend, icon=ft.Icons.EDIT_NOTE)
             )
@@ -107,34 +120,42 @@ class DetailScreen:
         back = icon_button(ft.Icons.ARROW_BACK, t("common.back"), "detail-back", self._back)
         return screen(title=t("detail.title"), leading=back, body=body, actions=actions)
 
-    def _line(self, label: str, value: Any) -> ft.Control:
-        return ft.Column(
+    def _line(self, label: str, value: Any, identifier: str | None = None) -> ft.Control:
+        line = ft.Column(
             controls=[
                 ft.Text(value=label, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
-                ft.Text(value=str(value), selectable=True),
+                # Selectable text has no accessible label of its own in Flutter's web client:
+                # the label is what a screen reader (and a test) reads.
+                ft.Semantics(content=ft.Text(value=str(value), selectable=True), label=str(value)),
             ],
             spacing=0,
         )
+        return tagged(line, identifier) if identifier else line
 
     def _fields(self) -> list[ft.Control]:
         t = self.app.t
         detail = self.detail
         record = detail.view.record
         lines: list[ft.Control] = []
-        lines.append(self._line(t("form.observed_at"), short_time(record.get("observed_at"))))
+        lines.append(self._line(t("form.observed_at"), ltr(short_time(record.get("observed_at")))))
         location = detail.location
         if "lat" in location:
-            where = f"{location['lat']:.5f}, {location['lon']:.5f}"
+            where = coordinates(location["lat"], location["lon"])
             mgrs = detail.mgrs()
             if mgrs:
-                where += f"\n{mgrs}"
+                where += f"\n{ltr(mgrs)}"
             source = location.get("source")
             if source:
                 where += f"\n{t('detail.source.' + source)}"
-            lines.append(self._line(t("form.location"), where))
+            lines.append(self._line(t("form.location"), where, "detail-location"))
         for name, value in detail.common_fields():
-            shown = choice_label(self.app, name, value) if name in ("observed_by", "certainty") else value
-            lines.append(self._line(field_label(self.app, name), shown))
+            if name in ("observed_by", "certainty"):
+                shown = choice_label(self.app, name, value)
+            elif name == "place":  # both names when it came from the gazetteer
+                shown = self.app.tr.shown(place_text(record, self.app.tr.language) or value)
+            else:
+                shown = self.app.tr.shown(str(value))
+            lines.append(self._line(field_label(self.app, name), shown, f"detail-field-{name}"))
         for name, value in detail.details():
             if isinstance(value, dict):
                 shown = ", ".join(
@@ -145,8 +166,6 @@ class DetailScreen:
             else:
                 shown = choice_label(self.app, name, value) if isinstance(value, str) else value
             lines.append(self._line(field_label(self.app, name), shown))
-        if record.get("amends"):
-            lines.append(self._line(t("detail.amends"), record["amends"]))
         return lines
 
     def _photos(self, view: RecordView) -> list[ft.Control]:
@@ -194,15 +213,21 @@ class DetailScreen:
             return []
         rows: list[ft.Control] = [section_title(t("detail.history"))]
         for event in view.history:
-            text = f"{short_time(event.at)} — {state_label(self.app, event.state)}"
+            text = f"{ltr(short_time(event.at))} — {state_label(self.app, event.state)}"
             if event.message:
-                text += f": {event.message}"
+                text += f": {self.app.tr.shown(event.message)}"
+            elif event.by:
+                text += f": {ltr(short_id(event.by))}"
             rows.append(ft.Text(value=text, size=13))
         return [tagged(ft.Column(controls=rows, spacing=4), "detail-history")]
 
     def _back(self, _event: ft.Event[ft.IconButton]) -> None:
         with self.app.guard():
             self.app.show_home()
+
+    def _answer(self, _event: ft.Event[ft.Button]) -> None:
+        with self.app.guard():
+            self.app.show_form(self.detail.answer())
 
     def _amend(self, _event: ft.Event[ft.Button]) -> None:
         with self.app.guard():

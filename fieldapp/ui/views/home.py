@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
+from fieldapp.ui.bidi import ltr
 from fieldapp.ui.state.home import TABS, HomeState
+from fieldapp.ui.state.places import place_text
 from fieldapp.ui.state.sync_bar import sync_bar_parts
 from fieldapp.ui.theme import TOUCH
-from fieldapp.ui.views.labels import STATE_COLOURS, kind_label, short_time, state_label
+from fieldapp.ui.views.labels import STATE_COLOURS, kind_label, short_time
 from fieldapp.ui.views.widgets import icon_button, screen, secondary_button, tagged
 
 if TYPE_CHECKING:
@@ -61,13 +63,14 @@ class HomeScreen:
         self.tabs = ft.Row(controls=[], spacing=0)
         self.list = ft.Column(controls=[], spacing=8)
         self.list_tag = ft.Semantics(content=self.list, identifier="list")
+        self.questions = ft.Container(visible=False)  # the banner: questions waiting for an answer
         self._fill_sync_bar()
         self._fill_tabs()
         self._fill_list()
         frame = screen(
             title=t("home.title"),
             header_extra=[sync_bar, ft.Container(content=self.tabs, bgcolor=ft.Colors.SURFACE_CONTAINER_LOW)],
-            body=[self.list_tag, ft.Container(height=72)],  # room so the button never hides the last row
+            body=[self.questions, self.list_tag, ft.Container(height=72)],  # room so the button never hides the last row
             trailing=[
                 icon_button(ft.Icons.LOCK, t("home.lock"), "lock-now", self._lock),
                 icon_button(ft.Icons.SETTINGS, t("home.settings"), "open-settings", self._settings),
@@ -99,7 +102,7 @@ class HomeScreen:
         normal: list[str] = []
         errors: list[str] = []
         for part in sync_bar_parts(status, pending=self.state.counts.get("pending")):
-            (errors if part.is_error else normal).append(self.app.t(part.key, **part.values))
+            (errors if part.is_error else normal).append(part.text(self.app.t))
         self.sync_text.value = " · ".join(normal)
         self.sync_error.value = " · ".join(errors)
         self.sync_error.visible = bool(errors)
@@ -127,11 +130,40 @@ class HomeScreen:
             selected = tab == self.state.tab
             name.weight = ft.FontWeight.BOLD if selected else None
             count.value = str(self.state.counts.get(tab, 0))
+            if tab == "reviewed" and self.state.open_questions:  # the badge: questions wait here
+                count.value += f" · {self.app.t('home.badge.question')} {self.state.open_questions}"
+                count.color = ft.Colors.DEEP_ORANGE_800
+            else:
+                count.color = None
             colour = ft.Colors.PRIMARY if selected else ft.Colors.TRANSPARENT
             button.border = ft.Border.only(bottom=ft.BorderSide(width=3, color=colour))
 
+    def _fill_questions(self) -> None:
+        """The banner while a verifier's question waits: a tap shows them under Reviewed."""
+        count = self.state.open_questions
+        self.questions.visible = count > 0
+        self.questions.content = tagged(
+            ft.Container(
+                content=ft.Row(
+                    controls=[
+                        ft.Icon(icon=ft.Icons.QUESTION_ANSWER_OUTLINED, color=ft.Colors.DEEP_ORANGE_800),
+                        ft.Text(value=self.app.t("home.questions_banner", count=count), expand=True),
+                    ],
+                ),
+                bgcolor=ft.Colors.ORANGE_50,
+                border=ft.Border.all(width=1, color=ft.Colors.ORANGE_300),
+                border_radius=8,
+                padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+                height=None,
+                on_click=lambda _e: self._select("reviewed"),
+                ink=True,
+            ),
+            "questions-banner",
+        )
+
     def _fill_list(self) -> None:
         t = self.app.t
+        self._fill_questions()
         rows: list[ft.Control] = [self._row(item) for item in self.state.items]
         if not rows:
             rows.append(
@@ -148,22 +180,41 @@ class HomeScreen:
     def _row(self, item: RecordView) -> ft.Control:
         record = item.record or {}
         t = self.app.t
-        title = record.get("description") or record.get("place") or kind_label(self.app, item.kind)
+        shown = self.app.tr.shown
+        place = place_text(record, self.app.tr.language)
+        title = shown(record.get("description") or place or kind_label(self.app, item.kind))
         when = short_time(record.get("observed_at"))
-        subtitle = " · ".join(
-            part for part in (kind_label(self.app, item.kind), record.get("place"), when) if part
-        )
+        what = " · ".join(part for part in (kind_label(self.app, item.kind), shown(place or "")) if part)
+        state_key = self.state.state_key(item)
         chip = ft.Container(
-            content=ft.Text(value=state_label(self.app, item.state), size=12, color=ft.Colors.WHITE),
-            bgcolor=STATE_COLOURS.get(item.state, ft.Colors.GREY_700),
+            content=ft.Text(value=t(state_key), size=12, color=ft.Colors.WHITE, no_wrap=True),
+            bgcolor=STATE_COLOURS.get(state_key.removeprefix("state."), ft.Colors.GREY_700),
             padding=ft.Padding.symmetric(horizontal=8, vertical=2),
             border_radius=10,
         )
         extra: list[ft.Control] = []
+        badge = self.state.badge(item)
+        if badge is not None:
+            extra.append(
+                tagged(
+                    ft.Row(
+                        controls=[
+                            ft.Icon(
+                                icon=ft.Icons.QUESTION_ANSWER if badge == "question" else ft.Icons.MARK_CHAT_READ,
+                                size=16,
+                                color=ft.Colors.DEEP_ORANGE_800 if badge == "question" else ft.Colors.TEAL_700,
+                            ),
+                            ft.Text(value=t(f"home.badge.{badge}"), size=13, weight=ft.FontWeight.W_600),
+                        ],
+                        spacing=4,
+                    ),
+                    f"record-badge-{item.id}",
+                )
+            )
         if item.message:
             extra.append(
                 ft.Text(
-                    value=t("home.verifier_says", message=item.message),
+                    value=t("home.verifier_says", message=item.message),  # isolated by t()
                     size=13,
                     color=ft.Colors.DEEP_ORANGE_800,
                     max_lines=2,
@@ -207,12 +258,23 @@ class HomeScreen:
                             chip,
                         ]
                     ),
-                    ft.Text(
-                        value=subtitle,
-                        size=13,
-                        color=ft.Colors.ON_SURFACE_VARIANT,
-                        max_lines=1,
-                        overflow=ft.TextOverflow.ELLIPSIS,
+                    # A long place name gives way: the observation's time always shows.
+                    ft.Row(
+                        controls=[
+                            ft.Text(
+                                value=what,
+                                size=13,
+                                color=ft.Colors.ON_SURFACE_VARIANT,
+                                max_lines=1,
+                                overflow=ft.TextOverflow.ELLIPSIS,
+                                expand=True,
+                            ),
+                            tagged(
+                                ft.Text(value=ltr(when), size=13, color=ft.Colors.ON_SURFACE_VARIANT, no_wrap=True),
+                                f"record-time-{item.id}",
+                            ),
+                        ],
+                        spacing=8,
                     ),
                     *extra,
                 ],
@@ -241,7 +303,7 @@ class HomeScreen:
 
     def _sync_now(self, _event: ft.Event[ft.TextButton]) -> None:
         with self.app.guard():
-            self.app.sync_now()
+            self.app.sync_now(answer=True)  # the run's outcome is said when it ends
 
     def _new(self, _event: ft.Event[ft.FloatingActionButton]) -> None:
         with self.app.guard():

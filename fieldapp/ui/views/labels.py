@@ -17,6 +17,7 @@ STATE_COLOURS = {
     "sent": ft.Colors.BLUE_700,
     "received": ft.Colors.BLUE_700,
     "needs_info": ft.Colors.DEEP_ORANGE_700,
+    "needs_info_answered": ft.Colors.TEAL_700,  # the thread's reading of needs_info (state/thread.py)
     "verified": ft.Colors.GREEN_800,
     "unverifiable": ft.Colors.BLUE_GREY_700,
     "rejected": ft.Colors.RED_800,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import flet as ft
 
 from sync.geo import mgrs_of
+from sync.places import place_label
 
 from ..errors import ApiError, InvalidInput
 from ..state import (
@@ -239,13 +240,16 @@ class ReportView:
         )
         rows.append(field_row("Location source", location.get("source")))
         for name in COMMON_FIELDS:
-            rows.append(field_row(label(name).capitalize(), record.get(name), identifier=f"field-{name}"))
+            value = place_label(record) if name == "place" else record.get(name)
+            rows.append(field_row(label(name).capitalize(), value, identifier=f"field-{name}"))
+        if isinstance(record.get("place_ref"), dict):
+            rows.append(field_row("Gazetteer id", record["place_ref"].get("id")))
         for name, value in (record.get("details") or {}).items():
             rows.append(field_row(label(name).capitalize(), value, identifier=f"detail-{name}"))
         if record.get("attachments"):
             rows.append(field_row("Photos", f"{len(record['attachments'])}, listed under Photos above"))
         known = {"id", "kind", "observed_at", "recorded_at", "location", "details", "attachments", "amends"}
-        known |= set(COMMON_FIELDS) | {"device_id", "seq", "prev_hash", "signature", "state"}
+        known |= set(COMMON_FIELDS) | {"place_ref"} | {"device_id", "seq", "prev_hash", "signature", "state"}
         for name, value in record.items():
             if name not in known:
                 rows.append(field_row(label(name).capitalize(), value))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from fieldapp.ui.state.observation_form import LOCATION_MODES
-from fieldapp.ui.state.places import find_places
+from fieldapp.ui.state.places import offered_places
 from fieldapp.ui.theme import TOUCH
 from fieldapp.ui.views.widgets import message, say, section_title, tagged
 
@@ -38,14 +38,17 @@ class LocationSection:
     def build(self) -> list[ft.Control]:
         t = self.app.t
         form = self.form
-        modes = ft.Row(controls=[], spacing=4, wrap=True)
+        # One line at 360 px (short labels, tight padding): a wrapped second row of modes
+        # reads as a second choice. Each chip's tap area is the full touch height.
+        modes = ft.Row(controls=[], spacing=4, wrap=False)
         for mode in LOCATION_MODES:
             chip = ft.Chip(
-                label=ft.Text(value=t(f"form.location.{mode}")),
+                label=ft.Text(value=t(f"form.location.{mode}"), no_wrap=True),
                 selected=form.location_mode == mode,
                 on_select=lambda _e, mode=mode: self._mode(mode),
                 show_checkmark=False,
-                height=TOUCH - 8,
+                height=TOUCH,
+                label_padding=ft.Padding.symmetric(horizontal=2),
             )
             modes.controls.append(tagged(chip, f"loc-{mode}"))
         parts: list[ft.Control] = [section_title(t("form.location")), modes]
@@ -133,11 +136,13 @@ class LocationSection:
         t = self.app.t
         tr = self.app.tr
         rows: list[ft.Control] = []
-        for place in find_places(self.place_query, limit=PLACE_RESULTS):
+        for place in offered_places(self.form, self.place_query, limit=PLACE_RESULTS):
             type_key = f"place_type.{place.type}"
+            other = place.name if tr.language == "ar" else place.name_ar
+            kind = t(type_key) if tr.has(type_key) else place.type
             tile = ft.ListTile(
                 title=ft.Text(value=place.label(tr.language)),
-                subtitle=ft.Text(value=t(type_key) if tr.has(type_key) else place.type, size=12),
+                subtitle=ft.Text(value=f"{kind} · {other}" if other and other != place.label(tr.language) else kind, size=12),
                 leading=ft.Icon(icon=ft.Icons.PLACE_OUTLINED),
                 on_click=lambda _e, place=place: self._pick_place(place),
                 min_height=TOUCH,

@@ -27,7 +27,12 @@ if TYPE_CHECKING:
     from fieldapp.ui.state.observation_form import SaveOutcome
     from fieldapp.ui.state.photos import PickedFile
 
-TITLES = {"edit": "form.title_edit", "amend": "form.title_amend", "new": "form.title_new"}
+TITLES = {
+    "edit": "form.title_edit",
+    "answer": "form.title_answer",
+    "amend": "form.title_amend",
+    "new": "form.title_new",
+}
 
 
 class ObservationFormScreen:
@@ -53,6 +58,7 @@ class ObservationFormScreen:
         self.inputs.controls = {}
         self.error = message("form-error", error=True)
         body: list[ft.Control] = [
+            *question_box(self.app, self.form.question),
             kind_row(self.app, self.form, self.redraw),
             when_row(self.app, self.form, self.inputs),
             *self.location.build(),
@@ -137,9 +143,9 @@ class ObservationFormScreen:
             t = self.app.t
 
             def do_finalize() -> None:
-                self.form.finalize(self.app.device)
+                record_id = self.form.finalize(self.app.device)
                 self.app.toast(t("form.finalized"))
-                self.app.sync_now()
+                self.app.sync_now(watch=record_id)  # "sent" is said when the server has it
                 self.app.show_home("pending")
 
             confirm(
@@ -150,3 +156,23 @@ class ObservationFormScreen:
                 on_confirm=do_finalize,
                 identifier="finalize-confirm",
             )
+
+
+def question_box(app: AppShell, question: str | None) -> list[ft.Control]:
+    """Above an answer's form: what the verifier asked (the form is the answer)."""
+    if not question:
+        return []
+    box = ft.Container(
+        content=ft.Column(
+            controls=[
+                ft.Text(value=app.t("form.question"), weight=ft.FontWeight.BOLD),
+                ft.Text(value=app.tr.shown(question)),
+            ],
+            spacing=4,
+        ),
+        bgcolor=ft.Colors.ORANGE_50,
+        padding=12,
+        border_radius=8,
+        border=ft.Border.all(width=1, color=ft.Colors.ORANGE_300),
+    )
+    return [tagged(box, "form-question")]
