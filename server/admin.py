@@ -11,10 +11,37 @@ from sync.wire import Bundle, ItemResult
 from . import accounts, enrollment, exports, ingest
 from .clock import Clock, utc_now
 from .context import opened
-from .errors import InvalidInput
+from .errors import InvalidInput, ServerError
 from .inflate import InflatedTooLarge, NotGzip, gunzip_bounded
+from .keys import SEAL_KEY_FILE, SIGN_KEY_FILE
 from .report_filters import ReportFilters
 from .settings import MIB, Settings
+
+
+class NoServerHere(ServerError):
+    """There is no FieldApp server in this data directory: `fieldapp admin init` makes one."""
+
+
+class ServerAlreadyHere(ServerError):
+    """This data directory already holds a FieldApp server; nothing changed."""
+
+
+def server_exists(settings: Settings) -> bool:
+    """A server lives in `settings.data_dir` once its two key files are there (its first
+    start, `serve` or `admin init`, makes them); for SQLite its database file too."""
+    keys = settings.data_dir / "keys"
+    if not ((keys / SEAL_KEY_FILE).is_file() and (keys / SIGN_KEY_FILE).is_file()):
+        return False
+    return not settings.is_sqlite or Path(settings.database_url.removeprefix("sqlite:///")).is_file()
+
+
+def init_server(settings: Settings, *, clock: Clock = utc_now) -> None:
+    """Make a new server in `settings.data_dir`: keys and the newest schema (`ServerAlreadyHere`
+    if one is there: an administrator who runs init twice keeps the server they had)."""
+    if server_exists(settings):
+        raise ServerAlreadyHere(f"{settings.data_dir} already holds a FieldApp server; nothing changed")
+    with opened(settings, clock=clock):
+        pass
 
 
 def create_user(

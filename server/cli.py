@@ -38,20 +38,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     _add_location_options(serve)
-    serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    serve.add_argument(
+        "--log-level", default="info", choices=("debug", "info", "warning", "error"), help="default info"
+    )
     serve.set_defaults(handler=guarded(_serve))
 
-    admin = subparsers.add_parser("admin", help="server administration")
+    admin = subparsers.add_parser(
+        "admin",
+        help="server administration (on an existing server: `admin init` makes a new one)",
+        description="Every action works on the server in --data-dir, else FIELDAPP_SERVER_DATA_DIR, else "
+        "the directory `serve` uses by default; where no server is, it refuses (only `init` makes one).",
+    )
     verbs = admin.add_subparsers(dest="admin_verb", metavar="ACTION", required=True)
 
+    init = verbs.add_parser("init", help="make a new server (keys and database) in the data directory")
+    _add_location_options(init)
+    init.set_defaults(handler=guarded(_init))
+
     user = verbs.add_parser("create-user", help="create a verifier or administrator account")
-    user.add_argument("--username", required=True)
+    user.add_argument("--username", required=True, help="the name to sign in with")
     user.add_argument("--role", required=True, type=_role, help="verifier or admin")
     _add_location_options(user)
     user.set_defaults(handler=guarded(_create_user))
 
     code = verbs.add_parser("enrollment-code", help="make a one-time device enrolment code (printed alone)")
-    code.add_argument("--label", default=None)
+    code.add_argument(
+        "--label", default=None, help="a note of whose device it is for (shown with the device)"
+    )
     code.add_argument(
         "--expires-hours", type=float, default=None, help="how long the code stays valid (default: a day)"
     )
@@ -59,12 +72,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     code.set_defaults(handler=guarded(_enrollment_code))
 
     bundle = verbs.add_parser("import-bundle", help="import an offline bundle file")
-    bundle.add_argument("file", type=Path)
+    bundle.add_argument("file", type=Path, help="the .fieldapp-bundle.json(.gz) a device exported")
     _add_location_options(bundle)
     bundle.set_defaults(handler=guarded(_import_bundle))
 
     export = verbs.add_parser("export", help="export reports as GeoJSON, CSV, or a zip of GeoJSON + photos")
-    export.add_argument("--format", required=True, choices=("geojson", "csv", "zip"), dest="fmt")
+    export.add_argument(
+        "--format", required=True, choices=("geojson", "csv", "zip"), dest="fmt", help="zip: GeoJSON + photos"
+    )
     export.add_argument("--state", type=_review_state, default=None, help="only reports in this review state")
     export.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
     _add_location_options(export)
@@ -74,7 +89,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "evidence", help="write one report's evidence package (check it with `verify`)"
     )
     evidence.add_argument("--record", required=True, metavar="ID", help="the report's record id")
-    evidence.add_argument("--out", required=True, type=Path, metavar="FILE.zip")
+    evidence.add_argument("--out", required=True, type=Path, metavar="FILE.zip", help="the package to write")
     _add_location_options(evidence)
     evidence.set_defaults(handler=guarded(_evidence))
 
@@ -143,9 +158,39 @@ def _database_problem(exc: Exception) -> str | None:
 
 
 def _settings(args: argparse.Namespace):
-    from server.settings import Settings
+    """The settings `serve` would use; an admin action (but `init`) also needs a server there."""
+    from server.settings import DATA_DIR_ENV, Settings
 
-    return Settings.resolve(data_dir=args.data_dir, database_url=args.database_url)
+    settings = Settings.resolve(data_dir=args.data_dir, database_url=args.database_url)
+    admin_verb = getattr(args, "admin_verb", None)
+    if admin_verb is None:
+        return settings
+    source = (
+        "from --data-dir" if args.data_dir else f"from {DATA_DIR_ENV}" if os.environ.get(DATA_DIR_ENV) else ""
+    )
+    if admin_verb == "init":
+        return settings
+    from server.admin import NoServerHere, server_exists
+
+    if not server_exists(settings):
+        raise NoServerHere(
+            f"no FieldApp server in {settings.data_dir} ({source or 'the default data dir'}): "
+            "give the server's own directory with --data-dir, or make a new server there with "
+            "`fieldapp admin init`"
+        )
+    if not source:  # said, so that a default no one meant is seen
+        print(f"server data dir {settings.data_dir} (the default, as for `fieldapp serve`)", file=sys.stderr)
+    return settings
+
+
+def _init(args: argparse.Namespace) -> int:
+    from server import admin
+
+    settings = _settings(args)
+    admin.init_server(settings)
+    print(f"made a new FieldApp server in {settings.data_dir}")
+    print("next: fieldapp admin create-user --username NAME --role admin, then fieldapp serve")
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ Both carry the same flat columns, so QGIS/GDAL and spreadsheets read them as the
 import csv
 import io
 import json
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,7 +28,10 @@ BASE_COLUMNS = (
     "record_id",
     "kind",
     "state",
-    "observed_at",
+    "observed_at",  # UTC
+    "observed_at_local",  # as the observer's device wrote it, in its own offset (signed)
+    # that offset as "UTC+02:00" (a cell starting with + or - would be a formula to a spreadsheet)
+    "utc_offset",
     "recorded_at",
     "received_at",
     "device_id",
@@ -121,6 +125,7 @@ def _flatten(report: Report, decision: ReviewEvent | None) -> dict[str, Any]:
         "kind": report.kind,
         "state": report.state,
         "observed_at": report.observed_at.isoformat(),
+        **_local_time(content.get("observed_at")),
         "recorded_at": report.recorded_at.isoformat() if report.recorded_at else None,
         "received_at": report.received_at.isoformat(),
         "device_id": report.device_id,
@@ -151,6 +156,22 @@ def _flatten(report: Report, decision: ReviewEvent | None) -> dict[str, Any]:
             else:
                 row[f"details_{key}"] = _scalar(value)
     return row
+
+
+def _local_time(text: Any) -> dict[str, Any]:
+    """The record's own `observed_at` and its offset ("UTC+02:00"); None for what isn't one."""
+    try:
+        offset = datetime.fromisoformat(text).utcoffset() if isinstance(text, str) else None
+    except ValueError:
+        offset = None
+    if offset is None:
+        return {"observed_at_local": None, "utc_offset": None}
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return {
+        "observed_at_local": text,
+        "utc_offset": f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}",
+    }
 
 
 def _scalar(value: Any) -> Any:

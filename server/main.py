@@ -5,6 +5,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from sync.web_client import FlutterClient, OwnOriginMiddleware
+
 from .api import (
     account_routes,
     admin_routes,
@@ -16,6 +18,7 @@ from .api import (
     review_routes,
 )
 from .api.body_limit import BodyLimitMiddleware
+from .api.docs_page import install_docs_page
 from .api.errors import install_error_handlers
 from .clock import Clock, utc_now
 from .context import build_context
@@ -42,7 +45,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
         title="FieldApp verification server",
         version=device_routes.SERVER_VERSION,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # FastAPI's is Swagger UI from a CDN; ours is install_docs_page's
         redoc_url=None,
     )
     app.state.context = context
@@ -59,6 +62,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
     install_error_handlers(app)
+    install_docs_page(app)
 
     def limit_for(path: str) -> int:
         return (
@@ -68,18 +72,22 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
         )
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, limit_for_path=limit_for)
-    _mount_console(app, settings)
+    console = _mount_console(app, settings)
+    # Outermost: every answer (API, docs, console, even a 413) carries the policy, and the
+    # console's client is served so that it asks no other host (sync/web_client.py).
+    app.add_middleware(OwnOriginMiddleware, clients=[console] if console else [])
 
     return app
 
 
-def _mount_console(app: FastAPI, settings: Settings) -> None:
+def _mount_console(app: FastAPI, settings: Settings) -> FlutterClient | None:
     """The verifiers' console (server/console, a Flet web app) at /console, when enabled."""
     if not settings.console:
-        return
+        return None
     try:
         from .console import mount
 
-        mount(app, settings)
+        return mount(app, settings)
     except ImportError as exc:  # flet-web missing: the API still serves
         log.warning("console not available", extra={"fields": {"missing": exc.name}})
+        return None

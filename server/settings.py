@@ -58,6 +58,10 @@ class Settings:
         overrides.setdefault("attachments_url", environ.get(ATTACHMENTS_URL_ENV) or None)
         return cls(data_dir=data_dir, database_url=database_url, **overrides)
 
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"

@@ -59,6 +59,13 @@ class ServerBusyError(TransportError):
     cause = "busy"
 
 
+class UnreadableAnswerError(TransportError):
+    """The server's answer could not be read (a broken proxy, a cut answer, or not a FieldApp
+    server); will retry."""
+
+    cause = "unreadable"
+
+
 class ReceiptError(TransportError):
     """The server's receipt did not verify; nothing was marked as sent."""
 

@@ -24,6 +24,7 @@ from .failures import (
     ServerBusyError,
     ServerRefusedError,
     TransportError,
+    UnreadableAnswerError,
 )
 from .log_protocol import ConsistencyProof, InclusionProof, LogAlarm, LogAlarmReport, SignedTreeHead
 from .retry import parse_retry_after
@@ -135,7 +136,7 @@ class SyncClient:
             # A 2xx we cannot read is most likely a broken proxy or a cut answer: try again later.
             # To the health probe it is something that is not a FieldApp server (a web page).
             cause = "not_fieldapp" if path == "/health" else "unreadable"
-            raise TransportError(f"the server's answer to {path} could not be read", cause=cause) from exc
+            raise UnreadableAnswerError(f"the server's answer to {path} could not be read", cause=cause) from exc
 
 
 _JSON = {"Content-Type": "application/json"}

@@ -22,7 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("package", type=Path, metavar="PACKAGE.zip")
+    parser.add_argument(
+        "package", type=Path, metavar="PACKAGE.zip", help="an evidence package (`fieldapp admin evidence`)"
+    )
     pin = parser.add_mutually_exclusive_group()
     pin.add_argument(
         "--server-key",

@@ -5,9 +5,11 @@ verb the server side registers; it runs this verb for its app.)
 """
 
 import argparse
+import contextlib
 import importlib.util
 import os
 import sys
+import threading
 
 EXIT_ERROR = 1
 
@@ -42,24 +44,55 @@ def _desktop_client_available() -> bool:
 
 
 def serve_web(data_dir, *, host: str, port: int) -> None:
-    """Serve the app at http://host:port/ until Ctrl-C (renderer from the flet-web wheel, no CDN)."""
+    """Serve the app at http://host:port/ until Ctrl-C (renderer from the flet-web wheel, no CDN).
+
+    Flet's ASGI app, served by uvicorn here rather than by `ft.run`, so that it sits inside
+    `sync.web_client.OwnOriginMiddleware`: the client asks no host but this one, and every
+    answer carries the Content-Security-Policy (docs/security.md).
+    """
+    from pathlib import Path
+
     import flet as ft
+    import flet_web
+    import uvicorn
 
     from fieldapp.ui.app import make_main
     from fieldapp.ui.paths import ASSETS_DIR
+    from sync.web_client import FlutterClient, OwnOriginMiddleware
 
     _check_port_free(host, port)
     os.environ.setdefault("FLET_WEB_NO_CDN", "1")
+    flet_app = ft.run(make_main(data_dir), export_asgi_app=True, no_cdn=True, assets_dir=str(ASSETS_DIR))
+    client = FlutterClient(mount="/", web_dir=Path(flet_web.get_package_web_dir()))
     print(f"FieldApp is at http://{host}:{port}/  (Ctrl-C stops it)")
     sys.stdout.flush()
-    ft.run(
-        make_main(data_dir),
-        view=ft.AppView.WEB_BROWSER,
+    config = uvicorn.Config(
+        OwnOriginMiddleware(flet_app, clients=[client]),
         host=host,
         port=port,
-        no_cdn=True,
-        assets_dir=str(ASSETS_DIR),
+        ws="websockets-sansio",  # what Flet's own server uses
+        log_level="warning",
+        timeout_graceful_shutdown=5,  # an open tab's websocket must not hold Ctrl-C up
     )
+    server = uvicorn.Server(config)
+    if not ft.utils.is_linux_server():  # as `ft.run` did: open the page where there is a screen
+        threading.Thread(
+            target=_open_when_started, args=(server, f"http://{host}:{port}/"), daemon=True
+        ).start()
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C once it has stopped
+        server.run()
+
+
+def _open_when_started(server, url: str) -> None:
+    import time
+
+    import flet as ft
+
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if server.started:
+        ft.utils.open_in_browser(url)
 
 
 def _check_port_free(host: str, port: int) -> None:

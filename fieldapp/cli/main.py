@@ -50,7 +50,9 @@ def build_parser(extra_verbs: Iterable[EntryPoint] | None = None) -> argparse.Ar
     parser = argparse.ArgumentParser(
         prog="fieldapp",
         description="Offline-first field reporting for ceasefire monitors.",
+        epilog="`fieldapp COMMAND --help` says more about each command.",
     )
+    parser.add_argument("--version", action="version", version=f"fieldapp {_version()}")
     subparsers = parser.add_subparsers(dest="verb", metavar="COMMAND", required=True)
     for module in VERB_MODULES:
         module.register(subparsers)
@@ -63,6 +65,12 @@ def build_parser(extra_verbs: Iterable[EntryPoint] | None = None) -> argparse.Ar
             raise
         register(subparsers)
     return parser
+
+
+def _version() -> str:
+    from fieldapp import __version__
+
+    return __version__
 
 
 def main(argv: Sequence[str] | None = None, *, extra_verbs: Iterable[EntryPoint] | None = None) -> int:

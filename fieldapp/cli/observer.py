@@ -13,15 +13,18 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
+from fieldapp.cli.amending import register_amend
+from fieldapp.cli.json_input import BadInput, JsonInput, parse_json_input
+from fieldapp.cli.listing import format_detail, format_table
+from fieldapp.cli.record_help import KindsInHelp
 from fieldapp.errors import FieldAppError
 
 PASSPHRASE_ENV = "FIELDAPP_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
 NEW_PASSPHRASE_ENV = "FIELDAPP_NEW_PASSPHRASE"  # noqa: S105
 WIPE_WORD = "WIPE"
-
-
-class BadInput(FieldAppError):
-    """The input is not a JSON object, a JSON array of objects, or JSON lines."""
+ID_HELP = (
+    "the observation's id (as `list` shows it), or its first characters (at least 4) if no other id starts so"
+)
 
 
 class NotConfirmed(FieldAppError):
@@ -36,15 +39,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     init.set_defaults(handler=run_init)
 
     record = subparsers.add_parser(
-        "record", parents=[common], help="store observations from JSON; prints the new ids"
+        "record",
+        parents=[common],
+        help="store observations from JSON; prints the new ids",
+        description="Store observations given in the record format (docs/record-format.md) as "
+        "drafts, or signed at once with --finalize. Prints one new id per line.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    record.add_argument("--kind", help="the observations' kind (fills it in, or must match it)")
+    record.__class__ = KindsInHelp  # the kinds' list is imported only when help is shown
+    record.add_argument("--kind", help="the observations' kind (fills it in, or must match it): see below")
     record.add_argument(
         "--json",
         dest="json_source",
         metavar="FILE|-",
         required=True,
-        help="one JSON object, a JSON array, or JSON lines; - reads stdin",
+        help="one JSON object, a JSON array, or JSON lines; - reads stdin (after the passphrase line "
+        "when FIELDAPP_PASSPHRASE is not set)",
     )
     record.add_argument("--finalize", action="store_true", help="sign them at once (they become read-only)")
     record.add_argument(
@@ -67,14 +77,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.set_defaults(handler=run_list)
 
     show = subparsers.add_parser("show", parents=[common], help="one observation with its status history")
-    show.add_argument("record_id", metavar="ID")
-    show.add_argument("--json", action="store_true")
+    show.add_argument("record_id", metavar="ID", help=ID_HELP)
+    show.add_argument("--json", action="store_true", help="the record in the record format, with its history")
     show.set_defaults(handler=run_show)
 
     finalize = subparsers.add_parser(
         "finalize", parents=[common], help="sign a draft into the device's chain"
     )
-    finalize.add_argument("record_id", metavar="ID")
+    finalize.add_argument("record_id", metavar="ID", help=ID_HELP)
     finalize.set_defaults(handler=run_finalize)
 
     passphrase = subparsers.add_parser(
@@ -84,6 +94,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "or the next stdin line)",
     )
     passphrase.set_defaults(handler=run_passphrase)
+
+    register_amend(subparsers, common)
 
     wipe = subparsers.add_parser(
         "wipe", parents=[common], help="destroy the keys and every record on this device"
@@ -126,11 +138,13 @@ def unlock_from(args: argparse.Namespace):
 def run_init(args: argparse.Namespace) -> int:
     from fieldapp.cli.secrets import read_secret
     from fieldapp.services import DeviceExists, create_device, device_exists
+    from fieldapp.services.passphrase_policy import require_acceptable
 
     data_dir = data_dir_from(args)
     if device_exists(data_dir):
         raise DeviceExists(f"a device is already set up in {data_dir}")
     passphrase = read_secret(PASSPHRASE_ENV, "New passphrase: ")
+    require_acceptable(passphrase, nothing_done="nothing was created")
     if sys.stdin.isatty() and PASSPHRASE_ENV not in _environ():
         import getpass
 
@@ -148,21 +162,36 @@ def run_record(args: argparse.Namespace) -> int:
 
     if args.kind is not None and args.kind not in KINDS:
         raise BadInput(f"--kind must be one of: {', '.join(KINDS)}")
+    source = "standard input" if args.json_source == "-" else args.json_source
     if args.json_source == "-":
         device = unlock_from(args)  # the first stdin line may be the passphrase
         try:
-            items = parse_json_input(sys.stdin.read(), source="standard input")
-            items = _check_photo_options(items, args)
-            ids = _record_items(device, items, args)
+            ids = _record_input(device, parse_json_input(sys.stdin.read(), source=source), source, args)
         finally:
             device.lock()
     else:
-        items = parse_json_input(_read_file(args.json_source), source=args.json_source)
-        items = _check_photo_options(items, args)
+        parsed = parse_json_input(read_input_file(args.json_source), source=source)
         with unlock_from(args) as device:
-            ids = _record_items(device, items, args)
+            ids = _record_input(device, parsed, source, args)
     print("\n".join(ids))
     return 0
+
+
+def _record_input(device: Any, parsed: JsonInput, source: str, args: argparse.Namespace) -> list[str]:
+    """Places resolved, photo options checked, then stored; an invalid item is named by its line."""
+    from fieldapp.services import InvalidItem
+    from fieldapp.services.place_input import resolve_place_locations, uses_place
+
+    try:
+        items = parsed.items
+        if any(uses_place(item) for item in items):
+            from sync.places import load_places
+
+            items = resolve_place_locations(items, load_places())
+        items = _check_photo_options(items, args)
+        return _record_items(device, items, args)
+    except InvalidItem as exc:
+        raise BadInput(f"{parsed.where(exc.index, source)}: {exc}") from None
 
 
 def _record_items(device: Any, items: list[Any], args: argparse.Namespace) -> list[str]:
@@ -232,9 +261,11 @@ def write_json_array(items: Iterable[Any], out: TextIO) -> None:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    from fieldapp.services.record_ids import resolve_record_id
+
     with unlock_from(args) as device:
-        view = device.get(args.record_id)
-        photos = device.photos(args.record_id)
+        view = device.get(resolve_record_id(device, args.record_id))
+        photos = device.photos(view.id)
     if args.json:
         out = view.to_json()
         out["history"] = [{"state": e.state, "at": e.at, "message": e.message} for e in view.history]
@@ -253,8 +284,10 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_finalize(args: argparse.Namespace) -> int:
+    from fieldapp.services.record_ids import resolve_record_id
+
     with unlock_from(args) as device:
-        view = device.finalize(args.record_id)
+        view = device.finalize(resolve_record_id(device, args.record_id))
     print(f"{view.id} finalized as record {view.seq} of this device")
     return 0
 
@@ -262,12 +295,14 @@ def run_finalize(args: argparse.Namespace) -> int:
 def run_passphrase(args: argparse.Namespace) -> int:
     from fieldapp.cli.secrets import read_secret
     from fieldapp.services import NoDevice, change_passphrase, device_exists
+    from fieldapp.services.passphrase_policy import require_acceptable
 
     data_dir = data_dir_from(args)
     if not device_exists(data_dir):
         raise NoDevice(f"no device in {data_dir}: run `fieldapp init` first")
     old = read_secret(PASSPHRASE_ENV, "Current passphrase: ")
     new = read_secret(NEW_PASSPHRASE_ENV, "New passphrase: ")
+    require_acceptable(new, nothing_done="the passphrase was not changed")
     if sys.stdin.isatty() and NEW_PASSPHRASE_ENV not in _environ():
         import getpass
 
@@ -296,102 +331,13 @@ def run_wipe(args: argparse.Namespace) -> int:
 # --- input and output ----------------------------------------------------------------------
 
 
-def parse_json_input(text: str, *, source: str) -> list[Any]:
-    """One JSON object, a JSON array, or JSON lines (one value per non-blank line)."""
+def read_input_file(name: str) -> str:
     try:
-        value = json.loads(text)
-    except ValueError as whole_error:
-        lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
-        if len(lines) < 2:
-            raise BadInput(f"{source} is not valid JSON: {_json_reason(whole_error)}") from None
-        items = []
-        for number, line in lines:
-            try:
-                items.append(json.loads(line))
-            except ValueError as exc:
-                raise BadInput(f"{source}, line {number}: not valid JSON ({_json_reason(exc)})") from None
-        return items
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict):
-        return [value]
-    raise BadInput()
-
-
-def _json_reason(exc: ValueError) -> str:
-    if isinstance(exc, json.JSONDecodeError):
-        return f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
-    return str(exc)
-
-
-def _read_file(name: str) -> str:
-    try:
-        return Path(name).read_text(encoding="utf-8")
+        return Path(name).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise BadInput(f"{name} is not UTF-8 text") from None
     except OSError as exc:
         raise BadInput(f"cannot read {name}: {exc.strerror or exc}") from None
-
-
-def format_table(records: list[Any], *, photos_pending: dict[str, int] | None = None) -> str:
-    """One line per record; a record on the server whose photos are still to go says so."""
-    if not records:
-        return "no observations"
-    photos_pending = photos_pending or {}
-    rows = [("ID", "KIND", "STATE", "SEQ", "OBSERVED AT", "DESCRIPTION")]
-    for view in records:
-        state = view.state
-        if photos_pending.get(view.id) and state not in ("draft", "queued"):
-            state = f"{state}, photos pending"
-        rows.append(
-            (
-                view.id,
-                view.kind,
-                state,
-                "" if view.seq is None else str(view.seq),
-                str(view.record.get("observed_at", "")),
-                _short(view.record.get("description") or ""),
-            )
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
-        for row in rows
-    )
-
-
-def format_detail(view: Any) -> str:
-    record = view.record
-    lines = [
-        f"id            {view.id}",
-        f"kind          {view.kind}",
-        f"state         {view.state}",
-    ]
-    if view.finalized:
-        lines += [
-            f"seq           {view.seq}",
-            f"recorded at   {view.recorded_at}",
-            f"prev hash     {view.prev_hash or '-'}",
-            f"signature     {view.signature}",
-        ]
-    if view.delivery_error:
-        lines.append(f"not accepted  {view.delivery_error}")
-    lines.append("")
-    for key, value in record.items():
-        if key in ("id", "kind"):
-            continue
-        shown = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
-        lines.append(f"{key:<18}{'-' if shown is None else shown}")
-    if view.history:
-        lines += ["", "history"]
-        for event in view.history:
-            lines.append(f"  {event.at}  {event.state}" + (f"  {event.message}" if event.message else ""))
-    return "\n".join(lines)
-
-
-def _short(text: str, width: int = 48) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _environ() -> dict[str, str]:

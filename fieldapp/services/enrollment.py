@@ -21,13 +21,36 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
-from fieldapp.errors import FieldAppError
 from sync.crypto import PUBLIC_KEY_BYTES, b64decode
 from sync.enrollment import signed_enroll_request
 from sync.errors import SyncError
-from sync.failures import CredentialError, ServerRefusedError
 from sync.transport import SyncClient
 from sync.wire import EnrollCode
+
+from .enrollment_failures import (
+    CodeRefused,
+    EnrollmentError,
+    ServerUnreachable,
+    TlsMismatch,
+    WrongServerAddress,
+    explain,
+)
+
+__all__ = [
+    "CodeRefused",
+    "EnrollmentError",
+    "EnrollmentResult",
+    "InvalidCode",
+    "InvalidServerUrl",
+    "ServerLink",
+    "ServerUnreachable",
+    "TlsMismatch",
+    "WrongServerAddress",
+    "enroll_device",
+    "is_enrolled",
+    "normalize_server_url",
+    "server_link",
+]
 
 _CODE = TypeAdapter(EnrollCode)
 # Where a plain connection never leaves this computer or the local/private network.
@@ -46,20 +69,12 @@ _PLAIN_HTTP_NETWORKS = tuple(
 )
 
 
-class EnrollmentError(FieldAppError):
-    """Enrolment failed."""
-
-
 class InvalidServerUrl(EnrollmentError):
     """The server address must look like https://host[:port] (http:// only on a private network)."""
 
 
 class InvalidCode(EnrollmentError):
     """That enrolment code is not in the right form: ask the administrator for a new one."""
-
-
-class CodeRefused(EnrollmentError):
-    """The server refused the enrolment code: it may be wrong, used or expired."""
 
 
 @dataclass(frozen=True)
@@ -156,16 +171,15 @@ def enroll_device(
         client = SyncClient(http, base_url=url)
         try:
             challenge = client.enroll_challenge()
-            request = signed_enroll_request(
-                private_key=device.signing_key, code=code, challenge=challenge, label=label
-            )
+        except SyncError as exc:
+            raise explain(exc, url, step="challenge") from exc
+        request = signed_enroll_request(
+            private_key=device.signing_key, code=code, challenge=challenge, label=label
+        )
+        try:
             answer = client.enroll(request)
-        except (CredentialError, ServerRefusedError) as exc:
-            reason = f": {exc.reason}" if exc.reason else ""
-            raise CodeRefused(
-                f"the server refused the enrolment code ({exc.status_code}{reason}); "
-                "it may be wrong, used or expired"
-            ) from exc
+        except SyncError as exc:
+            raise explain(exc, url, step="enroll") from exc
     _check_keys(answer.server_seal_key, answer.server_sign_key)
     if answer.device_id != info.device_id:
         raise EnrollmentError("the server enrolled a different device id; nothing was stored")

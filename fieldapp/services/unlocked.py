@@ -172,6 +172,10 @@ class Unlocked:
         self._check()
         return self._store.get(record_id)
 
+    def ids_with_prefix(self, prefix: str, *, limit: int = 11) -> list[str]:
+        self._check()
+        return self._store.ids_with_prefix(prefix, limit=limit)
+
     def list_page(
         self, states: Iterable[str] | None = None, *, cursor: str | None = None, limit: int = 50
     ) -> Page:

@@ -46,6 +46,13 @@ SNAPSHOT_FETCH = 200  # rows decrypted at a time while a listing streams
 # Statements of the save path, built once: building them per call (SQLAlchemy's generative
 # API and cache keys) cost more than the SQLite work itself.
 SELECT_BY_ID = select(OBS).where(OBS.c.id == bindparam("record_id"))
+# Ids are lowercase hex and dashes (checked before), so a prefix is a plain range of the index.
+SELECT_IDS_FROM = (
+    select(OBS.c.id)
+    .where(OBS.c.id >= bindparam("prefix"), OBS.c.id < bindparam("prefix_end"))
+    .order_by(OBS.c.id)
+    .limit(bindparam("limit"))
+)
 SELECT_EXISTING_IDS = select(OBS.c.id).where(OBS.c.id.in_(bindparam("ids", expanding=True)))
 # The chain's head is the newest finalized record: sort keys rise with sequence numbers.
 SELECT_CHAIN_HEAD = (
@@ -223,6 +230,14 @@ class ObservationStore:
         history = tuple(open_event(self._keys, record_id, blob) for blob in blobs)
         latest = next((event.message for event in reversed(history) if event.message), None)
         return view_of(self._keys, row, history=history, message=latest)
+
+    def ids_with_prefix(self, prefix: str, *, limit: int) -> list[str]:
+        """Up to `limit` ids starting with `prefix` (lowercase hex and dashes), in order."""
+        with self._engine.begin() as connection:
+            found = connection.execute(
+                SELECT_IDS_FROM, {"prefix": prefix, "prefix_end": prefix + "\uffff", "limit": limit}
+            )
+            return list(found.scalars())
 
     def page(
         self, states: Iterable[str] | None = None, *, cursor: str | None = None, limit: int = 50

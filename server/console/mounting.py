@@ -20,9 +20,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
+
+from sync.web_client import FlutterClient
 
 from .geo import ASSETS_DIR
 
@@ -37,13 +40,15 @@ def mount_console(
     path: str = CONSOLE_PATH,
     client: httpx.AsyncClient | None = None,
     public_url: str | None = None,
-) -> None:
+) -> FlutterClient:
     """Mount the verifier console on `app` (the server's FastAPI app) at `path`.
 
     `client` is how the console reaches the API (default: in process, through the app
     itself); `public_url` is the server address written into enrolment QR codes (default:
-    the address the console was opened at).
+    the address the console was opened at). Returns the client it serves, for
+    `sync.web_client.OwnOriginMiddleware` (which `server.main.create_app` puts around the app).
     """
+    import flet_web
     import flet_web.fastapi as flet_fastapi
 
     from ..api.client_address import install_console_key
@@ -87,6 +92,7 @@ def mount_console(
         ),
     )
     _run_with_flet(app, client if owns_client else None)
+    return FlutterClient(mount=path, web_dir=Path(flet_web.get_package_web_dir()))
 
 
 def _run_with_flet(app: Any, client: httpx.AsyncClient | None) -> None:

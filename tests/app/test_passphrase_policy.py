@@ -1,6 +1,6 @@
 import pytest
 
-from fieldapp.ui.state.passphrase import check_new_passphrase, check_passphrase
+from fieldapp.services.passphrase_policy import check_new_passphrase, check_passphrase
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,13 @@ def test_confirmation_must_match():
     assert check_new_passphrase("tinned peaches at dawn", "tinned peaches at dawn") is None
     # the policy is checked before the confirmation
     assert check_new_passphrase("short", "short") == "passphrase.reason.short"
+
+
+def test_the_command_lines_sentences_are_the_apps_english_ones():
+    import json
+
+    from fieldapp.services.passphrase_policy import REASON_TEXT
+    from sync.assets import ASSETS_DIR
+
+    english = json.loads((ASSETS_DIR / "i18n" / "en.json").read_text(encoding="utf-8"))
+    assert {key: english[key] for key in REASON_TEXT} == REASON_TEXT

@@ -19,6 +19,7 @@ from fieldapp.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
+PW = "tinned peaches at dawn"  # the passphrase policy's "fair" at least: `init` refuses weaker
 
 
 def clean_env(data_dir, passphrase, extra):
@@ -30,7 +31,7 @@ def clean_env(data_dir, passphrase, extra):
     return env
 
 
-def run(data_dir, *args, stdin="", passphrase="pw", **extra):
+def run(data_dir, *args, stdin="", passphrase=PW, **extra):
     """`python -m fieldapp ARGS` in a subprocess."""
     return subprocess.run(
         [sys.executable, "-m", "fieldapp", *args],
@@ -47,7 +48,7 @@ def run(data_dir, *args, stdin="", passphrase="pw", **extra):
 def cli(monkeypatch, capsys):
     """`fieldapp ARGS` in-process, returning the same shape as subprocess.run."""
 
-    def call(data_dir, *args, stdin="", passphrase="pw", **extra):
+    def call(data_dir, *args, stdin="", passphrase=PW, **extra):
         for key in [key for key in os.environ if key.startswith("FIELDAPP_")]:
             monkeypatch.delenv(key)
         for key, value in clean_env(data_dir, passphrase, extra).items():
@@ -91,7 +92,7 @@ def test_scripted_flow_in_a_subprocess(tmp_path):
     lines = "\n".join(json.dumps(observation(description=f"line {i}")) for i in range(3)) + "\n"
     # without the env var, the first stdin line is the passphrase and the rest the records
     ids += ok(
-        run(data_dir, "record", "--json", "-", "--finalize", stdin="pw\n" + lines, passphrase=None)
+        run(data_dir, "record", "--json", "-", "--finalize", stdin=f"{PW}\n" + lines, passphrase=None)
     ).split()
     assert len(ids) == 6 and len(set(ids)) == 6
 
@@ -146,15 +147,21 @@ def test_passphrase_change_and_wipe(cli, tmp_path):
     directory = tmp_path / "dev"
     ok(cli(directory, "init"))
     record_id = ok(cli(directory, "record", "--json", "-", stdin=json.dumps(observation()))).strip()
-    fails(cli(directory, "passphrase", passphrase="nope", FIELDAPP_NEW_PASSPHRASE="new"), "wrong passphrase")
-    ok(cli(directory, "passphrase", stdin="pw\nnew pass\n", passphrase=None))
+    fails(
+        cli(directory, "passphrase", passphrase="nope", FIELDAPP_NEW_PASSPHRASE="salted almonds by the sea"),
+        "wrong passphrase",
+    )
+    ok(cli(directory, "passphrase", stdin=f"{PW}\nsalted almonds by the sea\n", passphrase=None))
     fails(cli(directory, "list"), "wrong passphrase")
-    assert json.loads(ok(cli(directory, "list", "--json", passphrase="new pass")))[0]["id"] == record_id
+    assert (
+        json.loads(ok(cli(directory, "list", "--json", passphrase="salted almonds by the sea")))[0]["id"]
+        == record_id
+    )
     fails(cli(directory, "wipe"), "--yes")
     assert (directory / "vault.json").exists()
     ok(cli(directory, "wipe", "--yes", passphrase=None))
     assert not any(directory.iterdir())
-    fails(cli(directory, "list", passphrase="new pass"), "no device")
+    fails(cli(directory, "list", passphrase="salted almonds by the sea"), "no device")
 
 
 def test_wiping_a_dir_without_a_device_says_so_and_fails(tmp_path):

@@ -21,6 +21,8 @@ def _zero_member() -> bytes:
 
 def _import_measured(path: Path, data_dir: Path) -> tuple[subprocess.CompletedProcess, int]:
     """Run the command in a fresh wrapper, so the peak RSS measured is this command's alone."""
+    init = [sys.executable, "-m", "fieldapp", "admin", "init", "--data-dir", str(data_dir)]
+    subprocess.run(init, cwd=REPO_ROOT, check=True, capture_output=True, timeout=120)
     command = [
         sys.executable,
         "-m",

@@ -33,6 +33,8 @@ def _fieldapp(*args: str, env: dict[str, str] | None = None, stdin: str | None =
 
 def test_serve_and_admin_commands_end_to_end(tmp_path: Path):
     data = tmp_path / "server"
+    made_server = _fieldapp("admin", "init", "--data-dir", str(data))
+    assert made_server.returncode == 0, made_server.stderr
     code = _fieldapp("admin", "enrollment-code", "--label", "phone 1", "--data-dir", str(data))
     assert code.returncode == 0, code.stderr
     assert len(code.stdout.strip()) == 14 and code.stdout.count("\n") == 1  # the code alone

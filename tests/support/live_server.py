@@ -139,7 +139,13 @@ def create_user(
 def _admin(
     data_dir: Path | str, database_url: str | None, *args: str, env: dict[str, str] | None = None
 ) -> str:
-    """`admin ARGS` on the server's Python; its standard output (raises on failure)."""
+    """`admin ARGS` on the server's Python; its standard output (raises on failure).
+
+    Like the in-process helpers it works before the server's first start: the admin verbs act
+    on an existing server only, so a data dir without keys is made a server first (`admin init`).
+    """
+    if args[0] != "init" and not (Path(data_dir) / "keys").is_dir():
+        _admin(data_dir, database_url, "init")
     command = server_command("admin", *args, "--data-dir", str(data_dir))
     command += ["--database-url", database_url] if database_url else []
     process_env = {k: v for k, v in os.environ.items() if k != "FIELDAPP_DATABASE_URL"}

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fieldapp.ui.state.passphrase import check_new_passphrase
+from fieldapp.services.passphrase_policy import check_new_passphrase
 
 if TYPE_CHECKING:
     from fieldapp.services import ClearSettings, Unlocked

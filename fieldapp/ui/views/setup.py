@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
-from fieldapp.ui.state.passphrase import check_passphrase
+from fieldapp.services.passphrase_policy import check_passphrase
 from fieldapp.ui.views.common import language_switch
 from fieldapp.ui.views.widgets import message, primary_button, say, screen, tagged
 

@@ -1,4 +1,7 @@
-"""The passphrase policy of the first-run and change-passphrase screens.
+"""The passphrase policy: one verdict for the app's screens and the command line.
+
+The app's first-run and change-passphrase screens show the verdict as it is typed;
+`fieldapp init` and `fieldapp passphrase` refuse with `require_acceptable` (issue 13).
 
 The passphrase is the only thing between a seized phone and its reports, and the
 KDF makes each guess cost ~100 ms — which only helps if the space is large. So:
@@ -8,6 +11,8 @@ translation keys, so the screen shows them in the chosen language.
 """
 
 from dataclasses import dataclass
+
+from fieldapp.errors import FieldAppError
 
 MIN_LENGTH = 10
 MIN_DISTINCT = 5
@@ -42,6 +47,22 @@ _COMMON = frozenset(
         "secret",
     }
 )
+
+
+# The English sentence for each reason key (the app shows assets/i18n in the chosen
+# language; the command line speaks English). A test checks they match en.json.
+REASON_TEXT = {
+    "passphrase.reason.empty": "Enter a passphrase.",
+    "passphrase.reason.short": f"Too short: use at least {MIN_LENGTH} characters.",
+    "passphrase.reason.pattern": (
+        "Too easy to guess: no repeated characters, keyboard runs or common passwords."
+    ),
+    "passphrase.reason.few_characters": f"Too few different characters: mix at least {MIN_DISTINCT}.",
+}
+
+
+class WeakPassphrase(FieldAppError):
+    """That passphrase is too weak for this device."""
 
 
 @dataclass(frozen=True)
@@ -109,3 +130,11 @@ def check_new_passphrase(text: str, confirm: str) -> str | None:
     if text != confirm:
         return "passphrase.reason.mismatch"
     return None
+
+
+def require_acceptable(text: str, *, nothing_done: str) -> None:
+    """Raise `WeakPassphrase` ("<reason> <nothing_done>") unless the policy accepts `text`."""
+    verdict = check_passphrase(text)
+    if verdict.reason is not None:
+        sentence = REASON_TEXT[verdict.reason].rstrip(".")
+        raise WeakPassphrase(f"passphrase refused: {sentence[0].lower()}{sentence[1:]}; {nothing_done}")
