@@ -14,7 +14,7 @@ from fieldapp.cli.main import EXIT_USAGE, SERVER_SIDE_VERBS, VERB_GROUP, main
 
 ROOT = Path(__file__).resolve().parents[2]
 OBSERVER_VERBS = (
-    "init", "record", "list", "show", "finalize", "passphrase", "wipe",
+    "init", "record", "amend", "list", "show", "finalize", "passphrase", "wipe",
     "enroll", "sync", "export-bundle", "app", "verify",
 )  # fmt: skip
 # A string that could name the server package to an importer: `server`, `server.cli`,
