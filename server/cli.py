@@ -93,6 +93,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_location_options(evidence)
     evidence.set_defaults(handler=guarded(_evidence))
 
+    registers = verbs.add_parser("registers", help="the mission's registers: import or export one")
+    register_verbs = registers.add_subparsers(dest="registers_verb", metavar="ACTION", required=True)
+    load = register_verbs.add_parser("import", help="load a CSV or GeoJSON file (idempotent by id, all or nothing)")
+    load.add_argument("--register", required=True, type=_register, metavar="NAME")
+    load.add_argument("file", type=Path)
+    load.add_argument("--format", choices=("csv", "geojson"), default=None, dest="fmt",
+                      help="default: from the file name (.geojson/.json, else csv)")
+    _add_location_options(load)
+    load.set_defaults(handler=_guarded(_registers_import))
+    dump = register_verbs.add_parser("export", help="write a register as CSV or GeoJSON")
+    dump.add_argument("--register", required=True, type=_register, metavar="NAME")
+    dump.add_argument("--format", choices=("csv", "geojson"), default="geojson", dest="fmt")
+    dump.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
+    _add_location_options(dump)
+    dump.set_defaults(handler=_guarded(_registers_export))
+
 
 # The vocabularies live in sync.wire and server.schemas (pydantic): they are imported only
 # when the option is given, so building the parser stays cheap. A bad value is a usage
@@ -109,6 +125,12 @@ def _role(text: str) -> str:
     from server.schemas import ROLES
 
     return _one_of(text, ROLES)
+
+
+def _register(text: str) -> str:
+    from server.registers.store import ALL_REGISTERS
+
+    return _one_of(text, ALL_REGISTERS)
 
 
 def _one_of(text: str, choices: tuple[str, ...]) -> str:
@@ -249,6 +271,33 @@ def _import_bundle(args: argparse.Namespace) -> int:
             print(f"rejected {result.record_id}: {result.reason}", file=sys.stderr)
     print(f"accepted {counts['accepted']}, duplicate {counts['duplicate']}, rejected {counts['rejected']}")
     return 1 if counts["rejected"] else 0
+
+
+def _registers_import(args: argparse.Namespace) -> int:
+    from server.registers import admin
+
+    result = admin.import_register_file(_settings(args), args.register, args.file, fmt=args.fmt)
+    print(f"{args.register}: added {len(result.added)}, changed {len(result.changed)}, "
+          f"unchanged {len(result.unchanged)}")
+    return 0
+
+
+def _registers_export(args: argparse.Namespace) -> int:
+    from server.registers import admin
+
+    _write_out(admin.export_register(_settings(args), args.register, fmt=args.fmt), args.out)
+    return 0
+
+
+def _write_out(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    temp = out.with_name(f".{out.name}.tmp")
+    temp.write_text(text, encoding="utf-8", newline="")
+    os.replace(temp, out)  # never a half-written file
+    print(f"wrote {out}", file=sys.stderr)
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -10,12 +10,14 @@ so the server still imports nothing of `fieldapp`.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import shutil
 import signal
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 DEMO_PASSPHRASE = "demo field passphrase"  # noqa: S105 - printed on purpose: it is a demo device
@@ -45,6 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_demo(args: argparse.Namespace) -> int:
     from . import admin
     from .launcher import running_server
+    from .registers import demo as registers_demo
     from .settings import Settings
 
     root = Path(args.dir).resolve()
@@ -57,10 +60,12 @@ def run_demo(args: argparse.Namespace) -> int:
     with running_server(server_dir, port=args.server_port) as server:
         base_url = server.base_url
         admin.create_user(settings, username=DEMO_VERIFIER, password=password, role="verifier")
+        registers_demo.seed_registers(settings, today=datetime.now(UTC).date())
         code = admin.create_enrollment_code(settings, label=DEMO_LABEL)
         _observer("init", "--data-dir", str(device_dir))
         enroll = ("--server", base_url, "--code", code, "--label", DEMO_LABEL)
         _observer("enroll", *enroll, "--data-dir", str(device_dir))
+        _demo_reports(root, device_dir, settings)
         print("FieldApp demo")
         print(f"  server:          {base_url}   (API docs: {base_url}/docs)")
         print(f"  verifier console: {base_url}/console")
@@ -74,6 +79,19 @@ def run_demo(args: argparse.Namespace) -> int:
     return status
 
 
+def _demo_reports(root: Path, device_dir: Path, settings) -> None:
+    """A month of reports naming the registers, sent, most of them decided: the tracker moves."""
+    from .registers import demo as registers_demo
+
+    planned = registers_demo.demo_observations(datetime.now(UTC).date())
+    reports = root / "demo-reports.json"
+    reports.write_text(json.dumps([record for record, _ in planned]), encoding="utf-8")
+    ids = _observer("record", "--json", str(reports), "--finalize", "--data-dir", str(device_dir)).split()
+    _observer("sync", "--data-dir", str(device_dir))  # sends them and pulls the registers
+    decisions = [(rid, decision) for rid, (_, decision) in zip(ids, planned, strict=True) if decision]
+    registers_demo.decide(settings, decisions, actor=DEMO_VERIFIER)
+
+
 def _observer_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "fieldapp", *args]
 
@@ -82,8 +100,8 @@ def _observer_env() -> dict[str, str]:
     return {**os.environ, "FIELDAPP_PASSPHRASE": DEMO_PASSPHRASE}  # never on a command line
 
 
-def _observer(*args: str) -> None:
-    """One observer verb to its end; its own error line if it fails."""
+def _observer(*args: str) -> str:
+    """One observer verb to its end, its standard output; its own error line if it fails."""
     from .errors import ServerError
 
     done = subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
@@ -97,6 +115,7 @@ def _observer(*args: str) -> None:
     if done.returncode != 0:
         said = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
         raise ServerError(f"the demo device could not be set up (`fieldapp {args[0]}`): {said}")
+    return done.stdout
 
 
 def _serve_app(device_dir: Path, *, port: int) -> int:

@@ -15,6 +15,7 @@ from .api import (
     evidence_routes,
     log_routes,
     ops_routes,
+    register_routes,
     review_routes,
 )
 from .api.body_limit import BodyLimitMiddleware
@@ -58,6 +59,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
         log_routes,
         evidence_routes,
         ops_routes,
+        register_routes,
     )
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)

@@ -56,6 +56,7 @@ class SyncReport:
     outcomes: list[RecordOutcome] = field(default_factory=list)
     still_queued: int = 0
     updates_pulled: int = 0
+    registers_pulled: int = 0  # register entry versions verified and stored
     bytes_sent: int = 0
     error: str | None = None
     cause: str | None = None  # why it stopped early, one of sync.failures.CAUSES (the app words it)

@@ -26,6 +26,7 @@ from .failures import (
     TransportError,
     UnreadableAnswerError,
 )
+from .registers import RegisterFeed
 from .log_protocol import ConsistencyProof, InclusionProof, LogAlarm, LogAlarmReport, SignedTreeHead
 from .retry import parse_retry_after
 from .wire import (
@@ -86,6 +87,10 @@ class SyncClient:
         return self._call(
             "GET", "/devices/me/updates", UpdatesResponse, params={"since": since, "limit": limit}
         )
+
+    def registers(self, *, since: int, limit: int) -> RegisterFeed:
+        """One page of signed register entry versions after the cursor `since`."""
+        return self._call("GET", "/devices/me/registers", RegisterFeed, params={"since": since, "limit": limit})
 
     # -- the transparency log (sync.log_audit) ----------------------------------
 

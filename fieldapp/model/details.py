@@ -3,19 +3,27 @@ pydantic models that validate them and `describe_kind` (what the form shows) are
 so the two can't disagree.
 """
 
+import re
+from collections.abc import Callable
 from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, create_model
+
+from sync.registers import ENTRY_ID_PATTERN
 
 from . import enums
 from .errors import FieldError, InvalidObservation
 from .fields import FieldSpec
 from .limits import CALIBRE_DECIMALS, CALIBRE_MM_MAX, COUNT_MAX, NAME_MAX, NOTE_MAX
-from .types import Count, StrictFloat, choice, invalid, optional_text, rounded
+from .types import Count, StrictFloat, at_most_chars, choice, invalid, optional_text, rounded
 
 
 def _text(name: str, limit: int = NAME_MAX) -> FieldSpec:
     return FieldSpec(name, "text", max_length=limit)
+
+
+def _ref(name: str, register: str) -> FieldSpec:
+    return FieldSpec(name, "ref", max_length=NAME_MAX, register=register)
 
 
 def _int(name: str) -> FieldSpec:
@@ -32,17 +40,17 @@ def _counts(name: str, subfields: tuple[str, ...]) -> FieldSpec:
 
 DETAIL_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     "unit_movement": (
-        _text("unit"),
+        _ref("unit", "units"),
         _int("personnel"),
         _counts("vehicles", enums.VEHICLE_TYPES),
         _choice("heading", enums.HEADINGS),
         _text("from_place"),
         _text("to_place"),
-        _text("destination_camp"),
+        _ref("destination_camp", "camps"),
     ),
     "withdrawal": (
-        _text("unit"),
-        _text("camp"),
+        _ref("unit", "units"),
+        _ref("camp", "camps"),
         _choice("completeness", enums.COMPLETENESS),
     ),
     "foreign_fighters": (
@@ -50,7 +58,7 @@ DETAIL_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         _int("estimated_number"),
         _text("nationality"),
         _choice("means", enums.MEANS),
-        _text("crossing_point"),
+        _ref("crossing_point", "crossings"),
     ),
     "violation": (
         # A violation report means nothing without what happened.
@@ -68,6 +76,7 @@ DETAIL_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         _int("count"),
         FieldSpec("firing_position", "bool"),
         _choice("relation", enums.WEAPON_RELATIONS),
+        _ref("storage_site", "storage_sites"),
     ),
     "movement_restriction": (
         _choice("restriction", enums.RESTRICTIONS),
@@ -88,6 +97,35 @@ class KindDetails(BaseModel):
     def to_record(self) -> dict[str, Any]:
         """Every field of the kind, null where unknown."""
         return self.model_dump()
+
+
+_ENTRY_ID = re.compile(ENTRY_ID_PATTERN)
+
+
+def _ref_or_text(limit: int) -> Callable[[Any], Any]:
+    """A register entry as a record names it — `{"id": ..., "name": ...}`, the id and the name
+    shown when it was picked (a later rename never rewrites what was signed) — or free text
+    for what the register lacks. One message per field, whichever form is wrong."""
+    text = at_most_chars(limit)
+
+    def check(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = value.strip()
+            return text(value) if value else None
+        if not isinstance(value, dict):
+            raise invalid("must be text or a register entry")
+        if set(value) != {"id", "name"}:
+            raise invalid("a register entry has exactly an id and a name")
+        entry_id, name = value["id"], value["name"]
+        if not isinstance(entry_id, str) or not _ENTRY_ID.match(entry_id):
+            raise invalid("a register entry's id is letters, digits and - _ . : (at most 64)")
+        if not isinstance(name, str) or not name.strip():
+            raise invalid("a register entry needs the name shown")
+        return {"id": entry_id, "name": text(name.strip())}
+
+    return check
 
 
 class Counts(BaseModel):
@@ -131,6 +169,8 @@ def _annotation(spec: FieldSpec) -> Any:
         return choice(spec.choices) if spec.required else choice(spec.choices) | None
     if spec.type == "counts":
         return Annotated[_counts_model(spec) | None, AfterValidator(_none_if_empty)]
+    if spec.type == "ref":
+        return Annotated[Any, AfterValidator(_ref_or_text(spec.max_length or NAME_MAX))]
     raise AssertionError(f"unknown field type {spec.type}")
 
 

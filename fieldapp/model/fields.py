@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Literal
 
-FieldType = Literal["text", "int", "float", "bool", "choice", "counts"]
+FieldType = Literal["text", "int", "float", "bool", "choice", "counts", "ref"]
 
 
 @dataclass(frozen=True)
@@ -12,7 +12,9 @@ class FieldSpec:
 
     type: "text" (string, `max_length`), "int" (whole number ≥ 0, ≤ `maximum`),
     "float" (number > 0, ≤ `maximum`), "bool", "choice" (one of `choices`),
-    "counts" (an object of whole numbers ≥ 0 named by `subfields`).
+    "counts" (an object of whole numbers ≥ 0 named by `subfields`), "ref" (an entry of the
+    register `register`: `{"id": ..., "name": ...}` as picked, or free text for what the
+    register lacks).
     """
 
     name: str
@@ -22,3 +24,4 @@ class FieldSpec:
     max_length: int | None = None
     subfields: tuple[str, ...] | None = None
     maximum: float | None = None
+    register: str | None = None

@@ -87,6 +87,7 @@ def run_sync(
                 auditor=LogAuditor(
                     device.log_audit_store, client, server_sign_key=link.sign_key, clock=clock
                 ),
+                registers=device.registers,
             )
             report = engine.run()
             report.still_queued = still_queued(device)

@@ -28,6 +28,7 @@ from fieldapp.store import (
 )
 from fieldapp.store.attachments import PhotoAlreadyAttached, PhotoStore, StoredPhoto, TooManyPhotos
 from fieldapp.store.log_audit_store import SqlAuditStore
+from fieldapp.store.register_store import SqlRegisterStore
 from fieldapp.vault import DeviceKeys, Locked
 from sync.attachment_protocol import PHOTOS_PER_RECORD_MAX
 from sync.canonical import sha256_hex
@@ -364,6 +365,12 @@ class Unlocked:
     def sync_settings(self) -> SecretSettings:
         self._check()
         return self._secret
+
+    @property
+    def registers(self) -> SqlRegisterStore:
+        """The mission's registers pulled from the server (signed, encrypted at rest)."""
+        self._check()
+        return SqlRegisterStore(self._engine, self._keys)
 
     @property
     def log_audit_store(self) -> SqlAuditStore:

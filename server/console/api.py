@@ -125,6 +125,29 @@ class ConsoleApi:
             "POST", f"/reports/{record_id}/decision", json={"state": state, "reason": reason}
         )
 
+    async def tracker(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The implementation tracker (docs/registers.md), filtered by `side` / `area`."""
+        return await self._json("GET", "/tracker", params=params)
+
+    async def flags(self) -> list[dict[str, Any]]:
+        return await self._json("GET", "/tracker/flags")
+
+    # -- registers (docs/registers.md) -----------------------------------------------------
+
+    async def register_entries(self, register: str) -> list[dict[str, Any]]:
+        return await self._json("GET", f"/registers/{register}")
+
+    async def put_entries(self, register: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
+        return await self._json("PUT", f"/registers/{register}", json={"entries": entries})
+
+    async def import_register(self, register: str, fmt: str, content: str) -> dict[str, Any]:
+        return await self._json("POST", f"/registers/{register}/import", json={"format": fmt, "content": content})
+
+    async def retire_entry(self, register: str, entry_id: str, retired: bool) -> dict[str, Any]:
+        return await self._json(
+            "POST", f"/registers/{register}/{entry_id}/retire", params={"retired": "true" if retired else "false"}
+        )
+
     async def audit(self, record_id: str) -> list[dict[str, Any]]:
         return await self._json("GET", f"/reports/{record_id}/audit")
 

@@ -19,6 +19,8 @@ from .api import ConsoleApi
 from .downloads import TicketStore
 from .errors import ConsoleError, SessionExpired
 from .state import AdminState, OverviewState, QueueState
+from .register_state import RegisterAdminState
+from .tracker_state import TrackerState
 from .views.widgets import tagged
 
 log = logging.getLogger("fieldapp.console")
@@ -26,6 +28,8 @@ log = logging.getLogger("fieldapp.console")
 NAVIGATION = (
     ("queue", "Review queue", ft.Icons.INBOX),
     ("map", "Overview map", ft.Icons.MAP),
+    ("tracker", "Tracker", ft.Icons.TIMELINE),
+    ("registers", "Registers", ft.Icons.LIST_ALT),
     ("admin", "Administration", ft.Icons.ADMIN_PANEL_SETTINGS),
 )
 
@@ -51,6 +55,8 @@ class ConsoleApp:
         self.queue = QueueState()
         self.overview = OverviewState()
         self.admin = AdminState(code_hours=config.code_hours)
+        self.tracker = TrackerState()
+        self.registers = RegisterAdminState()
         self.launcher = ft.UrlLauncher()  # kept referenced: an unreferenced service is dropped
         self.screen = "login"
         self.body = ft.Container(expand=True, padding=ft.Padding.all(16))
@@ -96,6 +102,7 @@ class ConsoleApp:
     async def sign_out(self, _event: ft.Event | None = None) -> None:
         await self.api.logout()
         self.queue, self.overview, self.admin = QueueState(), OverviewState(), AdminState()
+        self.tracker, self.registers = TrackerState(), RegisterAdminState()
         self.show_login("Signed out.")
 
     # -- navigation -----------------------------------------------------------------------
@@ -136,7 +143,7 @@ class ConsoleApp:
         user = self.api.user
         items: list[ft.Control] = []
         for key, text, icon in NAVIGATION:
-            if key == "admin" and not (user and user.is_admin):
+            if key in ("admin", "registers") and not (user and user.is_admin):
                 continue
             selected = self.screen == key or (key == "queue" and self.screen == "report")
             button = ft.TextButton(
@@ -161,8 +168,11 @@ class ConsoleApp:
         from .views.overview import OverviewView
         from .views.queue import QueueView
         from .views.report import ReportView
+        from .views.registers import RegistersView
+        from .views.tracker import TrackerView
 
-        views = {"queue": QueueView, "report": ReportView, "map": OverviewView, "admin": AdminView}
+        views = {"queue": QueueView, "report": ReportView, "map": OverviewView, "admin": AdminView,
+                 "tracker": TrackerView, "registers": RegistersView}
         view = views[screen](self, **kwargs)
         self.screen = screen
         self.flash("")

@@ -76,6 +76,14 @@ def test_demo_starts_server_and_app_prints_a_working_login_and_stops_on_ctrl_c(t
         assert httpx.get(f"{base}/docs").status_code == 200
         token = httpx.post(f"{base}/api/v1/auth/login", json={"username": login[1], "password": login[2]})
         assert token.status_code == 200, token.text
+        auth = {"Authorization": f"Bearer {token.json()['token']}"}
+        tracker = httpx.get(f"{base}/api/v1/tracker", headers=auth).json()  # the demo's register moved it
+        statuses = {o["obligation"]["id"]: o["status"] for o in tracker["obligations"]}
+        assert statuses["return-unit-w1"] == "reported_complete" and statuses["return-unit-e7"] == "in_progress"
+        assert statuses["return-unit-w2"] == "not_started"  # its only report was rejected
+        assert tracker["progress"][-1]["fighters_departed"] == 180
+        flags = httpx.get(f"{base}/api/v1/tracker/flags", headers=auth).json()
+        assert {"beyond_withdrawal_line", "in_demilitarised_area", "outside_storage_sites"} <= {f["rule"] for f in flags}
         for _ in range(50):  # the app's web server comes up just after the line is printed
             try:
                 if httpx.get(f"http://127.0.0.1:{app_port}/", timeout=1).status_code == 200:

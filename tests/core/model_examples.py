@@ -23,7 +23,12 @@ FULL_DETAILS: dict[str, dict[str, Any]] = {
         "to_place": "Abu Qurain",
         "destination_camp": "Camp 7",
     },
-    "withdrawal": {"unit": "Brigade 604", "camp": "Gardabiya camp", "completeness": "partial"},
+    # Picked from the registers (id + the name shown), or typed where the register lacks it.
+    "withdrawal": {
+        "unit": {"id": "unit-e7", "name": "East 7th Brigade"},
+        "camp": {"id": "camp-ghardabiya", "name": "قاعدة القرضابية سرت"},
+        "completeness": "partial",
+    },
     "foreign_fighters": {
         "activity": "departure",
         "estimated_number": 300,
@@ -46,6 +51,7 @@ FULL_DETAILS: dict[str, dict[str, Any]] = {
         "count": 4,
         "firing_position": True,
         "relation": "beyond_withdrawal_line",
+        "storage_site": None,
     },
     "movement_restriction": {
         "restriction": "denial",

@@ -366,3 +366,28 @@ def test_calibre_keeps_two_decimals_and_tiny_values_fail_before_rounding_hides_t
     assert parse_observation(data, now=NOW).to_record()["details"]["calibre_mm"] == 7.62
     data["details"]["calibre_mm"] = 0.004  # would round to 0 and fail when read back
     assert errors_of(data) == [FieldError("details.calibre_mm", "must be more than 0 and at most 1000")]
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ({"id": "bad id", "name": "X"}, "id is letters"),
+        ({"id": "unit-1"}, "exactly an id and a name"),
+        ({"id": "unit-1", "name": "X", "side": "west"}, "exactly an id and a name"),
+        ({"id": "unit-1", "name": " "}, "needs the name shown"),
+        ({"id": "unit-1", "name": "x" * 201}, "at most 200 characters"),
+        ([1], "must be text or a register entry"),
+    ],
+)
+def test_a_register_reference_needs_an_id_and_the_name_shown(value, message):
+    with pytest.raises(InvalidObservation) as caught:
+        parse_observation(record("withdrawal", details={"unit": value}), now=NOW)
+    assert [(e.field, message in e.message) for e in caught.value.errors] == [("details.unit", True)], caught.value.errors
+
+
+def test_a_register_field_takes_the_picked_entry_or_free_text():
+    picked = {"id": "unit-w1", "name": "اللواء الأول غرب"}
+    out = parse_observation(record("withdrawal", details={"unit": picked}), now=NOW).to_record()
+    assert out["details"]["unit"] == picked
+    typed = parse_observation(record("withdrawal", details={"unit": "  unknown unit "}), now=NOW).to_record()
+    assert typed["details"]["unit"] == "unknown unit"

@@ -42,6 +42,11 @@ def optional(strategy: st.SearchStrategy) -> st.SearchStrategy:
 def detail_value(spec: FieldSpec) -> st.SearchStrategy:
     if spec.type == "text":
         return optional(clean_text(spec.max_length or 200))
+    if spec.type == "ref":  # picked from a register (id + name shown) or typed
+        picked = st.fixed_dictionaries(
+            {"id": st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True), "name": clean_text(200).filter(str.strip)}
+        )
+        return optional(picked | clean_text(spec.max_length or 200))
     if spec.type == "int":
         return optional(st.integers(0, 1_000_000))
     if spec.type == "float":

@@ -148,6 +148,11 @@ def _details(specs: list[FieldSpec], values: dict[str, Any], errors: dict[str, F
         elif spec.type == "text":
             if value and str(value).strip():
                 details[spec.name] = str(value)
+        elif spec.type == "ref":  # picked: {"id", "name"}; typed: free text
+            if isinstance(value, dict):
+                details[spec.name] = dict(value)
+            elif value and str(value).strip():
+                details[spec.name] = str(value)
         elif value is not None:  # bool, choice
             details[spec.name] = value
     return details
@@ -186,6 +191,8 @@ def fill_from_record(form: ObservationForm, record: dict[str, Any]) -> None:
             form.details[spec.name] = {sub: text(n) for sub, n in value.items() if n is not None}
         elif spec.type in ("bool", "choice"):
             form.details[spec.name] = value
+        elif spec.type == "ref" and isinstance(value, dict):
+            form.details[spec.name] = dict(value)
         else:
             form.details[spec.name] = text(value)
 

@@ -23,6 +23,7 @@ from fieldapp.ui.state.form_record import (
     read_form,
 )
 from fieldapp.ui.state.photos import FormPhotos, Notice
+from fieldapp.ui.state.register_picker import RegisterChoice, RegisterChoices
 
 if TYPE_CHECKING:
     from fieldapp.model import FieldError, FieldSpec
@@ -74,6 +75,7 @@ class ObservationForm:
     record_id: str | None = None  # the draft being edited
     errors: dict[str, FormError] = field(default_factory=dict)
     photos: FormPhotos | None = field(default=None, repr=False, compare=False)  # see `photos_on`
+    registers: RegisterChoices | None = field(default=None, repr=False, compare=False)  # see `registers_on`
 
     def __post_init__(self) -> None:
         if not self.observed_at:
@@ -176,6 +178,47 @@ class ObservationForm:
             return to_mgrs(float(self.lat), float(self.lon))
         except Exception:  # no or partial coordinates yet, or outside MGRS: nothing to show
             return None
+
+    # -- register fields (unit, camp, crossing, storage site) -----------------------
+
+    def registers_on(self, device: Unlocked) -> RegisterChoices:
+        """The device's registers, read once per form."""
+        if self.registers is None:
+            self.registers = RegisterChoices.of_device(device)
+        return self.registers
+
+    def position(self) -> tuple[float, float] | None:
+        """The coordinates on the form so far (for "nearest first"), or None."""
+        try:
+            lat, lon = float(self.lat), float(self.lon)
+        except ValueError:
+            return None
+        return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
+
+    def register_options(self, device: Unlocked, name: str, query: str, language: str) -> list[RegisterChoice]:
+        """What a register field offers for the text typed so far."""
+        spec = next((s for s in self.detail_specs() if s.name == name and s.register), None)
+        if spec is None or spec.register is None:
+            return []
+        return self.registers_on(device).search(spec.register, query, language=language, near=self.position())
+
+    def pick_entry(self, name: str, choice: RegisterChoice) -> None:
+        """A register entry picked: the record will carry its id and the name shown."""
+        self.details[name] = choice.reference()
+        self.errors.pop(f"details.{name}", None)
+
+    def type_entry(self, name: str, text: str) -> None:
+        """Typing in a register field makes it free text (what the register lacks)."""
+        self.details[name] = text
+
+    def entry_text(self, name: str) -> str:
+        value = self.details.get(name)
+        return value.get("name", "") if isinstance(value, dict) else str(value or "")
+
+    def picked(self, name: str) -> str | None:
+        """The register id of a field filled from the register (None: free text or empty)."""
+        value = self.details.get(name)
+        return value.get("id") if isinstance(value, dict) else None
 
     # -- photos -------------------------------------------------------------------
 

@@ -66,6 +66,8 @@ def describe(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, dict) and set(value) == {"id", "name"}:
+        return f"{describe(value['name'])} (register id {describe(value['id'])})"  # picked from a register
     if isinstance(value, dict):
         return ", ".join(f"{label(str(k))}: {describe(v)}" for k, v in value.items()) or "—"
     if isinstance(value, list | tuple):

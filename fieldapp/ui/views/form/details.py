@@ -102,6 +102,10 @@ def _detail(app: AppShell, form: ObservationForm, inputs: FieldInputs, spec: Fie
     def store(value: Any, name: str = spec.name) -> None:
         details[name] = value
 
+    if spec.type == "ref":
+        from fieldapp.ui.views.form.registers import register_field
+
+        return register_field(app, form, inputs, spec)
     if spec.type == "choice":
         return inputs.dropdown(
             path, label, spec.choices or (), details.get(spec.name), store, field_name=spec.name
