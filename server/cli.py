@@ -101,13 +101,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     load.add_argument("--format", choices=("csv", "geojson"), default=None, dest="fmt",
                       help="default: from the file name (.geojson/.json, else csv)")
     _add_location_options(load)
-    load.set_defaults(handler=_guarded(_registers_import))
+    load.set_defaults(handler=guarded(_registers_import))
     dump = register_verbs.add_parser("export", help="write a register as CSV or GeoJSON")
     dump.add_argument("--register", required=True, type=_register, metavar="NAME")
     dump.add_argument("--format", choices=("csv", "geojson"), default="geojson", dest="fmt")
     dump.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
     _add_location_options(dump)
-    dump.set_defaults(handler=_guarded(_registers_export))
+    dump.set_defaults(handler=guarded(_registers_export))
 
 
 # The vocabularies live in sync.wire and server.schemas (pydantic): they are imported only
