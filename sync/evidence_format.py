@@ -34,6 +34,8 @@ LOG_ENTRIES = "log/entries.json"
 DECISIONS = "review/decisions.json"
 SUMMARY_EN = "summary.html"
 SUMMARY_AR = "summary-ar.html"
+SUMMARY_PDF_EN = "summary.pdf"
+SUMMARY_PDF_AR = "summary-ar.pdf"
 PHOTOS_DIR = "photos/"
 PHOTO_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png"}
 

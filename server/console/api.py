@@ -204,6 +204,10 @@ class ConsoleApi:
             "POST", "/enrollment-codes", json={"label": label, "expires_hours": expires_hours}
         )
 
+    async def log_alarms(self) -> list[dict[str, Any]]:
+        """The alarms devices raised about the transparency log, newest first (admins only)."""
+        return await self._json("GET", "/log/alarms")
+
     # -- exports --------------------------------------------------------------------------
 
     async def export(self, fmt: str, params: dict[str, Any]) -> httpx.Response:

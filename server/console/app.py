@@ -18,8 +18,9 @@ import httpx
 from .api import ConsoleApi
 from .downloads import TicketStore
 from .errors import ConsoleError, SessionExpired
-from .state import AdminState, OverviewState, QueueState
+from .log_alarms import LogAlarmsState
 from .register_state import RegisterAdminState
+from .state import AdminState, OverviewState, QueueState
 from .tracker_state import TrackerState
 from .views.widgets import tagged
 
@@ -31,7 +32,9 @@ NAVIGATION = (
     ("tracker", "Tracker", ft.Icons.TIMELINE),
     ("registers", "Registers", ft.Icons.LIST_ALT),
     ("admin", "Administration", ft.Icons.ADMIN_PANEL_SETTINGS),
+    ("alarms", "Log alarms", ft.Icons.WARNING_AMBER),
 )
+ADMIN_ONLY = {"admin", "registers", "alarms"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class ConsoleApp:
         self.admin = AdminState(code_hours=config.code_hours)
         self.tracker = TrackerState()
         self.registers = RegisterAdminState()
+        self.log_alarms = LogAlarmsState()
         self.launcher = ft.UrlLauncher()  # kept referenced: an unreferenced service is dropped
         self.screen = "login"
         self.body = ft.Container(expand=True, padding=ft.Padding.all(16))
@@ -103,6 +107,7 @@ class ConsoleApp:
         await self.api.logout()
         self.queue, self.overview, self.admin = QueueState(), OverviewState(), AdminState()
         self.tracker, self.registers = TrackerState(), RegisterAdminState()
+        self.log_alarms = LogAlarmsState()
         self.show_login("Signed out.")
 
     # -- navigation -----------------------------------------------------------------------
@@ -139,17 +144,21 @@ class ConsoleApp:
             spacing=0,
         )
 
-    def _render_nav(self) -> None:
+    def render_nav(self) -> None:
         user = self.api.user
         items: list[ft.Control] = []
         for key, text, icon in NAVIGATION:
-            if key in ("admin", "registers") and not (user and user.is_admin):
+            if key in ADMIN_ONLY and not (user and user.is_admin):
                 continue
             selected = self.screen == key or (key == "queue" and self.screen == "report")
+            parts: list[ft.Control] = [
+                ft.Icon(icon, size=18),
+                ft.Text(text, weight=ft.FontWeight.BOLD if selected else None),
+            ]
+            if key == "alarms" and self.log_alarms.count:
+                parts.append(_badge(self.log_alarms.count))
             button = ft.TextButton(
-                content=ft.Row(
-                    [ft.Icon(icon, size=18), ft.Text(text, weight=ft.FontWeight.BOLD if selected else None)]
-                ),
+                content=ft.Row(parts),
                 on_click=self._nav_handler(key),
                 style=ft.ButtonStyle(bgcolor=ft.Colors.BLUE_50 if selected else None),
             )
@@ -165,21 +174,48 @@ class ConsoleApp:
     async def open(self, screen: str, **kwargs: Any) -> None:
         """Show a screen and load its data; errors become the message line."""
         from .views.admin import AdminView
+        from .views.alarms import AlarmsView
         from .views.overview import OverviewView
         from .views.queue import QueueView
-        from .views.report import ReportView
         from .views.registers import RegistersView
+        from .views.report import ReportView
         from .views.tracker import TrackerView
 
-        views = {"queue": QueueView, "report": ReportView, "map": OverviewView, "admin": AdminView,
-                 "tracker": TrackerView, "registers": RegistersView}
+        views = {
+            "queue": QueueView,
+            "report": ReportView,
+            "map": OverviewView,
+            "admin": AdminView,
+            "tracker": TrackerView,
+            "registers": RegistersView,
+            "alarms": AlarmsView,
+        }
         view = views[screen](self, **kwargs)
         self.screen = screen
         self.flash("")
-        self._render_nav()
+        self.render_nav()
         self.body.content = view.control
         self.page.update()
-        await self.guard(view.load)
+        if await self.guard(view.load) and screen != "alarms":
+            await self._count_alarms()
+
+    async def _count_alarms(self) -> None:
+        """An administrator sees how many log alarms there are on every screen: counted again
+        at each navigation (the alarms screen loads them itself)."""
+        user = self.api.user
+        if user is None or not user.is_admin:
+            return
+        before = self.log_alarms.count
+        try:
+            await self.log_alarms.load(self.api)
+        except SessionExpired as exc:
+            self.show_login(str(exc))
+            return
+        except ConsoleError:
+            return  # the count stays as it was; the alarms screen says what is wrong
+        if self.log_alarms.count != before:  # redrawn only then: a click landing on the side bar
+            self.render_nav()  # while its buttons are rebuilt would be lost
+            self.page.update()
 
     # -- errors and messages --------------------------------------------------------------
 
@@ -247,6 +283,16 @@ class ConsoleApp:
         if self.config.mount_path and origin.endswith(self.config.mount_path):
             origin = origin[: -len(self.config.mount_path)]
         return origin.rstrip("/")
+
+
+def _badge(count: int) -> ft.Control:
+    """The red count beside "Log alarms"."""
+    return ft.Container(
+        content=ft.Text(str(count), color=ft.Colors.WHITE, size=12, weight=ft.FontWeight.BOLD),
+        bgcolor=ft.Colors.RED_700,
+        padding=ft.Padding.symmetric(horizontal=7, vertical=1),
+        border_radius=10,
+    )
 
 
 def console_main(config: ConsoleConfig) -> Callable[[ft.Page], Awaitable[None]]:

@@ -16,7 +16,8 @@ from sync.log_protocol import format_time
 from ..keys import ServerKeys
 from ..storage import AttachmentStore
 from .collect import EvidenceFacts, collect
-from .summary import render_html
+from .summary import render_html, summary_content
+from .summary_pdf import render_pdf
 
 log = logging.getLogger("fieldapp.server.evidence")
 
@@ -33,8 +34,13 @@ def build_package(
     """The package's bytes. `actor` (who asked) is written in the manifest and the log line."""
     facts = collect(session, record_id, keys=keys, store=store, now=now)
     files = _files(facts, keys)
-    files[fmt.SUMMARY_EN] = render_html(facts, "en").encode("utf-8")
-    files[fmt.SUMMARY_AR] = render_html(facts, "ar").encode("utf-8")
+    for language, html_name, pdf_name in (
+        ("en", fmt.SUMMARY_EN, fmt.SUMMARY_PDF_EN),
+        ("ar", fmt.SUMMARY_AR, fmt.SUMMARY_PDF_AR),
+    ):
+        content = summary_content(facts, language)
+        files[html_name] = render_html(content).encode("utf-8")
+        files[pdf_name] = render_pdf(content, created_at=now)
     manifest = canonical_bytes(_manifest(facts, files, keys, now=now, actor=actor))
     files[fmt.MANIFEST] = manifest
     files[fmt.MANIFEST_SIGNATURE] = b64encode(sign(keys.sign_private, fmt.MANIFEST_LABEL + manifest)).encode()

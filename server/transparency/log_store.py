@@ -135,9 +135,18 @@ class SubtreeReader:
         found: dict[Subtree, bytes] = {}
         upper = [s for s in subtrees if s[0] >= NODE_STORE_LEVEL]
         if upper:
+            # One `level = ? AND node_index IN (…)` per level: SQLite answers a row-value IN
+            # list by scanning the whole table (O(n) per proof), this by its primary key.
+            by_level: dict[int, list[int]] = {}
+            for level, index in upper:
+                by_level.setdefault(level, []).append(index)
+            wanted = [
+                sa.and_(col(LogNode.level) == level, col(LogNode.node_index).in_(indices))
+                for level, indices in sorted(by_level.items())
+            ]
             rows = self.session.execute(
                 sa.select(col(LogNode.level), col(LogNode.node_index), col(LogNode.hash)).where(
-                    sa.tuple_(col(LogNode.level), col(LogNode.node_index)).in_(upper)
+                    sa.or_(*wanted)
                 )
             )
             found.update({(row.level, row.node_index): row.hash for row in rows})

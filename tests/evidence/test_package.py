@@ -7,70 +7,13 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
-from server.models import ReportAttachment
-from server.settings import sqlite_url
-from server.storage import attachment_store_for
 from sync import evidence_format as fmt
 from sync.evidence_format import _layout
 from sync.evidence_verify import holds, verify_package
-from tests.server.conftest import API, running_harness
+from tests.evidence.conftest import ABSENT, PHOTO
 from tests.support.live_server import REPO_ROOT
-
-PHOTO = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8  # a JPEG's first bytes, then anything
-ABSENT = hashlib.sha256(b"never uploaded").hexdigest()
-
-
-@pytest.fixture
-def made(tmp_path):
-    """A server with three chained reports of one device; the middle one has a photo that
-    arrived, one that did not, and two decisions. Yields (harness, record id, package bytes)."""
-    with running_harness(sqlite_url(tmp_path / "data" / "server.db"), tmp_path) as harness:
-        admin = harness.make_user("root", "admin")
-        verifier = harness.make_user("vera", "verifier")
-        device = harness.device(admin, seed=11)
-        photos = [
-            {
-                "sha256": hashlib.sha256(PHOTO).hexdigest(),
-                "name": "a.jpg",
-                "size": len(PHOTO),
-                "mime": "image/jpeg",
-            },
-            {"sha256": ABSENT, "name": "b.jpg", "size": 14, "mime": "image/jpeg"},
-        ]
-        first = device.envelopes(1)
-        middle = device.envelopes(1, attachments=photos, description="تقرير عربي — convoy")
-        harness.submit(device, first + middle + device.envelopes(1))
-        record_id = middle[0]["header"]["record_id"]
-        _photo_arrived(harness, record_id, device.device_id, photos[0])
-        for state, reason in (("needs_info", "which road? أي طريق؟"), ("verified", "seen by two teams")):
-            harness.clock.advance(minutes=5)
-            body = {"state": state, "reason": reason}
-            answer = harness.client.post(f"{API}/reports/{record_id}/decision", json=body, headers=verifier)
-            assert answer.status_code == 200, answer.text
-        answer = harness.client.get(f"{API}/reports/{record_id}/evidence", headers=verifier)
-        assert answer.status_code == 200, answer.text
-        assert answer.headers["content-type"] == "application/zip"
-        yield harness, record_id, answer.content
-
-
-def _photo_arrived(harness, record_id, device_id, photo):
-    """The server's state once the upload finished (the upload protocol has its own tests)."""
-    store = attachment_store_for(harness.settings)
-    store.write_part("p", 0, PHOTO)
-    store.commit_part("p", photo["sha256"])
-    now = datetime(2026, 3, 2, 12, 1, tzinfo=UTC)
-    with harness.ctx.transaction() as session:
-        session.add(
-            ReportAttachment(
-                record_id=record_id, sha256=photo["sha256"], device_id=device_id, size=len(PHOTO),
-                mime="image/jpeg", received=len(PHOTO), complete=True, started_at=now, completed_at=now,
-            )
-        )  # fmt: skip
 
 
 def test_a_package_holds_everything_needed_and_verifies(made):
@@ -79,7 +22,7 @@ def test_a_package_holds_everything_needed_and_verifies(made):
     assert set(files) == {
         fmt.MANIFEST, fmt.MANIFEST_SIGNATURE, fmt.RECORD_BODY, fmt.RECORD_SIGNATURE, fmt.DEVICE_KEY,
         fmt.DEVICE_ENROLMENT, fmt.SERVER_KEY, fmt.SERVER_RECEIPT, fmt.TREE_HEAD, fmt.LOG_ENTRIES,
-        fmt.DECISIONS, fmt.SUMMARY_EN, fmt.SUMMARY_AR,
+        fmt.DECISIONS, fmt.SUMMARY_EN, fmt.SUMMARY_AR, fmt.SUMMARY_PDF_EN, fmt.SUMMARY_PDF_AR,
         fmt.photo_path(hashlib.sha256(PHOTO).hexdigest(), "image/jpeg"),
     }  # fmt: skip
     assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None  # any zip tool reads it
@@ -109,6 +52,10 @@ def test_a_one_byte_change_anywhere_fails_and_says_where(made):
     _harness, _record_id, data = made
     files = fmt.read_zip(data)
     _, regions = _layout(files)
+    covered = {
+        r.what.removeprefix("the content of ") for r in regions if r.what.startswith("the content of ")
+    }
+    assert covered == set(files) and {fmt.SUMMARY_PDF_EN, fmt.SUMMARY_PDF_AR} <= covered  # the PDFs too
     for region in regions:
         for at in sorted({region.start, (region.start + region.end) // 2, region.end - 1}):
             changed = bytearray(data)
