@@ -1,5 +1,9 @@
 """`fieldapp serve` and `fieldapp admin ...`: the server's verbs.
 
+The `fieldapp` command finds them through the `fieldapp.verbs` entry points this side
+registers in pyproject.toml (with `demo`, server/demo.py); `python -m server VERB` runs the
+same verbs without that command (what server/launcher.py starts).
+
 Only argparse and the standard library at module level: FastAPI, uvicorn and SQLAlchemy
 are imported inside the handlers, so other `fieldapp` verbs start fast. Passwords come
 from FIELDAPP_NEW_PASSWORD or stdin, never from an argument.
@@ -12,6 +16,21 @@ import sys
 from pathlib import Path
 
 PASSWORD_ENV = "FIELDAPP_NEW_PASSWORD"  # noqa: S105 - the variable's name, not a password
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m server VERB ...`: serve, admin and demo, as `fieldapp` offers them."""
+    from .demo import register as register_demo
+
+    parser = argparse.ArgumentParser(prog="python -m server", description="The verification server's verbs.")
+    subparsers = parser.add_subparsers(dest="verb", metavar="COMMAND", required=True)
+    register(subparsers)
+    register_demo(subparsers)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="server processes sharing the port (default: the number of cores)",
     )
-    serve.set_defaults(handler=_guarded(_serve))
+    serve.set_defaults(handler=guarded(_serve))
 
     admin = subparsers.add_parser(
         "admin",
@@ -41,13 +60,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     init = verbs.add_parser("init", help="make a new server (keys and database) in the data directory")
     _add_location_options(init)
-    init.set_defaults(handler=_guarded(_init))
+    init.set_defaults(handler=guarded(_init))
 
     user = verbs.add_parser("create-user", help="create a verifier or administrator account")
     user.add_argument("--username", required=True, help="the name to sign in with")
     user.add_argument("--role", required=True, type=_role, help="verifier or admin")
     _add_location_options(user)
-    user.set_defaults(handler=_guarded(_create_user))
+    user.set_defaults(handler=guarded(_create_user))
 
     code = verbs.add_parser("enrollment-code", help="make a one-time device enrolment code (printed alone)")
     code.add_argument(
@@ -57,12 +76,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--expires-hours", type=float, default=None, help="how long the code stays valid (default: a day)"
     )
     _add_location_options(code)
-    code.set_defaults(handler=_guarded(_enrollment_code))
+    code.set_defaults(handler=guarded(_enrollment_code))
 
     bundle = verbs.add_parser("import-bundle", help="import an offline bundle file")
     bundle.add_argument("file", type=Path, help="the .fieldapp-bundle.json(.gz) a device exported")
     _add_location_options(bundle)
-    bundle.set_defaults(handler=_guarded(_import_bundle))
+    bundle.set_defaults(handler=guarded(_import_bundle))
 
     export = verbs.add_parser("export", help="export reports as GeoJSON, CSV, or a zip of GeoJSON + photos")
     export.add_argument(
@@ -71,7 +90,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("--state", type=_review_state, default=None, help="only reports in this review state")
     export.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
     _add_location_options(export)
-    export.set_defaults(handler=_guarded(_export))
+    export.set_defaults(handler=guarded(_export))
 
     evidence = verbs.add_parser(
         "evidence", help="write one report's evidence package (check it with `verify`)"
@@ -79,7 +98,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evidence.add_argument("--record", required=True, metavar="ID", help="the report's record id")
     evidence.add_argument("--out", required=True, type=Path, metavar="FILE.zip", help="the package to write")
     _add_location_options(evidence)
-    evidence.set_defaults(handler=_guarded(_evidence))
+    evidence.set_defaults(handler=guarded(_evidence))
 
     registers = verbs.add_parser("registers", help="the mission's registers: import or export one")
     register_verbs = registers.add_subparsers(dest="registers_verb", metavar="ACTION", required=True)
@@ -96,13 +115,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="default: from the file name (.geojson/.json, else csv)",
     )
     _add_location_options(load)
-    load.set_defaults(handler=_guarded(_registers_import))
+    load.set_defaults(handler=guarded(_registers_import))
     dump = register_verbs.add_parser("export", help="write a register as CSV or GeoJSON")
     dump.add_argument("--register", required=True, type=_register, metavar="NAME")
     dump.add_argument("--format", choices=("csv", "geojson"), default="geojson", dest="fmt")
     dump.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
     _add_location_options(dump)
-    dump.set_defaults(handler=_guarded(_registers_export))
+    dump.set_defaults(handler=guarded(_registers_export))
 
 
 # The vocabularies live in sync.wire and server.schemas (pydantic): they are imported only
@@ -153,7 +172,7 @@ def _add_location_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _guarded(handler):
+def guarded(handler):
     """Server errors become one line on stderr and exit code 1 (other errors go to fieldapp's main)."""
 
     def run(args: argparse.Namespace) -> int:

@@ -53,11 +53,6 @@ def private_tree(path: Path) -> Path:
     return root
 
 
-def private_file(path: Path) -> None:
-    """Narrow an existing file to 0600."""
-    _narrow(Path(path), FILE_MODE)
-
-
 def _ours_to_narrow(directory: Path) -> bool:
     if os.name != "posix":
         return False  # Windows: ACLs, not mode bits; the user profile is private already

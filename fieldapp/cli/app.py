@@ -1,6 +1,7 @@
-"""`fieldapp app` (the Flet observer app) and `fieldapp demo` (server + app, enrolled).
+"""`fieldapp app`: the Flet observer app, in a window or served to a browser (`--web`).
 
-Flet is imported only inside these verbs' handlers.
+Flet is imported only inside the handler. (`fieldapp demo`, server and app together, is a
+verb the server side registers; it runs this verb for its app.)
 """
 
 import argparse
@@ -30,20 +31,6 @@ def register(subparsers) -> None:
     )
     app.set_defaults(handler=run_app)
 
-    demo = subparsers.add_parser(
-        "demo",
-        help="start a local server and the app with an enrolled demo device; print URLs and a login",
-        description="Start the verification server (SQLite) and the observer app in web mode on "
-        "127.0.0.1, with a demo device already enrolled. Demo data lives in ./.fieldapp-demo/ "
-        "and is started afresh on every run. Ctrl-C stops everything.",
-    )
-    demo.add_argument("--port", type=int, default=8550, help="the app's port (default 8550)")
-    demo.add_argument("--server-port", type=int, default=8000, help="the server's port (default 8000)")
-    demo.add_argument(
-        "--dir", default=".fieldapp-demo", help="where demo data goes (default ./.fieldapp-demo)"
-    )
-    demo.set_defaults(handler=run_demo)
-
 
 def _desktop_client_available() -> bool:
     """The window needs the flet-desktop package and a display; without them Flet would try
@@ -56,7 +43,7 @@ def _desktop_client_available() -> bool:
     )
 
 
-def serve_web(data_dir, *, host: str, port: int, announce=print) -> None:
+def serve_web(data_dir, *, host: str, port: int) -> None:
     """Serve the app at http://host:port/ until Ctrl-C (renderer from the flet-web wheel, no CDN).
 
     Flet's ASGI app, served by uvicorn here rather than by `ft.run`, so that it sits inside
@@ -77,7 +64,7 @@ def serve_web(data_dir, *, host: str, port: int, announce=print) -> None:
     os.environ.setdefault("FLET_WEB_NO_CDN", "1")
     flet_app = ft.run(make_main(data_dir), export_asgi_app=True, no_cdn=True, assets_dir=str(ASSETS_DIR))
     client = FlutterClient(mount="/", web_dir=Path(flet_web.get_package_web_dir()))
-    announce(f"FieldApp is at http://{host}:{port}/  (Ctrl-C stops it)")
+    print(f"FieldApp is at http://{host}:{port}/  (Ctrl-C stops it)")
     sys.stdout.flush()
     config = uvicorn.Config(
         OwnOriginMiddleware(flet_app, clients=[client]),
@@ -142,148 +129,3 @@ def run_app(args: argparse.Namespace) -> int:
 
     ft.run(make_main(data_dir), assets_dir=str(ASSETS_DIR))
     return 0
-
-
-# -- demo ------------------------------------------------------------------------------
-
-DEMO_PASSPHRASE = "demo field passphrase"  # noqa: S105 - printed on purpose: it is a demo device
-DEMO_VERIFIER = "verifier"
-
-
-def run_demo(args: argparse.Namespace) -> int:
-    import secrets
-    import shutil
-    from pathlib import Path
-
-    root = Path(args.dir).resolve()
-    server_dir, device_dir = root / "server", root / "device"
-    if root.exists():
-        shutil.rmtree(root)  # every demo starts from nothing: no stale keys or codes
-    server_dir.mkdir(parents=True)
-    base_url = f"http://127.0.0.1:{args.server_port}"
-    password = secrets.token_urlsafe(12)
-    with _demo_server(server_dir, args.server_port):
-        _server_setup(server_dir, password)
-        code = _enrollment_code(server_dir)
-        _demo_device(device_dir, base_url, code)
-        print("FieldApp demo")
-        print(f"  server:          {base_url}   (API docs: {base_url}/docs)")
-        print(f"  verifier console: {base_url}/console")
-        print(f"  verifier login:  {DEMO_VERIFIER} / {password}")
-        print(f"  app passphrase:  {DEMO_PASSPHRASE}")
-        print(f"  demo data:       {root}")
-        serve_web(
-            device_dir,
-            host="127.0.0.1",
-            port=args.port,
-            announce=lambda line: print(f"  app:             {line}"),
-        )
-    print("demo stopped")
-    return 0
-
-
-def _demo_server(server_dir, port: int):
-    """`fieldapp serve` as a child process on 127.0.0.1, stopped (TERM, then KILL) on exit."""
-    import contextlib
-    import signal
-    import subprocess
-    import time
-
-    import httpx
-
-    from fieldapp.errors import FieldAppError
-
-    @contextlib.contextmanager
-    def running():
-        log = open(server_dir / "server.log", "ab")  # noqa: SIM115 - closed in finally
-        command = [
-            sys.executable,
-            "-m",
-            "fieldapp",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(server_dir),
-        ]
-        env = {k: v for k, v in os.environ.items() if k != "FIELDAPP_DATABASE_URL"}
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
-            command, stdout=log, stderr=subprocess.STDOUT, env=env
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                if process.poll() is not None:
-                    raise FieldAppError(f"the demo server stopped at start; see {server_dir / 'server.log'}")
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise FieldAppError(f"the demo server did not answer on port {port}; is the port free?")
-                time.sleep(0.2)
-            yield
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=10)
-            log.close()
-
-    return running()
-
-
-def _server_settings(server_dir):
-    from server.settings import Settings
-
-    return Settings.resolve(data_dir=server_dir, environ={})
-
-
-def _server_setup(server_dir, password: str) -> None:
-    from datetime import UTC, datetime
-
-    from server import admin
-    from server.registers import demo
-
-    admin.create_user(
-        _server_settings(server_dir), username=DEMO_VERIFIER, password=password, role="verifier"
-    )
-    demo.seed_registers(_server_settings(server_dir), today=datetime.now(UTC).date())
-
-
-def _enrollment_code(server_dir) -> str:
-    from server import admin
-
-    return admin.create_enrollment_code(_server_settings(server_dir), label="demo device")
-
-
-def _demo_device(device_dir, base_url: str, code: str) -> None:
-    from fieldapp.services import create_device
-    from fieldapp.services.enrollment import enroll_device
-
-    with create_device(device_dir, DEMO_PASSPHRASE) as device:
-        enroll_device(device, base_url, code, label="demo device")
-        _demo_reports(device, device_dir.parent / "server")
-
-
-def _demo_reports(device, server_dir) -> None:
-    """A month of reports naming the registers, sent, most of them decided: the tracker moves."""
-    from datetime import UTC, datetime
-
-    from fieldapp.errors import FieldAppError
-    from fieldapp.services.syncing import run_sync
-    from server.registers import demo
-
-    planned = demo.demo_observations(datetime.now(UTC).date())
-    ids = device.record_many([record for record, _ in planned], finalize=True)
-    report = run_sync(device)  # sends them and pulls the registers
-    if report.status != "done":
-        raise FieldAppError(f"the demo device could not sync: {report.error}")
-    decisions = [(rid, decision) for rid, (_, decision) in zip(ids, planned, strict=True) if decision]
-    demo.decide(_server_settings(server_dir), decisions, actor=DEMO_VERIFIER)

@@ -43,6 +43,7 @@ class ConsoleConfig:
 
     client: httpx.AsyncClient
     tickets: TicketStore
+    code_hours: float  # an enrolment code's lifetime offered in the form: settings.enrollment_code_ttl
     mount_path: str = "/console"
     public_url: str | None = None  # the server URL devices enrol with; default: the page's origin
     client_key: str | None = None  # lets the API believe the browser address the console names
@@ -56,7 +57,7 @@ class ConsoleApp:
         self.api = ConsoleApi(config.client, client_key=config.client_key, client_address=page.client_ip)
         self.queue = QueueState()
         self.overview = OverviewState()
-        self.admin = AdminState()
+        self.admin = AdminState(code_hours=config.code_hours)
         self.tracker = TrackerState()
         self.registers = RegisterAdminState()
         self.log_alarms = LogAlarmsState()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ SESSION_TIMEOUT_SECONDS = 15 * 60
 
 def mount_console(
     app: Any,
-    settings: Any = None,
+    settings: Any,
     *,
     path: str = CONSOLE_PATH,
     client: httpx.AsyncClient | None = None,
@@ -55,7 +56,6 @@ def mount_console(
     from .downloads import TicketStore, download_router
     from .fonts import fallback_font_router
 
-    del settings  # nothing in the settings changes the console yet; kept for the call's shape
     owns_client = client is None
     if client is None:
         client = httpx.AsyncClient(
@@ -69,6 +69,7 @@ def mount_console(
     config = ConsoleConfig(
         client=client,
         tickets=tickets,
+        code_hours=settings.enrollment_code_ttl / timedelta(hours=1),
         mount_path=path,
         public_url=public_url,
         client_key=install_console_key(app),

@@ -28,3 +28,22 @@ def test_a_missing_role_shows_on_the_role_dropdown():
     view.new_username.value, view.new_password.value, view.new_role.value = "newcomer", "long enough pw", ""
     asyncio.run(view.create_user())
     assert view.new_role.error_text == "Choose verifier or admin."
+
+
+def test_the_code_form_offers_the_servers_code_lifetime(tmp_path):
+    """One source for an enrolment code's default lifetime: Settings.enrollment_code_ttl."""
+    from datetime import timedelta
+
+    from server.main import create_app
+    from server.settings import Settings
+
+    settings = Settings.resolve(data_dir=tmp_path, environ={}, enrollment_code_ttl=timedelta(hours=6))
+    app = create_app(settings)
+    try:
+        config = app.state.console
+        assert config.code_hours == 6
+        admin = AdminState(code_hours=config.code_hours)
+        view = AdminView(SimpleNamespace(admin=admin, api=None, guard=_run))
+        assert view.code_hours.value == "6"
+    finally:
+        app.state.context.close()

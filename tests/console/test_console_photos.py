@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from server.console import state as console_state
 from server.console.errors import ApiError, PhotoNotArrived
 from server.console.state import ReportPhoto, ReportState, size_text
+from server.console.state import photos as console_photos
+from server.console.state import report as console_report
 from sync.attachment_protocol import chunk_header, seal_chunk
 from tests.console.conftest import API, World, report_at
 from tests.photos.photo_files import make_jpeg, make_png
@@ -111,7 +112,7 @@ def test_photo_list_states_and_thumbnails(photographed):
         await report.load_thumbnails(api)
         assert set(report.thumbnails) == {arrived.sha256}
         thumb = Image.open(io.BytesIO(report.thumbnails[arrived.sha256]))
-        assert thumb.format == "JPEG" and max(thumb.size) == console_state.THUMBNAIL_PX
+        assert thumb.format == "JPEG" and max(thumb.size) == console_photos.THUMBNAIL_PX
         assert report.thumbnails_missing == []
 
         # The server refuses a thumbnail of a photo still on its way (the console never asks).
@@ -142,7 +143,7 @@ def test_full_size_is_the_signed_bytes_and_only_once_complete(photographed, monk
 
         # A photo above what the console sends inline is shown as the server's 1024 px rendering.
         with monkeypatch.context() as patched:
-            patched.setattr(console_state, "FULL_SIZE_INLINE_MAX", 1000)
+            patched.setattr(console_report, "FULL_SIZE_INLINE_MAX", 1000)
             preview = await report.full_photo(api, sha(photos["arrived"]))
         assert preview.scaled is True and Image.open(io.BytesIO(preview.image)).format == "JPEG"
 

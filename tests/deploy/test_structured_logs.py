@@ -2,15 +2,12 @@
 collector of a multi-process deployment (issue 19, point 3); nothing secret in them."""
 
 import json
-import signal
-import subprocess
-import time
 
 import httpx
 import pytest
 
 from tests.support.devices import make_device
-from tests.support.live_server import REPO_ROOT, create_enrollment_code, free_port, server_command
+from tests.support.live_server import create_enrollment_code, free_port, start_live_server
 
 pytestmark = pytest.mark.server
 
@@ -18,30 +15,14 @@ pytestmark = pytest.mark.server
 def test_server_events_are_json_lines_on_stdout(tmp_path):
     data_dir, port = tmp_path / "srv", free_port()
     code = create_enrollment_code(data_dir)
-    process = subprocess.Popen(
-        server_command("serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)),
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    server = start_live_server(data_dir, port=port, stderr_path=tmp_path / "uvicorn.log")
     try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None:
-                pytest.fail("the server did not start")
-            time.sleep(0.1)
         device = make_device(seed=5)
-        with httpx.Client(base_url=url) as client:
+        with httpx.Client(base_url=server.base_url) as client:
             answer = device.enroll(client, code)
     finally:
-        process.send_signal(signal.SIGTERM)
-        out, _ = process.communicate(timeout=30)
+        server.stop()
+    out = server.log_path.read_text()
     events = [json.loads(line) for line in out.splitlines() if line.strip()]
     assert any(e.get("event") == "enrollment.enrolled" and e.get("device_id") == device.device_id for e in events)
     assert all({"at", "level", "logger", "event"} <= set(e) for e in events)

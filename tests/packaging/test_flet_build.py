@@ -135,3 +135,13 @@ def test_android_declares_the_camera_and_location_permissions():
         assert permissions.get(f"android.permission.{name}") is True, name
     info = PYPROJECT["tool"]["flet"]["ios"]["info"]
     assert info["NSCameraUsageDescription"] and info["NSLocationWhenInUseUsageDescription"]
+
+
+def test_the_installed_command_has_the_server_verbs_pyproject_registers():
+    """The laptop/server install (`./dev`, CI: `pip install -e .`) carries the entry points that
+    give `fieldapp` its server verbs; the phone build (no metadata, no server/) has none."""
+    from importlib.metadata import entry_points
+
+    registered = PYPROJECT["project"]["entry-points"]["fieldapp.verbs"]
+    installed = {entry.name: entry.value for entry in entry_points(group="fieldapp.verbs")}
+    assert installed == registered, "the installed metadata is stale: reinstall with `pip install -e .`"

@@ -5,11 +5,13 @@
         create_user(tmp_path / "srv", "vera", "a long password", "verifier")
         httpx.get(f"{base_url}/api/v1/health")
 
-`live_server(data_dir, database_url=None, *, port=None, env=None, timeout=30.0, workers=1)` starts
-`python -m fieldapp serve --host 127.0.0.1 --port P --data-dir D [--database-url U] --workers 1` as a
-subprocess (a free port unless given), waits until `GET /api/v1/health` answers, yields
+`live_server(data_dir, database_url=None, *, port=None, env=None, timeout=60.0, workers=1)`
+starts the server through the server side's one launcher (`server.launcher.start_server`, which
+`fieldapp demo` uses too: `python -m server serve --host 127.0.0.1 --port P --data-dir D
+[--database-url U] --workers 1`) on a free port unless given, waits until `GET /api/v1/health`
+answers, yields
 `http://127.0.0.1:P`, and stops the process (SIGTERM, then SIGKILL) on exit. The server's
-output goes to `data_dir/server.log` (shown in the error if it fails to start).
+output goes to `data_dir/server.log` (its end is in the error if it fails to start).
 
 `create_enrollment_code(data_dir, database_url=None, *, label=None, expires_hours=None) -> str`
 and `create_user(data_dir, username, password, role, database_url=None)` call the same admin
@@ -18,22 +20,19 @@ work before the server has started).
 
 The server side may run on another Python than the tests: the phone-floor job's venv holds
 only the observer side (the phone's versions), so it sets `FIELDAPP_TEST_SERVER_PYTHON` to the
-main venv's Python. Then `server_command(...)` (used for `serve` and every `admin` verb) runs
-there, and the two admin helpers go through `fieldapp admin` in that Python instead of this
-process. The device side under test stays in this process, as on a phone talking to a server.
+main venv's Python. Then the server and `server_command(...)` (`python -m server ARGS`, for
+every `admin` verb) run there, and the two admin helpers go through `admin` in that Python
+instead of this process. The device side under test stays in this process, as on a phone talking to a server.
 """
 
 import contextlib
 import os
-import signal
 import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
+from server import launcher
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVER_PYTHON_ENV = "FIELDAPP_TEST_SERVER_PYTHON"
@@ -45,8 +44,8 @@ def server_python() -> str | None:
 
 
 def server_command(*args: str) -> list[str]:
-    """`python -m fieldapp ARGS` for a server verb (`serve`, `admin ...`), on the server's Python."""
-    return [server_python() or sys.executable, "-m", "fieldapp", *args]
+    """`python -m server ARGS` for a server verb (`serve`, `admin ...`), on the server's Python."""
+    return launcher.server_command(*args, python=server_python())
 
 
 def free_port() -> int:
@@ -55,90 +54,53 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextlib.contextmanager
-def live_server(
+def start_live_server(
     data_dir: Path | str,
     database_url: str | None = None,
     *,
     port: int | None = None,
     env: dict[str, str] | None = None,
-    timeout: float = 30.0,
+    timeout: float = 60.0,  # generous: a loaded 2-core CI machine can take 30 s to start one
+    stderr_path: Path | None = None,
     workers: int | None = 1,
-) -> Iterator[str]:
-    """Run `fieldapp serve` on 127.0.0.1 and yield its base URL; always stop it afterwards.
+) -> launcher.ServerProcess:
+    """A started server (the caller stops it, or kills it: `.process`); RuntimeError with the
+    end of its log if it does not come up. `stderr_path`: as for `launcher.start_server`; one
+    worker process unless `workers` says otherwise (None: the server's default, the cores)."""
+    try:
+        return launcher.start_server(
+            data_dir,
+            port=port or free_port(),
+            database_url=database_url,
+            python=server_python(),
+            environ={**os.environ, **(env or {})},
+            cwd=REPO_ROOT,
+            timeout=timeout,
+            stderr_path=stderr_path,
+            workers=workers,
+        )
+    except launcher.ServerNotStarted as exc:
+        raise RuntimeError(f"{exc}:\n{exc.log_tail}") from None
 
-    One worker process unless `workers` says otherwise (None: the server's default, the core count)."""
-    with live_server_process(
-        data_dir, database_url, port=port, env=env, timeout=timeout, workers=workers
-    ) as (base_url, _process):
+
+@contextlib.contextmanager
+def live_server(data_dir: Path | str, database_url: str | None = None, **options) -> Iterator[str]:
+    """Run the server on 127.0.0.1 and yield its base URL; always stop it afterwards (`options`:
+    `port`, `env`, `timeout`, `workers`, as for `start_live_server`)."""
+    with live_server_process(data_dir, database_url, **options) as (base_url, _process):
         yield base_url
 
 
 @contextlib.contextmanager
 def live_server_process(
-    data_dir: Path | str,
-    database_url: str | None = None,
-    *,
-    port: int | None = None,
-    env: dict[str, str] | None = None,
-    timeout: float = 30.0,
-    workers: int | None = 1,
+    data_dir: Path | str, database_url: str | None = None, **options
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """`live_server`, also yielding the process (for tests that kill it)."""
-    data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    port = port or free_port()
-    command = server_command("serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir))
-    if database_url:
-        command += ["--database-url", database_url]
-    if workers is not None:
-        command += ["--workers", str(workers)]
-    process_env = {**os.environ, **(env or {})}
-    if database_url is None:  # the data dir's SQLite file, whatever the caller's environment says
-        process_env.pop("FIELDAPP_DATABASE_URL", None)
-    log_path = data_dir / "server.log"
-    base_url = f"http://127.0.0.1:{port}"
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=process_env, stdout=log, stderr=subprocess.STDOUT
-        )
+    server = start_live_server(data_dir, database_url, **options)
     try:
-        _wait_for_health(base_url, process, log_path, timeout)
-        yield base_url, process
+        yield server.base_url, server.process
     finally:
-        _stop(process)
-
-
-def _wait_for_health(base_url: str, process: subprocess.Popen, log_path: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}:\n{_tail(log_path)}")
-        try:
-            if httpx.get(f"{base_url}/api/v1/health", timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    _stop(process)
-    raise RuntimeError(f"server did not answer within {timeout} s:\n{_tail(log_path)}")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
+        server.stop()
 
 
 def _settings(data_dir: Path | str, database_url: str | None):
@@ -181,7 +143,7 @@ def create_user(
 def _admin(
     data_dir: Path | str, database_url: str | None, *args: str, env: dict[str, str] | None = None
 ) -> str:
-    """`fieldapp admin ARGS` on the server's Python; its standard output (raises on failure).
+    """`admin ARGS` on the server's Python; its standard output (raises on failure).
 
     Like the in-process helpers it works before the server's first start: the admin verbs act
     on an existing server only, so a data dir without keys is made a server first (`admin init`).

@@ -17,7 +17,7 @@ from fieldapp.services.enrollment import enroll_device
 from fieldapp.vault import FAST_KDF_FOR_TESTS
 from sync.crypto import b64decode
 from tests.support.devices import make_device
-from tests.support.live_server import REPO_ROOT, create_enrollment_code, server_command
+from tests.support.live_server import REPO_ROOT, create_enrollment_code, server_command, start_live_server
 
 PASSPHRASE = "correct horse battery staple"
 FINALIZED = ("queued", "sent", "received", "needs_info", "verified", "unverifiable", "rejected")
@@ -117,26 +117,5 @@ def run_fieldapp(*args: str, data_dir: Path | None, timeout: float = 60) -> subp
 
 
 def start_server_process(data_dir: Path, port: int, *, timeout: float = 30.0) -> subprocess.Popen:
-    """`fieldapp serve` as a bare process the test may kill -9 (live_server always stops politely)."""
-    import time
-
-    import httpx
-
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if k != "FIELDAPP_DATABASE_URL"}
-    command = server_command("serve", "--host", "127.0.0.1", "--port", str(port))
-    with open(data_dir / "server.log", "ab") as log:
-        process = subprocess.Popen(
-            [*command, "--data-dir", str(data_dir)], cwd=REPO_ROOT, env=env, stdout=log, stderr=log
-        )
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1.0).status_code == 200:
-                return process
-        time.sleep(0.1)
-    process.kill()
-    process.wait(10)
-    raise RuntimeError("server did not start")
+    """The server as a bare process the test may kill -9 (live_server always stops politely)."""
+    return start_live_server(data_dir, port=port, timeout=timeout).process

@@ -101,17 +101,21 @@ class PhotoStore:
     def insert_rows(self, connection: Connection, record_id: str, photos: Sequence[NewPhoto]) -> None:
         """Rows for photos already listed in the record's content (inside the caller's transaction)."""
         for position, photo in enumerate(photos):
-            connection.execute(
-                insert(ATT),
-                {
-                    "id": photo.file_id,
-                    "record_id": record_id,
-                    "position": position,
-                    "upload_state": "pending",
-                    "upload_error": None,
-                    "meta": self._seal_meta(record_id, photo),
-                },
-            )
+            self._insert_row(connection, record_id, position, photo)
+
+    def _insert_row(self, connection: Connection, record_id: str, position: int, photo: NewPhoto) -> None:
+        """A photo's row, waiting to be uploaded; its metadata sealed."""
+        connection.execute(
+            insert(ATT),
+            {
+                "id": photo.file_id,
+                "record_id": record_id,
+                "position": position,
+                "upload_state": "pending",
+                "upload_error": None,
+                "meta": self._seal_meta(record_id, photo),
+            },
+        )
 
     def attach_to_draft(self, record_id: str, photo: NewPhoto) -> StoredPhoto:
         """Add a sealed photo to a draft: its list and its row in one transaction."""
@@ -128,17 +132,7 @@ class PhotoStore:
                 position = connection.execute(
                     select(func.coalesce(func.max(ATT.c.position) + 1, 0)).where(ATT.c.record_id == record_id)
                 ).scalar_one()
-                connection.execute(
-                    insert(ATT),
-                    {
-                        "id": photo.file_id,
-                        "record_id": record_id,
-                        "position": position,
-                        "upload_state": "pending",
-                        "upload_error": None,
-                        "meta": self._seal_meta(record_id, photo),
-                    },
-                )
+                self._insert_row(connection, record_id, position, photo)
         except BaseException:
             self.delete_files([photo.file_id])
             raise

@@ -20,7 +20,9 @@ class AdminView:
         self.app = app
         self.state = app.admin
         self.code_label = ft.TextField(label="Label (who gets it)", width=220, dense=True)
-        self.code_hours = ft.TextField(label="Valid for hours", value="24", width=130, dense=True)
+        self.code_hours = ft.TextField(
+            label="Valid for hours", value=self.state.code_hours_text, width=130, dense=True
+        )
         self.code_result = ft.Column(spacing=8)
         self.devices = ft.Column(spacing=0)
         self.users = ft.Column(spacing=0)

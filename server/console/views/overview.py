@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import flet as ft
@@ -9,7 +10,7 @@ import flet as ft
 from ..errors import InvalidInput
 from ..state import KINDS, REVIEW_STATES, STATE_COLOURS, label, point_of, short_time
 from .maps import Pin, report_map
-from .widgets import dropdown, heading, tagged
+from .widgets import dropdown, heading, report_opener, tagged
 
 if TYPE_CHECKING:
     from ..app import ConsoleApp
@@ -92,11 +93,8 @@ class OverviewView:
             report_map(pins, height=None, expand=True, max_fit_zoom=8), "overview-map"
         )
 
-    def _opener(self, record_id: str):
-        async def handler(_event: ft.Event) -> None:
-            await self.app.open("report", record_id=record_id)
-
-        return handler
+    def _opener(self, record_id: str) -> Callable[[ft.Event], Awaitable[None]]:
+        return report_opener(self.app, record_id)
 
     async def apply(self, _event: ft.Event | None = None) -> None:
         async def run() -> None:

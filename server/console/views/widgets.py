@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
 from ..state import STATE_COLOURS, label
 
+if TYPE_CHECKING:
+    from ..app import ConsoleApp
+
 
 def tagged(control: ft.Control, identifier: str) -> ft.Semantics:
     """A control with a stable identifier that reaches the DOM (tests select on it)."""
     return ft.Semantics(content=control, identifier=identifier)
+
+
+def report_opener(app: ConsoleApp, record_id: str) -> Callable[[ft.Event], Awaitable[None]]:
+    """A click handler that opens that report (links between reports, pins on the maps)."""
+
+    async def handler(_event: ft.Event) -> None:
+        await app.open("report", record_id=record_id)
+
+    return handler
 
 
 def show_error(field: ft.TextField | ft.Dropdown, text: str | None) -> None:
