@@ -105,8 +105,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     load = register_verbs.add_parser(
         "import", help="load a CSV or GeoJSON file (idempotent by id, all or nothing)"
     )
-    load.add_argument("--register", required=True, type=_register, metavar="NAME")
-    load.add_argument("file", type=Path)
+    load.add_argument(
+        "--register", required=True, type=_register, metavar="NAME", help=REGISTER_HELP
+    )
+    load.add_argument("file", type=Path, help="the CSV or GeoJSON file (docs/registers.md)")
     load.add_argument(
         "--format",
         choices=("csv", "geojson"),
@@ -117,8 +119,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_location_options(load)
     load.set_defaults(handler=guarded(_registers_import))
     dump = register_verbs.add_parser("export", help="write a register as CSV or GeoJSON")
-    dump.add_argument("--register", required=True, type=_register, metavar="NAME")
-    dump.add_argument("--format", choices=("csv", "geojson"), default="geojson", dest="fmt")
+    dump.add_argument(
+        "--register", required=True, type=_register, metavar="NAME", help=REGISTER_HELP
+    )
+    dump.add_argument("--format", choices=("csv", "geojson"), default="geojson", dest="fmt", help="default geojson")
     dump.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
     _add_location_options(dump)
     dump.set_defaults(handler=guarded(_registers_export))
@@ -149,6 +153,9 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1: {text!r}")
     return value
+
+
+REGISTER_HELP = "which register: units, camps, storage_sites, crossings, lines_and_areas or obligations"
 
 
 def _register(text: str) -> str:

@@ -102,7 +102,7 @@ def start_server(
         )
     server = ServerProcess(process=process, base_url=f"http://127.0.0.1:{port}", log_path=log_path)
     try:
-        _wait_until_healthy(server, timeout)
+        wait_until_healthy(server, timeout)
     except BaseException:
         server.stop()
         raise
@@ -119,7 +119,7 @@ def running_server(data_dir: Path | str, *, port: int, **options) -> Iterator[Se
         server.stop()
 
 
-def _wait_until_healthy(server: ServerProcess, timeout: float) -> None:
+def wait_until_healthy(server: ServerProcess, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:

@@ -52,15 +52,20 @@ def serve_web(data_dir, *, host: str, port: int) -> None:
     """
     from pathlib import Path
 
+    from fieldapp.errors import FieldAppError
+
+    _check_port_free(host, port)
+    try:  # the web extra (flet-web brings uvicorn): a laptop's, never installed on a phone
+        import flet_web
+        import uvicorn
+    except ModuleNotFoundError:
+        raise FieldAppError("the browser mode needs flet-web: pip install 'fieldapp[web]'") from None
     import flet as ft
-    import flet_web
-    import uvicorn
 
     from fieldapp.ui.app import make_main
     from fieldapp.ui.paths import ASSETS_DIR
     from sync.web_client import FlutterClient, OwnOriginMiddleware
 
-    _check_port_free(host, port)
     os.environ.setdefault("FLET_WEB_NO_CDN", "1")
     flet_app = ft.run(make_main(data_dir), export_asgi_app=True, no_cdn=True, assets_dir=str(ASSETS_DIR))
     client = FlutterClient(mount="/", web_dir=Path(flet_web.get_package_web_dir()))

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.live_server import REPO_ROOT, _stop, _wait_for_health, free_port
+from server.launcher import ServerProcess, wait_until_healthy
+from tests.support.live_server import REPO_ROOT, free_port
 
 API = "/api/v1"
 
@@ -103,13 +104,14 @@ def test_admin_init_then_the_verbs_and_serve_share_the_default_data_dir(tmp_path
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+    base_url = f"http://127.0.0.1:{port}"
+    server = ServerProcess(process=process, base_url=base_url, log_path=log_path)
     try:
-        base_url = f"http://127.0.0.1:{port}"
-        _wait_for_health(base_url, process, log_path, 30.0)
+        wait_until_healthy(server, 60.0)
         login = httpx.post(
             f"{base_url}{API}/auth/login", data={"username": "vera", "password": "pw for vera"}
         )
         assert login.status_code == 200, login.text
     finally:
-        _stop(process)
+        server.stop()
     assert f"data: {default}" in log_path.read_text()
