@@ -35,10 +35,14 @@ class ReportState:
     thumbnails: dict[str, bytes | None] = field(default_factory=dict)
     radius_km: float = 10.0
     window_hours: float = 24.0
+    # The agreement's geometry this report breaks (a withdrawal line, a storage site...), with
+    # the register entry behind each: docs/registers.md, "Flags".
+    flags: list[dict[str, Any]] = field(default_factory=list)
 
     async def load(self, api: ConsoleApi) -> None:
         self.detail = await api.report(self.record_id)
         self.audit = await api.audit(self.record_id)
+        self.flags = await api.flags(self.record_id)
         self.photos = [ReportPhoto.from_api(item) for item in await api.photos(self.record_id)]
         await self.load_candidates(api)
 

@@ -22,6 +22,7 @@ from ..state import (
     label,
     short_time,
 )
+from .agreement_flags import agreement_flags_card
 from .corroboration import CorroborationCard
 from .photos import PhotosCard
 from .widgets import card, field_row, heading, report_opener, state_chip, tagged
@@ -80,6 +81,7 @@ class ReportView:
             self._integrity_card(d),
             self.photos.control(),
             self._fields_card(d),
+            *agreement_flags_card(self.state.flags),
             self._amendments_card(d),
             self._audit_card(),
         ]
