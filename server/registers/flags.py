@@ -9,7 +9,7 @@ Rules (docs/registers.md, "Flags"), each naming the register entry and geometry 
 - `in_demilitarised_area`: forces reported inside a demilitarised area;
 - `outside_storage_sites`: heavy weapons farther than every storage site's radius;
 - `unit_outside_area`: a unit (named by register id) reported outside its area of responsibility.
-Plain-Python geometry (sync.geometry); a flag is a hint for the verifier, never a decision.
+Geometry with shapely (server/registers/geometry.py); a flag is a hint for the verifier, never a decision.
 """
 
 from collections.abc import Iterable
@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync.geo import distance_km
-from sync.geometry import AREA_TYPES, distance_to_line, point_in_area
+from sync.geometry import AREA_TYPES
 from sync.registers import RegisterEntry
+
+from .geometry import distance_to_line, point_in_area
 
 from .evidence import ReportFacts
 

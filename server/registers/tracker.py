@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sync.geo import distance_km
-from sync.geometry import point_in_area
+from .geometry import point_in_area
 from sync.registers import RegisterEntry
 
 from .evidence import ReportFacts
