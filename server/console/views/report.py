@@ -14,7 +14,6 @@ from sync.places import place_label
 from ..errors import ApiError, InvalidInput
 from ..location_warnings import location_warnings
 from ..state import (
-    CHAIN_TEXT,
     DECISIONS,
     REASON_REQUIRED,
     STATE_COLOURS,
@@ -24,6 +23,7 @@ from ..state import (
 )
 from .agreement_flags import agreement_flags_card
 from .corroboration import CorroborationCard
+from .integrity import integrity_card, status_row
 from .photos import PhotosCard
 from .widgets import card, field_row, heading, report_opener, state_chip, tagged
 
@@ -78,7 +78,7 @@ class ReportView:
             self._header(d),
             self._lock_card(),
             self._decision_card(),
-            self._integrity_card(d),
+            integrity_card(d, on_evidence=self._download_evidence, open_report=self._opener),
             self.photos.control(),
             self._fields_card(d),
             *agreement_flags_card(self.state.flags),
@@ -168,61 +168,8 @@ class ReportView:
             ),
         )
 
-    def _integrity_card(self, d: dict[str, Any]) -> ft.Control:
-        signature = d.get("signature") or {}
-        sig_ok = bool(signature.get("valid")) and signature.get("body_hash_matches", True)
-        chain = d.get("chain") or {}
-        chain_text = CHAIN_TEXT.get(chain.get("status", d.get("chain_status", "")), "unknown")
-        if chain.get("status") == "gap" and chain.get("missing_before"):
-            chain_text += f" ({chain['missing_before']} missing)"
-        if chain.get("status") == "fork":
-            chain_text = (
-                "FORK: this device signed another record for the same place in its chain "
-                "(a cloned phone, a tampered app or a stolen key); both are kept as evidence"
-            )
-        skew = d.get("clock_skew") or {}
-        rows = [
-            tagged(
-                _status_row(
-                    "Signature",
-                    "valid" if sig_ok else "INVALID: the bytes or the signature do not match",
-                    sig_ok,
-                ),
-                "signature-status",
-            ),
-            tagged(_status_row("Chain", chain_text, chain_text == "valid"), "chain-status"),
-            field_row("Device", f"{d.get('device_label') or ''} {d.get('device_id', '')}".strip()),
-            field_row("Device revoked", bool(d.get("device_revoked"))),
-            field_row("Sequence", d.get("seq")),
-            field_row("Previous hash", (d.get("record") or {}).get("prev_hash")),
-            field_row("Body hash", d.get("body_hash")),
-            field_row("Received", short_time(d.get("received_at"))),
-            *self._fork_rows(d.get("fork")),
-        ]
-        if skew.get("flagged"):
-            seconds = skew.get("seconds") or 0
-            text = (
-                f"received {_duration(seconds)} after it was recorded (long offline, or the clock is behind)"
-                if seconds >= 0
-                else f"the device clock was {_duration(seconds)} ahead of the server's"
-            )
-            rows.append(_status_row("Timing", text, False))
-
-        async def evidence(_event: ft.Event) -> None:
-            await self.app.guard(lambda: self.app.download_evidence(self.state.record_id))
-
-        rows.append(
-            tagged(
-                ft.OutlinedButton(
-                    content="Evidence package",
-                    icon=ft.Icons.VERIFIED_USER,
-                    on_click=evidence,
-                    tooltip="A zip anyone can check offline with `fieldapp verify`",
-                ),
-                "evidence-download",
-            )
-        )
-        return card(ft.Text("Signature and chain", weight=ft.FontWeight.BOLD), *rows)
+    async def _download_evidence(self, _event: ft.Event) -> None:
+        await self.app.guard(lambda: self.app.download_evidence(self.state.record_id))
 
     def _fields_card(self, d: dict[str, Any]) -> ft.Control:
         record = d.get("record") or {}
@@ -262,33 +209,12 @@ class ReportView:
                 rows.append(field_row(label(name).capitalize(), value))
         return card(ft.Text("Report", weight=ft.FontWeight.BOLD), *rows)
 
-    def _fork_rows(self, fork: dict[str, Any] | None) -> list[ft.Control]:
-        if not fork:
-            return []
-        rows: list[ft.Control] = [
-            ft.Row(
-                [
-                    ft.Text("Forked with", color=ft.Colors.RED_800),
-                    tagged(ft.TextButton(content=other, on_click=self._opener(other)), f"fork-{other}"),
-                ]
-            )
-            for other in fork.get("records") or []
-        ]
-        for version in fork.get("other_versions") or []:
-            rows.append(
-                field_row(
-                    "Other signed version",
-                    f"{version.get('body_hash')} (refused {short_time(version.get('received_at'))})",
-                )
-            )
-        return rows
-
     def _amendments_card(self, d: dict[str, Any]) -> ft.Control:
         rows: list[ft.Control] = []
         if d.get("amends_problem"):
             rows.append(
                 tagged(
-                    _status_row("Not an amendment", f"{d['amends_problem']}: not a correction", False),
+                    status_row("Not an amendment", f"{d['amends_problem']}: not a correction", False),
                     "amends-problem",
                 )
             )
@@ -389,32 +315,3 @@ class ReportView:
             await self.app.guard(decide)
 
         return handler
-
-
-def _status_row(name: str, text: str, good: bool) -> ft.Control:
-    return ft.Row(
-        [
-            ft.Container(ft.Text(name, color=ft.Colors.BLUE_GREY_700, size=13), width=170),
-            ft.Icon(
-                ft.Icons.CHECK_CIRCLE if good else ft.Icons.WARNING,
-                color=ft.Colors.GREEN_700 if good else ft.Colors.RED_700,
-                size=18,
-            ),
-            ft.Text(
-                text,
-                color=ft.Colors.GREEN_800 if good else ft.Colors.RED_800,
-                weight=ft.FontWeight.BOLD,
-                expand=True,
-            ),
-        ],
-        vertical_alignment=ft.CrossAxisAlignment.START,
-    )
-
-
-def _duration(seconds: float) -> str:
-    seconds = abs(seconds)
-    if seconds >= 2 * 86400:
-        return f"{seconds / 86400:.0f} days"
-    if seconds >= 2 * 3600:
-        return f"{seconds / 3600:.0f} h"
-    return f"{seconds / 60:.0f} min"
