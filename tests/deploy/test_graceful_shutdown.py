@@ -14,7 +14,7 @@ from tests.support.live_server import create_enrollment_code, live_server_proces
 
 pytestmark = pytest.mark.server
 
-BATCH = 400  # a few hundred ms of verify + unseal + store: long enough to be caught in flight
+BATCH = 1000  # the most a batch may hold (sync.wire.MAX_BATCH_ITEMS): ~1 s of verify + unseal + store
 
 
 def test_sigterm_finishes_the_batch_in_flight(tmp_path):
@@ -31,7 +31,7 @@ def test_sigterm_finishes_the_batch_in_flight(tmp_path):
                 )
             )
             sender.start()
-            time.sleep(0.15)  # the request is being read or processed
+            time.sleep(0.2)  # sent: the server is opening and storing it
             assert not answers, "the batch was answered before the stop: make BATCH larger"
             process.send_signal(signal.SIGTERM)
             sender.join(timeout=60)
@@ -39,7 +39,7 @@ def test_sigterm_finishes_the_batch_in_flight(tmp_path):
         # the work was done (systemd and container runtimes count that as a clean stop).
         assert process.wait(timeout=30) in (0, -signal.SIGTERM)
     log = (data_dir / "server.log").read_text()
-    assert log.index("Shutting down") < log.index('"accepted": 400') < log.index("Application shutdown complete")
+    assert log.index("Shutting down") < log.index(f'"accepted": {BATCH}') < log.index("Application shutdown complete")
     assert answers and answers[0].status_code == 200, answers
     results = answers[0].json()["results"]
     assert len(results) == BATCH and {r["status"] for r in results} == {"accepted"}
