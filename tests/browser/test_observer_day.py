@@ -137,8 +137,10 @@ def test_nearest_places_before_typing_and_queued_then_sent(phone, server):
     phone.wait_value("form-place", "Sirte")
     record_texts(phone)
     finalize(phone)
+    # With the server up, "sent" may replace "queued" within one frame (a fast machine): the
+    # order is pinned by tests/app/test_sync_explained.py, and "queued" on screen by the
+    # offline test below.
     toast(phone, "Report sent: the server has it.")
-    assert was_shown(phone, "Report queued for sending.")  # first queued, then sent
     [report] = server.api("GET", "/reports").json()["items"]
     assert report["place"] == "Sirte (سرت)"  # what an English-reading verifier sees
 
