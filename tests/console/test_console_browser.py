@@ -24,6 +24,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.console.conftest import HERE, PASSWORD, T0, report_at
 from tests.photos.photo_files import make_jpeg
@@ -313,8 +314,21 @@ def wait_text(page, identifier: str, text: str, *, timeout: float = 30.0) -> Non
 
 def sign_in(page, url: str, username: str, password: str = PASSWORD) -> None:
     page.goto(f"{url}/console")
-    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30_000)
-    page.locator("flt-semantics-placeholder").dispatch_event("click")  # Flutter's accessibility tree
+    # Flutter's accessibility tree comes on with a click on its placeholder. On a loaded machine
+    # the placeholder can be there before the engine listens, and that click is lost: click
+    # again until the sign-in form is in the tree.
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
+    deadline = time.monotonic() + 90
+    while True:
+        placeholder = page.locator("flt-semantics-placeholder")
+        if placeholder.count():  # gone once the tree is on
+            placeholder.dispatch_event("click")
+        try:
+            ui(page, "login-username").first.wait_for(state="attached", timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise
     type_into(page, "login-username", username)
     type_into(page, "login-password", password)
     ui(page, "login-submit").click()
