@@ -34,13 +34,13 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import sqlalchemy as sa  # noqa: E402
 
+from bench.ingest import postgres_schema  # noqa: E402
 from server.context import ServerContext, opened  # noqa: E402
 from server.settings import Settings  # noqa: E402
 from server.transparency import log_store  # noqa: E402
@@ -229,21 +229,6 @@ def measure(small_log: Place, large_log: Place, quick: bool) -> dict:
         "proofs": [at_small, at_large],
         f"proof_ratio_{large}_vs_{small}": growth,
     }
-
-
-@contextlib.contextmanager
-def postgres_schema(url: str) -> Iterator[str]:
-    schema = f"fieldapp_bench_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with engine.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        engine.dispose()
 
 
 def table(backend: str, figures: dict) -> str:
