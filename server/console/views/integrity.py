@@ -24,9 +24,10 @@ def integrity_card(
     on_toggle: Callable[[ft.Event], Any] | None = None,
 ) -> ft.Control:
     """Signature, chain (forks named), device, hashes, timing, and the evidence-package button,
-    in a section that opens on a click. It is collapsed while everything checks out (its title
-    line still says "signature valid, chain valid"), and open from the start when anything is
-    wrong, so a broken signature, a gap, a fork or a clock problem is never folded away.
+    in a section that opens on a click. It is collapsed while the proof checks out (its title
+    line still says "signature valid, chain valid", and any timing warning), and open from the
+    start when it does not, so a broken signature, a gap, a fork or a revoked device is never
+    folded away.
     `expanded`: the verifier's own choice on this page so far (None: not chosen yet)."""
     signature = d.get("signature") or {}
     sig_ok = bool(signature.get("valid")) and signature.get("body_hash_matches", True)
@@ -54,15 +55,15 @@ def integrity_card(
         field_row("Received", short_time(d.get("received_at"))),
         *fork_rows(d.get("fork"), open_report),
     ]
-    timing_ok = not skew.get("flagged")
-    if not timing_ok:
+    timing = None
+    if skew.get("flagged"):
         seconds = skew.get("seconds") or 0
-        text = (
+        timing = (
             f"received {duration(seconds)} after it was recorded (long offline, or the clock is behind)"
             if seconds >= 0
             else f"the device clock was {duration(seconds)} ahead of the server's"
         )
-        rows.append(status_row("Timing", text, False))
+        rows.append(status_row("Timing", timing, False))
 
     rows.append(
         tagged(
@@ -77,12 +78,19 @@ def integrity_card(
             "evidence-download",
         )
     )
-    all_good = sig_ok and chain_text == "valid" and timing_ok and not d.get("device_revoked")
+    # Opened from the start when the proof itself fails; a late arrival or a clock that was off
+    # is said on the title line (often just a team long offline) without unfolding everything.
+    all_good = sig_ok and chain_text == "valid" and not d.get("device_revoked")
+    verdicts = [
+        tagged(_verdict(f"Signature {sig_text}", sig_ok), "signature-status"),
+        tagged(_verdict(f"chain {chain_text}", chain_text == "valid"), "chain-status"),
+    ]
+    if d.get("device_revoked"):
+        verdicts.append(_verdict("device revoked", False))
+    if timing:
+        verdicts.append(tagged(_verdict(timing, False), "timing-status"))
     summary = ft.Row(
-        [
-            tagged(_verdict(f"Signature {sig_text}", sig_ok), "signature-status"),
-            tagged(_verdict(f"chain {chain_text}", chain_text == "valid"), "chain-status"),
-        ],
+        verdicts,
         wrap=True,
         spacing=12,
     )

@@ -41,7 +41,7 @@ def observation_card(d: dict[str, Any]) -> ft.Control:
     details = detail_lines(record)
     if details:
         rows.append(ft.Divider(height=1))
-        rows.append(tagged(heading(kind_label(record.get("kind")), size=15), "observation-details-title"))
+        rows.append(tagged(heading("Details", size=15), "observation-details-title"))
         rows += [field_row(line.label, line.text, identifier=f"detail-{line.name}") for line in details]
     return tagged(card(heading("What was observed", size=16), *rows), "report-observation")
 

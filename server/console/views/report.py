@@ -90,7 +90,7 @@ class ReportView:
             self.photos.control(),
         ]
         self.right.controls = [
-            self.corroboration.control(),
+            tagged(self.corroboration.control(), "report-corroboration"),
             self._decision_card(),
             integrity_card(
                 d,
