@@ -90,6 +90,8 @@ def ingest_envelopes(
             results[index] = ItemResult(record_id=record_id, status="rejected", reason=outcome)
         else:
             candidates.append(_Candidate(index, *outcome))
+    for candidate in candidates:  # pure Python: here, not in the crypto threads (no GIL convoy)
+        candidate.row["location_description"] = describe_location(candidate.row["lat"], candidate.row["lon"])
     if candidates:
         for index, result in _store(candidates, session_factory, now).items():
             results[index] = result
@@ -213,7 +215,6 @@ def _open(
         "recorded_at": fields.recorded_at,
         "lat": fields.lat,
         "lon": fields.lon,
-        "location_description": describe_location(fields.lat, fields.lon),
         "received_at": now,
         "state": "received",
         "chain_status": "ok",

@@ -47,7 +47,7 @@ def stage(tmp_path_factory):
     _require_chromium()
     data_dir: Path = tmp_path_factory.mktemp("server")
     create_user(data_dir, "vera", PASSWORD, "verifier")
-    # Observed an hour ago in Libya's time (UTC+02:00), recorded just after: no timing warning.
+    # Observed an hour ago in Libya's time (UTC+02:00), saved a minute ago: no timing warning.
     observed = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0)
     local = observed.astimezone(UTC).replace(tzinfo=None) + timedelta(hours=2)
     with live_server(data_dir) as url, httpx.Client(base_url=url, timeout=10) as client:
@@ -58,7 +58,7 @@ def stage(tmp_path_factory):
         report = team.record(
             kind="violation",
             observed_at=local.isoformat() + "+02:00",
-            recorded_at=(observed + timedelta(minutes=3)).isoformat(),
+            recorded_at=(datetime.now(UTC) - timedelta(minutes=1)).replace(microsecond=0).isoformat(),
             location={"lat": SIRTE_12_KM_NE[0], "lon": SIRTE_12_KM_NE[1], "accuracy_m": 15, "source": "gps"},
             place="East of Sirte, coastal road",
             observed_by="heard",
@@ -192,6 +192,7 @@ def test_at_a_desk_the_report_reads_top_to_bottom_in_two_columns(stage, browser)
         save_screenshot(page, "console-report-1280x800.png")
         _integrity_folded_then_opened(page)
         _audit_in_words(page)
+        save_screenshot(page, "console-report-1280x800-integrity.png")
     finally:
         context.close()
 

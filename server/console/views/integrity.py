@@ -95,12 +95,13 @@ def integrity_card(
         spacing=12,
     )
     tile = ft.ExpansionTile(
-        title=ft.Text("Signature, chain and hashes", weight=ft.FontWeight.BOLD),
+        title=ft.Text("Signature, chain and hashes", weight=ft.FontWeight.BOLD, size=15),
         subtitle=summary,
         controls=[ft.Column(rows, spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)],
         expanded=(not all_good) if expanded is None else expanded,
         on_change=on_toggle,
         controls_padding=ft.Padding.only(left=14, right=14, bottom=14),
+        tile_padding=ft.Padding.symmetric(horizontal=12),
         min_tile_height=56,
         expanded_cross_axis_alignment=ft.CrossAxisAlignment.STRETCH,
     )
