@@ -81,7 +81,7 @@ def integrity_card(
     # Opened from the start when the proof itself fails; a late arrival or a clock that was off
     # is said on the title line (often just a team long offline) without unfolding everything.
     all_good = sig_ok and chain_text == "valid" and not d.get("device_revoked")
-    verdicts = [
+    verdicts: list[ft.Control] = [
         tagged(_verdict(f"Signature {sig_text}", sig_ok), "signature-status"),
         tagged(_verdict(f"chain {chain_text}", chain_text == "valid"), "chain-status"),
     ]

@@ -113,7 +113,8 @@ class ReportView:
         ]
 
     def _integrity_toggled(self, event: ft.Event) -> None:
-        self.integrity_open = getattr(event.control, "expanded", None)
+        # Flet passes the tile's state after the click (a bool, or its text on older clients).
+        self.integrity_open = event.data in (True, "true")
 
     def _lock_rows(self) -> list[ft.Control]:
         lock = self.state.lock
