@@ -69,15 +69,18 @@ def vincenty_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float | N
     return _B * big_a * (sigma - delta) / 1000.0
 
 
-def shown_km(lat1: float, lon1: float, lat2: float, lon2: float, radius_km: float) -> float | None:
-    """The geodesic distance rounded to the metre (as Karney's would round), or None when it
-    is more than `radius_km`."""
+def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float, bool]:
+    """(distance, the distance rounded to the metre, exact) — the distance within `ERROR_KM` of
+    Karney's (exactly Karney's when `exact`), the rounded one always exactly round(Karney's, 3)."""
     fast = vincenty_km(lat1, lon1, lat2, lon2)
-    if (
-        fast is None
-        or abs(fast - radius_km) <= ERROR_KM
-        or round(fast - ERROR_KM, 3) != round(fast + ERROR_KM, 3)
-    ):
+    if fast is None or round(fast - ERROR_KM, 3) != round(fast + ERROR_KM, 3):
         exact = karney_km(lat1, lon1, lat2, lon2)
-        return None if exact > radius_km else round(exact, 3)
-    return None if fast > radius_km else round(fast, 3)
+        return exact, round(exact, 3), True
+    return fast, round(fast, 3), False
+
+
+def beyond(lat1: float, lon1: float, lat2: float, lon2: float, distance: float, exact: bool, km: float) -> bool:
+    """Whether the geodesic distance is more than `km`, given `distance` from geodesic_km."""
+    if exact or abs(distance - km) > ERROR_KM:
+        return distance > km
+    return karney_km(lat1, lon1, lat2, lon2) > km
