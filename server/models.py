@@ -102,6 +102,7 @@ class Report(SQLModel, table=True):
 # 0005): the queue's counts and the devices list read these instead of scanning reports.
 class ReportTally(SQLModel, table=True):
     __tablename__ = "report_tallies"
+    __table_args__ = {"sqlite_with_rowid": False}  # rows in the key's B-tree (migration 0010)
     device_id: str = Field(primary_key=True, max_length=32)
     kind: str = Field(primary_key=True, max_length=40)
     state: str = Field(primary_key=True, max_length=20)
