@@ -1,7 +1,7 @@
 """report tallies stored compactly and kept compact
 
 Revision ID: 0010_perf_tallies
-Revises: 0005_query_indexes
+Revises: 0008_location_description
 Create Date: 2026-12-01
 
 `report_tallies` (a few hundred to a few thousand rows, updated by a trigger with every
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_perf_tallies"
-down_revision = "0005_query_indexes"
+down_revision = "0008_location_description"
 branch_labels = None
 depends_on = None
 
