@@ -74,7 +74,6 @@ class QueueView:
                 ft.Row(
                     [
                         heading("Review queue"),
-                        ft.Container(expand=True),
                         tagged(
                             ft.OutlinedButton(
                                 content="Export GeoJSON",
@@ -91,6 +90,7 @@ class QueueView:
                         ),
                     ],
                     wrap=True,
+                    alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
                 ),
                 tagged(self.counts, "queue-counts"),
                 ft.Row(
