@@ -145,7 +145,12 @@ class ConsoleApp:
         compact = self.compact
         menu = tagged(
             ft.IconButton(
-                icon=ft.Icons.MENU, icon_color=ft.Colors.WHITE, on_click=self.toggle_menu, tooltip="menu"
+                icon=ft.Icons.MENU,
+                icon_color=ft.Colors.WHITE,
+                on_click=self.toggle_menu,
+                tooltip="menu",
+                width=48,
+                height=48,
             ),
             "nav-menu",
         )
@@ -178,6 +183,8 @@ class ConsoleApp:
                             icon_color=ft.Colors.WHITE,
                             on_click=self._help,
                             tooltip="keyboard shortcuts (?)",
+                            width=48,
+                            height=48,
                         ),
                         "shortcuts-open",
                     ),

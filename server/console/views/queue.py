@@ -79,12 +79,16 @@ class QueueView:
                                 content="Export GeoJSON",
                                 icon=ft.Icons.DOWNLOAD,
                                 on_click=self.export("geojson"),
+                                height=48,
                             ),
                             "export-geojson",
                         ),
                         tagged(
                             ft.OutlinedButton(
-                                content="Export CSV", icon=ft.Icons.DOWNLOAD, on_click=self.export("csv")
+                                content="Export CSV",
+                                icon=ft.Icons.DOWNLOAD,
+                                on_click=self.export("csv"),
+                                height=48,
                             ),
                             "export-csv",
                         ),
@@ -101,10 +105,14 @@ class QueueView:
                         tagged(self.since_field, "filter-since"),
                         tagged(self.until_field, "filter-until"),
                         tagged(
-                            ft.Button(content="Apply", icon=ft.Icons.FILTER_ALT, on_click=self.apply),
+                            ft.Button(
+                                content="Apply", icon=ft.Icons.FILTER_ALT, on_click=self.apply, height=48
+                            ),
                             "filter-apply",
                         ),
-                        tagged(ft.TextButton(content="Clear", on_click=self.clear), "filter-clear"),
+                        tagged(
+                            ft.TextButton(content="Clear", on_click=self.clear, height=48), "filter-clear"
+                        ),
                     ],
                     wrap=True,
                     spacing=10,
@@ -113,10 +121,21 @@ class QueueView:
                     [
                         ft.Container(tagged(self.range_text, "queue-range"), expand=True),
                         tagged(
-                            ft.IconButton(icon=ft.Icons.CHEVRON_LEFT, on_click=self.previous), "queue-prev"
+                            ft.IconButton(
+                                icon=ft.Icons.CHEVRON_LEFT, on_click=self.previous, width=48, height=48
+                            ),
+                            "queue-prev",
                         ),
-                        tagged(ft.IconButton(icon=ft.Icons.CHEVRON_RIGHT, on_click=self.next), "queue-next"),
-                        tagged(ft.IconButton(icon=ft.Icons.REFRESH, on_click=self.refresh), "queue-refresh"),
+                        tagged(
+                            ft.IconButton(
+                                icon=ft.Icons.CHEVRON_RIGHT, on_click=self.next, width=48, height=48
+                            ),
+                            "queue-next",
+                        ),
+                        tagged(
+                            ft.IconButton(icon=ft.Icons.REFRESH, on_click=self.refresh, width=48, height=48),
+                            "queue-refresh",
+                        ),
                     ]
                 ),
                 self.banner,
@@ -205,7 +224,7 @@ class QueueView:
     def _count_chip(self, s: str) -> ft.Container:
         return ft.Container(
             content=ft.Row([state_chip(s), self.count_texts[s]], tight=True),
-            padding=ft.Padding.symmetric(horizontal=8, vertical=12),
+            padding=ft.Padding.symmetric(horizontal=8, vertical=14),
             border=ft.Border.all(1, ft.Colors.BLUE_GREY_200),
             border_radius=8,
             bgcolor=ft.Colors.WHITE,
