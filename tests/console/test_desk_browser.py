@@ -320,8 +320,9 @@ def test_shortcuts_take_the_lock_decide_and_navigate_but_not_while_typing(desk, 
     _until(lambda: ui(page, "shortcuts-help").count() == 0, what="help closed")
 
     # select the report on the queue with j, open it with Enter
-    items = [desk.ids[0], desk.ids[1], first]
-    for _ in items:
+    with desk.api() as client:  # where `first` is on the queue now (other tests decide reports)
+        page_ids = [i["record_id"] for i in client.get(f"{API}/reports").json()["items"]]
+    for _ in range(page_ids.index(first) + 1):
         _press(page, "j")
     _press(page, "Enter")
     wait_text(page, "lock-status", "Not locked")
@@ -343,13 +344,14 @@ def test_shortcuts_take_the_lock_decide_and_navigate_but_not_while_typing(desk, 
     assert desk.state(second) == "verified" and desk.lock(second) is None  # released on decision
 
     _press(page, "k")  # the previous report on the queue page
-    _until(lambda: f"/report/{first}" in here(page), what="previous report opened")
+    previous = page_ids[page_ids.index(second) - 1]
+    _until(lambda: f"/report/{previous}" in here(page), what="previous report opened")
     wait_text(page, "lock-status", "Not locked")
     _press(page, "i")  # needs info: into the reason field; keys typed there are the question's
     reason = ui(page, "decision-reason").locator("textarea, input").first
     _until(lambda: reason.evaluate("e => e === document.activeElement"), what="reason focused")
     page.keyboard.type("Which vehicles, how many?")
-    assert desk.state(first) == "received"  # the v and the h typed did not decide anything
+    assert desk.state(previous) == "received"  # the v and the h typed did not decide anything
     page.keyboard.press("Control+Enter")
     wait_text(page, "report-state", "needs info")
-    assert desk.state(first) == "needs_info" and desk.lock(first) is None
+    assert desk.state(previous) == "needs_info" and desk.lock(previous) is None

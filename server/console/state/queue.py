@@ -163,8 +163,7 @@ class QueueState:
             new_changed=(answer["new"], answer["new_capped"]) != (self.new, self.new_capped),
             reload=bool(answer["more"]),
         )
-        self.counts = counts
-        self.total = sum(counts.values()) if not self.filters.state else counts[self.filters.state]
+        self.counts = counts  # live; the page's range text stays that of the page on screen
         self.event_cursor = int(answer["event_cursor"])
         self.new, self.new_capped = int(answer["new"]), bool(answer["new_capped"])
         return poll
@@ -179,7 +178,9 @@ class QueueState:
     async def show_new(self, api: ConsoleApi) -> None:
         """Load the page holding the first report that arrived (oldest first: they are the last
         `new` of the queue), and start counting again from now."""
-        first_new = max(0, self.total - self.new)
+        counts = self.counts
+        total_now = counts.get(self.filters.state, 0) if self.filters.state else sum(counts.values())
+        first_new = max(0, total_now - self.new)
         self.offset = (first_new // self.limit) * self.limit
         await self.load(api)
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..app import ConsoleApp
 
 # When, kind, where, description (the rest of the width), device, chain, state, open.
-WIDTHS: tuple[int | None, ...] = (150, 125, 175, None, 100, 80, 105, 70)
+WIDTHS: tuple[int | None, ...] = (165, 120, 170, None, 100, 75, 105, 70)
 HEADERS = ["Observed / received", "Kind", "Where", "Description", "Device", "Chain", "State", ""]
 SELECTED = ft.Colors.AMBER_50
 ANSWER_BG = ft.Colors.BLUE_50
@@ -164,16 +164,27 @@ class QueueRows:
         answers = item.get("answers")
         if not answers:
             return text
-        question = tagged(
-            ft.Text(
-                f"↳ Answer to {answers['asked_by']}'s question: “{answers['question']}”",
-                size=12,
-                color=ft.Colors.BLUE_900,
-                italic=True,
-                max_lines=2,
-                overflow=ft.TextOverflow.ELLIPSIS,
-            ),
-            f"queue-answer-{item['record_id']}",
+        # An icon, not an arrow character: the console's fonts have no glyph for "↳".
+        question = ft.Row(
+            [
+                ft.Icon(ft.Icons.SUBDIRECTORY_ARROW_RIGHT, size=14, color=ft.Colors.BLUE_900),
+                ft.Container(
+                    expand=True,
+                    content=tagged(
+                        ft.Text(
+                            f"Answer to {answers['asked_by']}'s question: “{answers['question']}”",
+                            size=12,
+                            color=ft.Colors.BLUE_900,
+                            italic=True,
+                            max_lines=2,
+                            overflow=ft.TextOverflow.ELLIPSIS,
+                        ),
+                        f"queue-answer-{item['record_id']}",
+                    ),
+                ),
+            ],
+            spacing=4,
+            vertical_alignment=ft.CrossAxisAlignment.START,
         )
         return ft.Column([question, text], spacing=2, tight=True)
 

@@ -26,8 +26,8 @@ RENEW_AFTER_SECONDS = 60.0
 # (keys as shown, what they do)
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("?", "Show or hide this help"),
-    ("j  or  ↓", "Next report: selects it in the queue, opens it on a report"),
-    ("k  or  ↑", "Previous report"),
+    ("j  or  Down", "Next report: selects it in the queue, opens it on a report"),
+    ("k  or  Up", "Previous report"),
     ("Enter  or  o", "Open the selected report (queue)"),
     ("n", "Show the new reports the banner announces (queue)"),
     ("l", "Take the lock, or renew it (report)"),
@@ -190,7 +190,6 @@ class Shortcuts:
                     tight=True,
                     spacing=8,
                     width=460,
-                    scroll=ft.ScrollMode.AUTO,
                 ),
                 "shortcuts-help",
             ),
