@@ -22,6 +22,7 @@ from .record_content import StoredContent, read_stored
 from .report_filters import ReportFilters
 from .schemas import (
     REASON_REQUIRED,
+    AnsweredQuestion,
     AuditEvent,
     ChainStatus,
     ClockSkew,
@@ -111,13 +112,54 @@ def queue(session: Session, filters: ReportFilters, *, limit: int, offset: int) 
     )
     rows = summary_rows(session, page_ids)
     by_state = tallies.counts(session, filters)
+    page = [rows[record_id] for record_id in page_ids if record_id in rows]
+    answered = _answered_questions(session, page)
     return ReportPage(
-        items=[summary(rows[record_id]) for record_id in page_ids if record_id in rows],
+        items=[
+            summary(report).model_copy(update={"answers": answered.get(report.record_id)}) for report in page
+        ],
         total=tallies.total(filters, by_state),
         limit=limit,
         offset=offset,
         counts=by_state,
     )
+
+
+def _answered_questions(session: Session, page: list[Report]) -> dict[str, AnsweredQuestion]:
+    """For the page's valid amendments: the needs-info question each answers (the latest asked
+    of its original before it arrived). Two queries on indexed columns, whatever the page."""
+    amending = [r for r in page if r.amends and not r.amends_invalid]
+    if not amending:
+        return {}
+    originals = {
+        r.record_id: r
+        for r in session.scalars(
+            sa.select(Report).where(col(Report.record_id).in_({r.amends for r in amending}))
+        )
+    }
+    questions: dict[str, list[ReviewEvent]] = {}
+    for event in session.scalars(
+        sa.select(ReviewEvent)
+        .where(col(ReviewEvent.record_id).in_(list(originals)), col(ReviewEvent.to_state) == "needs_info")
+        .order_by(col(ReviewEvent.id))
+    ):
+        questions.setdefault(event.record_id, []).append(event)
+    found: dict[str, AnsweredQuestion] = {}
+    for report in amending:
+        original = originals.get(report.amends or "")
+        if original is None or original.device_id != report.device_id:
+            continue
+        asked = [e for e in questions.get(original.record_id, []) if e.at <= report.received_at and e.reason]
+        if asked:
+            last = asked[-1]
+            found[report.record_id] = AnsweredQuestion(
+                record_id=original.record_id,
+                question=last.reason or "",
+                asked_by=last.actor,
+                asked_at=last.at,
+                state=original.state,
+            )
+    return found
 
 
 def counts(session: Session, filters: ReportFilters) -> dict[str, int]:

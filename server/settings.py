@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 DATA_DIR_ENV = "FIELDAPP_SERVER_DATA_DIR"
+LOCK_IDLE_ENV = "FIELDAPP_LOCK_IDLE_MINUTES"
 DATABASE_URL_ENV = "FIELDAPP_DATABASE_URL"
 ATTACHMENTS_URL_ENV = "FIELDAPP_ATTACHMENTS_URL"
 MIB = 1024 * 1024
@@ -22,7 +23,9 @@ class Settings:
     max_body_bytes: int = 8 * MIB  # after decompression; 413 above
     max_bundle_bytes: int = 64 * MIB  # a bundle, after decompression: POST /bundles and import-bundle
     token_ttl: timedelta = timedelta(hours=12)  # verifier/admin sessions
-    lock_ttl: timedelta = timedelta(minutes=15)  # reviewer locks
+    # A reviewer lock lapses this long after the verifier's last activity on the report (taking
+    # or renewing it; the console renews it while the verifier works): FIELDAPP_LOCK_IDLE_MINUTES.
+    lock_idle: timedelta = timedelta(minutes=10)
     clock_skew_flag: timedelta = timedelta(minutes=10)  # recorded_at vs received_at
     enrollment_code_ttl: timedelta = timedelta(hours=24)
     password_scrypt_n: int = 2**15
@@ -56,11 +59,23 @@ class Settings:
         data_dir = Path(data_dir).expanduser().resolve()
         database_url = database_url or environ.get(DATABASE_URL_ENV) or sqlite_url(data_dir / "server.db")
         overrides.setdefault("attachments_url", environ.get(ATTACHMENTS_URL_ENV) or None)
+        if environ.get(LOCK_IDLE_ENV) and "lock_idle" not in overrides:
+            overrides["lock_idle"] = _minutes(LOCK_IDLE_ENV, environ[LOCK_IDLE_ENV])
         return cls(data_dir=data_dir, database_url=database_url, **overrides)
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _minutes(name: str, text: str) -> timedelta:
+    try:
+        minutes = float(text)
+    except ValueError:
+        minutes = float("nan")
+    if not 0.1 <= minutes <= 24 * 60:  # also refuses nan and inf
+        raise SystemExit(f"{name} must be a number of minutes from 0.1 to 1440, not {text!r}")
+    return timedelta(minutes=minutes)
 
 
 def sqlite_url(path: Path) -> str:
