@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import Field, SQLModel, col
 
 from .basemap import style
 from .basemap.layers import COLOUR, LayerError, LayerFeature, ParsedFeature, drawable, parse_geojson
@@ -103,7 +103,7 @@ class MapLayerStore:
 
     def list(self) -> list[MapLayerInfo]:
         with self.session_factory() as session:
-            rows = session.exec(select(MapLayerRow).order_by(col(MapLayerRow.created_at))).all()
+            rows = session.scalars(sa.select(MapLayerRow).order_by(col(MapLayerRow.created_at))).all()
             return [_info(r) for r in rows]
 
     def add(self, *, name: str, colour: str | None, geojson: str | bytes, actor: str) -> MapLayerInfo:
@@ -120,7 +120,7 @@ class MapLayerStore:
             features=json.dumps(collection, separators=(",", ":")), created_at=self._now(), created_by=actor,
         )
         with self.session_factory() as session, session.begin():
-            count = session.exec(select(sa.func.count()).select_from(MapLayerRow)).one()
+            count = session.scalar(sa.select(sa.func.count()).select_from(MapLayerRow)) or 0
             if count >= MAX_LAYERS:
                 raise InvalidInput(f"at most {MAX_LAYERS} layers: delete one first")
             session.add(row)
@@ -139,7 +139,7 @@ class MapLayerStore:
         """Every layer's features in one FeatureCollection (properties name them)."""
         out: list[dict[str, Any]] = []
         with self.session_factory() as session:
-            for row in session.exec(select(MapLayerRow).order_by(col(MapLayerRow.created_at))).all():
+            for row in session.scalars(sa.select(MapLayerRow).order_by(col(MapLayerRow.created_at))).all():
                 for feature in json.loads(row.features)["features"]:
                     feature["properties"] = {**feature.get("properties", {}), "layer": row.name, "colour": row.colour}
                     out.append(feature)
@@ -166,8 +166,8 @@ class MapLayerStore:
         parts: list[str] = []
         features: list[LayerFeature] = []
         with self.session_factory() as session:
-            entries = session.exec(
-                select(RegisterEntryRow)
+            entries = session.scalars(
+                sa.select(RegisterEntryRow)
                 .where(col(RegisterEntryRow.register_name).in_(REGISTERS_DRAWN))
                 .where(col(RegisterEntryRow.retired).is_(False))
                 .order_by(col(RegisterEntryRow.register_name), col(RegisterEntryRow.id))
@@ -179,7 +179,7 @@ class MapLayerStore:
                     features.append(
                         drawable(geometry, name=entry.name_en, colour=style.REGISTER_LINE, fill=style.REGISTER_FILL)
                     )
-            for row in session.exec(select(MapLayerRow).order_by(col(MapLayerRow.created_at))).all():
+            for row in session.scalars(sa.select(MapLayerRow).order_by(col(MapLayerRow.created_at))).all():
                 parts.append(f"l:{row.id}:{row.colour}")
                 for feature in json.loads(row.features)["features"]:
                     name = (feature.get("properties") or {}).get("name", "")

@@ -73,8 +73,12 @@ class Painter:
                     self.ring(polygon.exterior.coords), fill=style.BORDER, width=width, joint="curve"
                 )
 
-    def grid(self) -> None:
-        """Parallels and meridians every few degrees (about 2-3 lines across a window)."""
+    def grid(self, *, label_every: tuple[bool, bool] = (True, True)) -> None:
+        """Parallels and meridians every few degrees (1-2 lines a tile). `label_every` says
+        whether this window labels its meridians (at its top) and its parallels (at its
+        left): tiles label only every third row and column, so labels do not repeat every
+        256 pixels."""
+        label_meridians, label_parallels = label_every
         (south, west), (north, east) = self.view.bounds()
         step = grid_step(self.view.zoom)
         face = style.font(10 * self.ss)
@@ -83,13 +87,15 @@ class Painter:
         while lon <= east:
             x, _ = self.view.pixel(0.0, lon)
             self.draw.line([(x * self.ss, 0), (x * self.ss, h)], fill=style.GRID, width=self.ss)
-            self._grid_text(x * self.ss + 3 * self.ss, 2 * self.ss, _degrees(lon, "E", "W", step), face)
+            if label_meridians:
+                self._grid_text(x * self.ss + 3 * self.ss, 2 * self.ss, _degrees(lon, "E", "W", step), face)
             lon += step
         lat = math.floor(south / step) * step
         while lat <= north:
             _, y = self.view.pixel(lat, west)
             self.draw.line([(0, y * self.ss), (w, y * self.ss)], fill=style.GRID, width=self.ss)
-            self._grid_text(3 * self.ss, y * self.ss - 14 * self.ss, _degrees(lat, "N", "S", step), face)
+            if label_parallels:
+                self._grid_text(3 * self.ss, y * self.ss - 14 * self.ss, _degrees(lat, "N", "S", step), face)
             lat += step
 
     def _grid_text(self, x: float, y: float, text: str, face) -> None:
@@ -174,13 +180,14 @@ def paint_base(
     features: Sequence[LayerFeature] = (),
     ss: int = 2,
     grid: bool = True,
+    grid_labels: tuple[bool, bool] = (True, True),
     labels: Sequence[Label] | None = None,
 ) -> Painter:
     """Everything but pins: what a tile holds, and the ground of a static map."""
     painter = Painter(view, ss=ss)
     painter.countries()
     if grid:
-        painter.grid()
+        painter.grid(label_every=grid_labels)
     painter.layers(features)
     painter.towns(plan_for_view(view) if labels is None else labels)
     return painter

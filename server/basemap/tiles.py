@@ -25,6 +25,7 @@ from .projection import Viewport
 
 MIN_ZOOM = 0
 MAX_ZOOM = 14  # about 10 m a pixel: past the 1:10m outlines' detail already
+GRID_LABEL_EVERY = 3  # tiles: grid lines are labelled in every third row / column
 MEMORY_TILES = 1024  # about 30 MB of PNGs at most
 
 
@@ -37,7 +38,7 @@ class LayerSet:
 
 
 NO_LAYERS = LayerSet(version="base")
-BASE_STYLE = "s1"  # bump when the drawing changes, so browsers and the disk cache drop old tiles
+BASE_STYLE = "s2"  # bump when the drawing changes, so browsers and the disk cache drop old tiles
 
 
 def layer_version(parts: Sequence[str]) -> str:
@@ -128,7 +129,8 @@ class TileRenderer:
 def render_tile(z: int, x: int, y: int, features: Sequence[LayerFeature] = ()) -> bytes:
     """One 256-pixel tile as PNG bytes."""
     check_tile(z, x, y)
-    image = paint_base(Viewport.tile(z, x, y), features=features).finish()
+    grid_labels = (y % GRID_LABEL_EVERY == 0, x % GRID_LABEL_EVERY == 0)
+    image = paint_base(Viewport.tile(z, x, y), features=features, grid_labels=grid_labels).finish()
     out = io.BytesIO()
     image.convert("RGB").save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -33,6 +33,14 @@ MIN_ZOOM = 3
 SETTLE_SECONDS = 0.3  # the camera must rest this long before the pins are re-clustered
 SCALE_MAX_PX = 110
 CLUSTER_COLOUR = "#37474f"
+# Camera changes the program made (not the user's gestures): the fit may still follow size.
+PROGRAM_SOURCES = {
+    fm.MapEventSource.MAP_CONTROLLER,
+    fm.MapEventSource.FIT_CAMERA,
+    fm.MapEventSource.NON_ROTATED_SIZE_CHANGE,
+    fm.MapEventSource.INTERACTIVE_FLAGS_CHANGED,
+    fm.MapEventSource.CUSTOM,
+}
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,9 @@ class ReportMap:
             fit_points += [(centre[0] - pad, centre[1] - pad_lon), (centre[0] + pad, centre[1] + pad_lon)]
         fit = None
         self.zoom, self.lat = LIBYA_ZOOM, LIBYA_CENTER[0]
+        self.fit_bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
+        self.max_fit_zoom = max_fit_zoom
+        self._user_moved = False
         if fit_points:
             (south, west), (north, east) = bounds(fit_points, pad_deg=0.02)
             fit = fm.CameraFit(
@@ -128,6 +139,7 @@ class ReportMap:
             )
             # The zoom the fit will land on for a map about this size; the first camera event
             # corrects it (the scale bar and clusters need a zoom before the browser says one).
+            self.fit_bounds = ((south, west), (north, east))
             guess = Viewport.fit((south, west), (north, east), 640, int(height or 480), padding=30)
             self.zoom, self.lat = min(guess.zoom, max_fit_zoom), (south + north) / 2
         self.map = fm.Map(
@@ -142,6 +154,7 @@ class ReportMap:
                 flags=fm.InteractionFlag.ALL & ~fm.InteractionFlag.ROTATE
             ),
             on_event=self._camera_moved,
+            on_size_change=self._resized,
             expand=True,
         )
         self.cluster_zoom = -1
@@ -203,6 +216,7 @@ class ReportMap:
         size = 26 + min(14, 3 * math.log2(len(pins)))
 
         async def zoom_in(_event: ft.Event) -> None:
+            self._user_moved = True
             await self.map.move_to(destination=fm.MapLatitudeLongitude(lat, lon), zoom=target)
             self.zoom = target
             self._settled()
@@ -223,10 +237,29 @@ class ReportMap:
 
     # -- camera -----------------------------------------------------------------------------
 
+    async def _resized(self, event: ft.LayoutSizeChangeEvent) -> None:
+        """The map's size is known (or changed): fit the camera to the pins ourselves until
+        the user moves it (flet-map's own fit runs before the layout and can miss on a
+        narrow page), and know the zoom it lands on."""
+        if self._user_moved or self.fit_bounds is None or event.width < 16 or event.height < 16:
+            return
+        fitted = Viewport.fit(*self.fit_bounds, int(event.width), int(event.height), padding=30)
+        zoom = max(MIN_ZOOM, min(fitted.zoom, self.max_fit_zoom))
+        (south, west), (north, east) = self.fit_bounds
+        centre = Viewport.fit((south, west), (north, east), 256, 256, max_zoom=zoom).latlon(128, 128)
+        self.zoom, self.lat = zoom, centre[0]
+        self._settled()
+        try:
+            await self.map.move_to(destination=fm.MapLatitudeLongitude(*centre), zoom=zoom)
+        except (RuntimeError, AssertionError):
+            pass  # the map left the page meanwhile
+
     async def _camera_moved(self, event: fm.MapEvent) -> None:
         camera = getattr(event, "camera", None)
         if camera is None:
             return
+        if getattr(event, "source", None) not in PROGRAM_SOURCES:
+            self._user_moved = True
         self.zoom, self.lat = float(camera.zoom), float(camera.center.latitude)
         if self._settling is None or self._settling.done():
             self._settling = asyncio.create_task(self._settle())
