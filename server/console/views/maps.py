@@ -128,6 +128,7 @@ class ReportMap:
         self.fit_bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
         self.max_fit_zoom = max_fit_zoom
         self._user_moved = False
+        self.size: tuple[int, int] | None = None  # the map's pixels, once the browser says
         if fit_points:
             (south, west), (north, east) = bounds(fit_points, pad_deg=0.02)
             fit = fm.CameraFit(
@@ -212,7 +213,14 @@ class ReportMap:
         tooltip = f"{len(pins)} reports: " + ", ".join(
             f"{n} {names.get(c, 'other')}" for c, n in sorted(colours.items(), key=lambda kv: -kv[1])
         )
-        target = split_zoom([self.points[m] for m in members], zoom, max_zoom=MAX_ZOOM)
+        member_points = [self.points[m] for m in members]
+        target = split_zoom(member_points, zoom, max_zoom=MAX_ZOOM)
+        if self.size is not None:
+            # Not past where the members still fill the map: on a small map they would
+            # otherwise leave the view as they split.
+            lats, lons = [p[0] for p in member_points], [p[1] for p in member_points]
+            fits = Viewport.fit((min(lats), min(lons)), (max(lats), max(lons)), *self.size, padding=30).zoom
+            target = max(zoom + 1, min(target, int(math.floor(fits))))
         size = 26 + min(14, 3 * math.log2(len(pins)))
 
         async def zoom_in(_event: ft.Event) -> None:
@@ -241,7 +249,10 @@ class ReportMap:
         """The map's size is known (or changed): fit the camera to the pins ourselves until
         the user moves it (flet-map's own fit runs before the layout and can miss on a
         narrow page), and know the zoom it lands on."""
-        if self._user_moved or self.fit_bounds is None or event.width < 16 or event.height < 16:
+        if event.width < 16 or event.height < 16:
+            return
+        self.size = (int(event.width), int(event.height))
+        if self._user_moved or self.fit_bounds is None:
             return
         fitted = Viewport.fit(*self.fit_bounds, int(event.width), int(event.height), padding=30)
         zoom = max(MIN_ZOOM, min(fitted.zoom, self.max_fit_zoom))
