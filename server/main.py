@@ -14,6 +14,7 @@ from .api import (
     device_routes,
     evidence_routes,
     log_routes,
+    map_layer_routes,
     ops_routes,
     register_routes,
     review_routes,
@@ -60,6 +61,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
         evidence_routes,
         ops_routes,
         register_routes,
+        map_layer_routes,
     )
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)

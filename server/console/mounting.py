@@ -55,6 +55,7 @@ def mount_console(
     from .app import ConsoleConfig, console_main
     from .downloads import TicketStore, download_router
     from .fonts import fallback_font_router
+    from .tiles_source import basemap_router
 
     owns_client = client is None
     if client is None:
@@ -79,6 +80,7 @@ def mount_console(
     # Before the mount: the mount would otherwise answer every path under `path`.
     app.include_router(download_router(mount_path=path, tickets=tickets, client=client))
     app.include_router(fallback_font_router(mount_path=path))
+    app.include_router(basemap_router(app, mount_path=path, data_dir=getattr(settings, "data_dir", None)))
     app.mount(
         path,
         flet_fastapi.app(
