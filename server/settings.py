@@ -10,6 +10,7 @@ from pathlib import Path
 DATA_DIR_ENV = "FIELDAPP_SERVER_DATA_DIR"
 DATABASE_URL_ENV = "FIELDAPP_DATABASE_URL"
 ATTACHMENTS_URL_ENV = "FIELDAPP_ATTACHMENTS_URL"
+CONSOLE_GRACE_ENV = "FIELDAPP_CONSOLE_SESSION_GRACE"  # seconds
 MIB = 1024 * 1024
 
 
@@ -34,7 +35,10 @@ class Settings:
     login_lock_base: timedelta = timedelta(seconds=15)
     login_lock_max: timedelta = timedelta(hours=1)
     login_failure_memory: timedelta = timedelta(hours=24)
-    console: bool = True  # mount the verifiers' console (server/console) at /console
+    console: bool = True  # serve the verifiers' console (server/console) at /console
+    # A console tab that closed (or lost its network) keeps its session and sign-in token this
+    # long for a reconnect; then both end (within 10 s more: Flet checks every 10 s).
+    console_session_grace: timedelta = timedelta(seconds=30)
     # Photos: None keeps them under data_dir/attachments; s3://bucket/prefix puts them on the
     # S3 API (endpoint, region and credentials from the AWS environment; docs/deploy.md).
     attachments_url: str | None = None
@@ -49,18 +53,32 @@ class Settings:
         **overrides,
     ) -> "Settings":
         """Arguments first, then FIELDAPP_SERVER_DATA_DIR / FIELDAPP_DATABASE_URL /
-        FIELDAPP_ATTACHMENTS_URL, then defaults."""
+        FIELDAPP_ATTACHMENTS_URL / FIELDAPP_CONSOLE_SESSION_GRACE, then defaults."""
         environ = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(environ[DATA_DIR_ENV]) if environ.get(DATA_DIR_ENV) else default_data_dir(environ)
         data_dir = Path(data_dir).expanduser().resolve()
         database_url = database_url or environ.get(DATABASE_URL_ENV) or sqlite_url(data_dir / "server.db")
         overrides.setdefault("attachments_url", environ.get(ATTACHMENTS_URL_ENV) or None)
+        if environ.get(CONSOLE_GRACE_ENV):
+            overrides.setdefault("console_session_grace", _seconds(CONSOLE_GRACE_ENV, environ[CONSOLE_GRACE_ENV]))
         return cls(data_dir=data_dir, database_url=database_url, **overrides)
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _seconds(name: str, text: str) -> timedelta:
+    from .errors import ConfigurationError
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 1 <= value <= 24 * 3600:
+        raise ConfigurationError(f"{name} must be a number of seconds from 1 to 86400, not {text!r}")
+    return timedelta(seconds=value)
 
 
 def sqlite_url(path: Path) -> str:
