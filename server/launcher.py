@@ -74,7 +74,8 @@ def start_server(
     stderr_path: Path | None = None,
     workers: int | None = None,
 ) -> ServerProcess:
-    """`serve` on 127.0.0.1:`port` with `data_dir`, answering `GET /api/v1/health` when returned.
+    """`serve` on 127.0.0.1:`port` with `data_dir`, answering `GET /api/v1/health` (and its
+    console `GET /console/health`) when returned.
 
     Without `database_url` the server uses the data dir's SQLite file, whatever
     FIELDAPP_DATABASE_URL says in `environ` (default: this process's environment). Its output
@@ -129,10 +130,24 @@ def wait_until_healthy(server: ServerProcess, timeout: float) -> None:
             )
         with contextlib.suppress(httpx.HTTPError):
             if httpx.get(f"{server.base_url}/api/v1/health", timeout=1.0).status_code == 200:
+                break
+        time.sleep(0.1)
+    else:
+        raise ServerNotStarted(
+            f"the server did not answer at {server.base_url} within {timeout:g} s (is the port free?); "
+            f"see {server.log_path}",
+            log_tail=_tail(server.log_path),
+        )
+    # Its console (its own process, server/console/supervisor.py) answers too, or there is none (404).
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            break
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{server.base_url}/console/health", timeout=5.0).status_code in (200, 404):
                 return
         time.sleep(0.1)
     raise ServerNotStarted(
-        f"the server did not answer at {server.base_url} within {timeout:g} s (is the port free?); "
+        f"the server's console did not answer at {server.base_url}/console/health within {timeout:g} s; "
         f"see {server.log_path}",
         log_tail=_tail(server.log_path),
     )

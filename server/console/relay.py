@@ -54,7 +54,8 @@ UNAVAILABLE = (
     b"The verifiers' console is not answering just now (it is starting, or it stopped and is being "
     b"restarted). Try again in a moment; device synchronisation is not affected."
 )
-CONNECT_TIMEOUT_S = 10.0  # the console process holds its socket from the start: a connect is quick
+CONNECT_TIMEOUT_S = 10.0  # `serve` holds the console's socket from the start: a connect is quick
+OPEN_TIMEOUT_S = 60.0  # but the answer waits while the console (re)starts: Flet takes seconds to import
 READ_TIMEOUT_S = 60.0  # an export or an evidence package is made by the API while the console waits
 
 
@@ -172,7 +173,7 @@ class ConsoleRelay:
                 additional_headers=headers,
                 user_agent_header=None,
                 compression=None,  # loopback: compressing here would only spend the API's CPU
-                open_timeout=CONNECT_TIMEOUT_S,
+                open_timeout=OPEN_TIMEOUT_S,
                 ping_interval=None,  # the browser's side keeps the connection alive
                 max_size=None,
                 proxy=None,
