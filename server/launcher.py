@@ -73,6 +73,7 @@ def start_server(
     timeout: float = 60.0,
     stderr_path: Path | None = None,
     workers: int | None = None,
+    console: bool = True,
 ) -> ServerProcess:
     """`serve` on 127.0.0.1:`port` with `data_dir`, answering `GET /api/v1/health` (and its
     console `GET /console/health`) when returned.
@@ -82,13 +83,15 @@ def start_server(
     goes to `data_dir/server.log`; with `stderr_path`, only its standard output does (the
     server's own JSON events) and uvicorn's lines on stderr go there. Raises
     `ServerNotStarted` (and leaves nothing running) if it exits or does not answer within
-    `timeout` seconds. `workers`: `serve --workers N` (None: the server's default, the cores).
+    `timeout` seconds. `workers`: `serve --workers N` (None: the server's default, the cores); `console=False`:
+    `serve --no-console` (the API alone, as on an API host of docs/deploy.md).
     """
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     args = ["serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)]
     args += ["--database-url", database_url] if database_url else []
     args += ["--workers", str(workers)] if workers is not None else []
+    args += [] if console else ["--no-console"]
     env = dict(os.environ if environ is None else environ)
     if database_url is None:
         env.pop("FIELDAPP_DATABASE_URL", None)
