@@ -17,6 +17,7 @@ from .api import (
     ops_routes,
     register_routes,
     review_routes,
+    sitrep_routes,
 )
 from .api.body_limit import BodyLimitMiddleware
 from .api.docs_page import install_docs_page
@@ -60,6 +61,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
         evidence_routes,
         ops_routes,
         register_routes,
+        sitrep_routes,
     )
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)

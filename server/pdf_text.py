@@ -22,6 +22,8 @@ ARABIC_FONT = ASSETS_DIR / "fonts" / "NotoSansArabic-Regular.ttf"
 # since instancing it costs about 2.4 s per PDF here and viewers draw the default outlines.
 LATIN_FONT = Path(str(resources.files("fontpkg_noto_sans") / "files" / "NotoSans[wdth,wght].ttf"))
 REPLACEMENT = "\ufffd"
+# Direction isolates (LRI, RLI, FSI, PDI) and marks: HarfBuzz's bidi pass reads them, no glyph.
+DIRECTION_CONTROLS = frozenset((0x200E, 0x200F, 0x2066, 0x2067, 0x2068, 0x2069))
 STAND_INS = {"\t": " ", "→": "->"}  # Noto Sans has no arrow
 
 Printable = Callable[[str], str]
@@ -40,7 +42,7 @@ def set_up_text(pdf: FPDF, *, right_to_left: bool) -> tuple[str, Printable]:
 
 
 def _drawable(pdf: FPDF, families: tuple[str, ...]) -> frozenset[int]:
-    codepoints: set[int] = {ord("\n")}
+    codepoints: set[int] = {ord("\n"), *DIRECTION_CONTROLS}
     for family in families:
         font = pdf.fonts[family]
         assert isinstance(font, TTFFont)

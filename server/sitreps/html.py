@@ -7,7 +7,7 @@ from typing import Any
 
 from . import labels as L
 from .compute import Sitrep
-from .layout import Table, header_lines, sections
+from .layout import Table, header_lines, sections, title_of
 
 STYLE = """
 body{font-family:"Noto Sans","Noto Sans Arabic",Arial,sans-serif;margin:2em auto;max-width:60em;color:#111}
@@ -23,9 +23,7 @@ thead{display:table-header-group}tr{break-inside:avoid}
 def render_html(sitrep: Sitrep, reports: list[dict[str, Any]], *, total_reports: int, language: str,
                 map_png: bytes | None) -> str:
     e = html.escape
-    d = sitrep.definition
-    title = f"{L.text(language, 'title')} — {d.date_to.isoformat()}" if d.date_from == d.date_to else (
-        f"{L.text(language, 'title')} — {d.date_from.isoformat()} – {d.date_to.isoformat()}")
+    title = title_of(sitrep, language)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{e(language)}" dir="{"rtl" if language == "ar" else "ltr"}"><head><meta charset="utf-8">',
@@ -43,7 +41,7 @@ def render_html(sitrep: Sitrep, reports: list[dict[str, Any]], *, total_reports:
         if section.map and map_png:
             data = base64.b64encode(map_png).decode("ascii")
             parts.append(f'<img alt="{e(section.title)}" src="data:image/png;base64,{data}">')
-    signature = L.text(language, "signature", count=sitrep.records_counted, digest=sitrep.records_digest)
+    signature = L.text(language, "signature", count=sitrep.records_counted, digest=L.ltr(language, sitrep.records_digest))
     parts.append(f'<p class="sig">{e(signature)}</p></body></html>')
     return "\n".join(parts)
 

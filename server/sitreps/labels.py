@@ -142,6 +142,12 @@ RULES = {
 }
 
 
+def ltr(language: str, value: object) -> str:
+    """A date, time or signed number kept left to right inside Arabic text (a Unicode isolate:
+    without it the bidirectional algorithm shows "+2" as "2+" and may swap a date and a time)."""
+    return f"\u2066{value}\u2069" if language == "ar" else str(value)
+
+
 def text(language: str, key: str, **values: object) -> str:
     found = TEXT.get(language, TEXT["en"]).get(key) or TEXT["en"][key]
     return found.format(**values) if values else found

@@ -27,17 +27,24 @@ class Section:
     map: bool = False
 
 
-def _change(value: int) -> str:
-    return f"+{value}" if value > 0 else str(value)
+def _change(value: int, language: str = "en") -> str:
+    return L.ltr(language, f"+{value}" if value > 0 else str(value))
+
+
+def title_of(sitrep: Sitrep, language: str) -> str:
+    d = sitrep.definition
+    days = L.ltr(language, d.date_to.isoformat() if d.date_from == d.date_to else f"{d.date_from} – {d.date_to}")
+    return f"{L.text(language, 'title')} — {days}"
 
 
 def header_lines(sitrep: Sitrep, language: str) -> list[str]:
     d = sitrep.definition
     zone = d.zone()
-    start = sitrep.window.start.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-    end = sitrep.window.end.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    start = L.ltr(language, sitrep.window.start.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
+    end = L.ltr(language, sitrep.window.end.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
     return [
-        L.text(language, "as_of", cutoff=d.cutoff.strftime("%H:%M"), zone=d.time_zone, date=d.date_to.isoformat()),
+        L.text(language, "as_of", cutoff=L.ltr(language, d.cutoff.strftime("%H:%M")), zone=L.ltr(language, d.time_zone),
+               date=L.ltr(language, d.date_to.isoformat())),
         L.text(language, "period", start=start, end=end),
         L.text(language, "states_pending" if d.include_pending else "states_verified"),
     ]
@@ -45,7 +52,7 @@ def header_lines(sitrep: Sitrep, language: str) -> list[str]:
 
 def sections(sitrep: Sitrep, reports: list[dict[str, Any]], language: str, *, total_reports: int) -> list[Section]:
     t = lambda key, **v: L.text(language, key, **v)  # noqa: E731 - the one-letter translator of this module
-    since = sitrep.definition.since_day.isoformat()
+    since = L.ltr(language, sitrep.definition.since_day.isoformat())
     totals = sitrep.tables["totals"]
     summary = t("summary_text", reports=totals["reports"], previous=totals["previous_reports"],
                 violations=totals["violations"], previous_violations=totals["previous_violations"],
@@ -57,18 +64,18 @@ def sections(sitrep: Sitrep, reports: list[dict[str, Any]], language: str, *, to
     area_tables = []
     for area in sitrep.areas:
         counts = sitrep.tables["areas"][area.id]
-        rows = [[L.choice(language, "type", v["type"]), str(v["current"]), str(v["previous"]), _change(v["change"]),
+        rows = [[L.choice(language, "type", v["type"]), str(v["current"]), str(v["previous"]), _change(v["change"], language),
                  str(v["since"])] for v in counts["violations"] if v["current"] or v["previous"] or v["since"]
                 or v["type"] != "unspecified"]
         total = [sum(v[k] for v in counts["violations"]) for k in ("current", "previous", "change", "since")]
-        rows.append([t("total"), str(total[0]), str(total[1]), _change(total[2]), str(total[3])])
+        rows.append([t("total"), str(total[0]), str(total[1]), _change(total[2], language), str(total[3])])
         name = t("outside") if area.id == "" else area.name(language)
         area_tables.append((f"{t('area')}: {name}", Table(
             [t("type"), t("this_period"), t("previous"), t("change"), t("since", since=since)],
             rows, [0.36, 0.16, 0.16, 0.14, 0.18], {1, 2, 3, 4})))
     found.append(Section(t("violations"), tables=area_tables))
 
-    movements = [[m["local_time"], m["location"][language], L.kind(language, m["kind"]),
+    movements = [[L.ltr(language, m["local_time"]), m["location"][language], L.kind(language, m["kind"]),
                   _unit(m["unit"], language), L.entry_name(language, m["camp"]), _movement_what(m, language)]
                  for m in sitrep.sections["unit_movements"]]
     found.append(_listing(t("movements"), language, [t("when"), t("where"), t("kind"), t("unit"), t("camp"), t("what")],
@@ -78,7 +85,7 @@ def sections(sitrep: Sitrep, reports: list[dict[str, Any]], language: str, *, to
     crossings = [[L.entry_name(language, row["crossing"]) or "—", str(row["departed"]), str(row["departure_reports"]),
                   str(row["seen"]), str(row["presence_reports"])] for row in fighters["by_crossing"]]
     section = _listing(t("fighters"), language, [t("when"), t("where"), t("what"), t("crossing")],
-                       [[f["local_time"], f["location"][language], _fighters_what(f, language),
+                       [[L.ltr(language, f["local_time"]), f["location"][language], _fighters_what(f, language),
                          L.entry_name(language, f["crossing"])] for f in fighters["reports"]], [0.14, 0.26, 0.34, 0.26])
     if crossings:
         section.tables.insert(0, (t("by_crossing"), Table(
@@ -86,18 +93,18 @@ def sections(sitrep: Sitrep, reports: list[dict[str, Any]], language: str, *, to
             [0.36, 0.16, 0.16, 0.16, 0.16], {1, 2, 3, 4})))
     found.append(section)
 
-    weapons = [[w["local_time"], w["location"][language], _weapon_what(w), "; ".join(
+    weapons = [[L.ltr(language, w["local_time"]), w["location"][language], _weapon_what(w), "; ".join(
         L.rule(language, r["rule"]) + (f" ({r['entry_name']})" if r["entry_name"] else "") for r in w["reasons"])]
         for w in sitrep.sections["heavy_weapons"]]
     found.append(_listing(t("weapons"), language, [t("when"), t("where"), t("system"), t("why")], weapons,
                           [0.14, 0.26, 0.25, 0.35]))
 
-    freedom = [[r["local_time"], r["location"][language], L.choice(language, "restriction", r["restriction"]),
+    freedom = [[L.ltr(language, r["local_time"]), r["location"][language], L.choice(language, "restriction", r["restriction"]),
                 r["by_whom"], r["reason_given"]] for r in sitrep.sections["freedom_of_movement"]]
     found.append(_listing(t("freedom"), language, [t("when"), t("where"), t("restriction"), t("by_whom"), t("reason")],
                           freedom, [0.14, 0.24, 0.14, 0.2, 0.28]))
 
-    listed = [[r["record_id"][:8], r["local_time"], r["location"][language], L.kind(language, r["kind"]),
+    listed = [[r["record_id"][:8], L.ltr(language, r["local_time"]), r["location"][language], L.kind(language, r["kind"]),
                (f"[{t('unverified')}] " if r["unverified"] else "") + r["description"]] for r in reports]
     section = _listing(t("report_list"), language, [t("id"), t("when"), t("where"), t("kind"), t("description")],
                        listed, [0.1, 0.14, 0.22, 0.16, 0.38])
@@ -114,7 +121,7 @@ def _kinds_table(sitrep: Sitrep, language: str) -> Table:
     for kind in KINDS:
         current = sum(sitrep.tables["areas"][a.id]["kinds"][kind]["current"] for a in sitrep.areas)
         previous = sum(sitrep.tables["areas"][a.id]["kinds"][kind]["previous"] for a in sitrep.areas)
-        rows.append([L.kind(language, kind), str(current), str(previous), _change(current - previous)])
+        rows.append([L.kind(language, kind), str(current), str(previous), _change(current - previous, language)])
     return Table([t("kind"), t("this_period"), t("previous"), t("change")], rows, [0.46, 0.18, 0.18, 0.18], {1, 2, 3})
 
 

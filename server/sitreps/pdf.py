@@ -14,7 +14,7 @@ from fpdf import FPDF, FontFace
 from ..pdf_text import Printable, set_up_text
 from . import labels as L
 from .compute import Sitrep
-from .layout import Section, Table, header_lines, sections
+from .layout import Section, Table, header_lines, sections, title_of
 
 PRODUCER = "FieldApp situation report"
 MARGIN = 15.0
@@ -51,8 +51,7 @@ def render_pdf(sitrep: Sitrep, reports: list[dict[str, Any]], *, total_reports: 
                map_png: bytes | None) -> bytes:
     rtl = language == "ar"
     d = sitrep.definition
-    title = f"{L.text(language, 'title')} — {d.date_to.isoformat()}" if d.date_from == d.date_to else (
-        f"{L.text(language, 'title')} — {d.date_from.isoformat()} – {d.date_to.isoformat()}")
+    title = title_of(sitrep, language)
     pdf = _Pdf(language=language, running_head=f"{L.text(language, 'subtitle')} · {title}")
     pdf.set_creation_date(sitrep.generated_at)
     pdf.set_title(title)
@@ -71,7 +70,7 @@ def render_pdf(sitrep: Sitrep, reports: list[dict[str, Any]], *, total_reports: 
     for section in sections(sitrep, reports, language, total_reports=total_reports):
         _section(pdf, line, section, rtl=rtl, map_png=map_png)
     pdf.ln(4)
-    line(L.text(language, "signature", count=sitrep.records_counted, digest=sitrep.records_digest), size=7.5, grey=True)
+    line(L.text(language, "signature", count=sitrep.records_counted, digest=L.ltr(language, sitrep.records_digest)), size=7.5, grey=True)
     return bytes(pdf.output())
 
 
