@@ -3,21 +3,20 @@
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
 from ..database import read_session
 from ..sitreps.csv_tables import TABLES
-from ..sitreps.definition import DEFAULT_TIME_ZONE, make_definition
+from ..sitreps.definition import latest_day, make_definition
 from ..sitreps.service import MEDIA_TYPES, Request, pieces
 from .auth import Verifier
 from .context import Ctx
 from .errors import ERROR_RESPONSES
 
 router = APIRouter(responses=ERROR_RESPONSES)
-Day = Annotated[date | None, Query(description="YYYY-MM-DD")]
+Day = Annotated[date | None, Query(description="YYYY-MM-DD (default: the newest day whose cut-off has passed)")]
 Table = Literal["violations", "kinds", "reports", "unit_movements", "foreign_fighters", "heavy_weapons",
                 "freedom_of_movement"]
 assert set(TABLES) == set(Table.__args__)  # type: ignore[attr-defined]  # one list of tables
@@ -57,7 +56,7 @@ def sitrep(
     now = ctx.clock()
     definition = make_definition(
         day=date, date_from=from_, date_to=to, cutoff=cutoff, time_zone=tz, include_pending=include_pending,
-        since=since, today=_today(now, tz),
+        since=since, today=latest_day(now, time_zone=tz, cutoff=cutoff),
     )
     request = Request(definition, fmt=format, language=lang, table=table).check()
     disposition = {"Content-Disposition": f'attachment; filename="{request.filename()}"'}
@@ -72,10 +71,3 @@ def _streamed(ctx, request: Request, now: datetime) -> Iterator[bytes]:
     with read_session(ctx.engine) as session:
         yield from pieces(session, request, keys=ctx.keys, now=now)
 
-
-def _today(now: datetime, tz: str | None) -> date:
-    """Today in the mission's time zone (UTC if the zone given is unknown: make_definition says so)."""
-    try:
-        return now.astimezone(ZoneInfo(tz or DEFAULT_TIME_ZONE)).date()
-    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
-        return now.date()

@@ -24,7 +24,7 @@ def register(
         description="The mission's situation report from verified reports: a day (information as of the "
         "cut-off, default 19:30 Africa/Tripoli) or a period --from/--to, as PDF, HTML, signed JSON or CSV.",
     )
-    sitrep.add_argument("--date", type=_day, default=None, help="the report's day, YYYY-MM-DD (default: today)")
+    sitrep.add_argument("--date", type=_day, default=None, help="the report's day, YYYY-MM-DD (default: the newest day whose cut-off has passed)")
     sitrep.add_argument("--from", dest="date_from", type=_day, default=None, metavar="DATE", help="a period's first day")
     sitrep.add_argument("--to", dest="date_to", type=_day, default=None, metavar="DATE", help="a period's last day")
     sitrep.add_argument("--lang", choices=("en", "ar"), default="en", help="PDF and HTML language (default en)")
@@ -69,16 +69,12 @@ def _one_of(text: str, choices: tuple[str, ...]) -> str:
 
 def _sitrep(args: argparse.Namespace, settings: Callable[[argparse.Namespace], Any]) -> int:
     from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
 
     from server.sitreps.admin import write_sitrep
-    from server.sitreps.definition import DEFAULT_TIME_ZONE, make_definition
+    from server.sitreps.definition import latest_day, make_definition
     from server.sitreps.service import Request
 
-    try:
-        today = datetime.now(UTC).astimezone(ZoneInfo(args.tz or DEFAULT_TIME_ZONE)).date()
-    except (KeyError, ValueError):
-        today = datetime.now(UTC).date()  # make_definition names the unknown zone
+    today = latest_day(datetime.now(UTC), time_zone=args.tz, cutoff=args.cutoff)
     definition = make_definition(
         day=args.date, date_from=args.date_from, date_to=args.date_to, cutoff=args.cutoff, time_zone=args.tz,
         include_pending=args.include_pending, since=args.since, today=today,

@@ -118,3 +118,19 @@ def _cutoff(text: str) -> time:
         return time(int(hours), int(minutes))
     except ValueError as exc:
         raise InvalidInput(f"the cut-off time is HH:MM, e.g. 19:30 (not {text!r})") from exc
+
+
+def latest_day(now: datetime, *, time_zone: str | None = None, cutoff: str | None = None) -> date:
+    """The newest report day whose cut-off has passed (what "today's report" means to a reader
+    before 19:30: yesterday's). An unknown zone or cut-off falls back to defaults here;
+    `make_definition` names the mistake."""
+    try:
+        zone = ZoneInfo(time_zone or DEFAULT_TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(DEFAULT_TIME_ZONE)
+    try:
+        limit = _cutoff(cutoff) if cutoff else DEFAULT_CUTOFF
+    except InvalidInput:
+        limit = DEFAULT_CUTOFF
+    local = now.astimezone(zone)
+    return local.date() if local.time() >= limit else local.date() - timedelta(days=1)
