@@ -27,7 +27,15 @@ FORMAT = "fieldapp-sitrep"
 VERSION = 1
 SIGNATURE_LABEL = b"fieldapp/v1/sitrep\n"
 # The violation categories of the record format (docs/record-format.md), in table order.
-VIOLATION_TYPES = ("explosion", "shelling", "projectile", "small_arms", "heavy_machine_gun", "airstrike", "drone")
+VIOLATION_TYPES = (
+    "explosion",
+    "shelling",
+    "projectile",
+    "small_arms",
+    "heavy_machine_gun",
+    "airstrike",
+    "drone",
+)
 UNSPECIFIED = "unspecified"  # a violation whose stored body names no known type (never made by the app)
 TABLE_TYPES = (*VIOLATION_TYPES, UNSPECIFIED)
 KINDS = (
@@ -115,7 +123,11 @@ class Tally:
     def add(self, record: dict[str, Any]) -> None:
         at = parse_time(record["observed_at"])
         w = self.window
-        current, previous, since = w.start <= at < w.end, w.previous_start <= at < w.start, w.since <= at < w.end
+        current, previous, since = (
+            w.start <= at < w.end,
+            w.previous_start <= at < w.start,
+            w.since <= at < w.end,
+        )
         if not (current or previous or since):
             raise ValueError(f"record {record.get('record_id')} is outside the report's time window")
         counts = self.areas.get(record["area"])
@@ -144,11 +156,17 @@ class Tally:
     def tables(self) -> dict[str, Any]:
         """`areas` (by id) and `totals`, as the document carries them."""
         areas: dict[str, Any] = {}
-        totals = {"reports": 0, "previous_reports": 0, "violations": 0, "previous_violations": 0,
-                  "violations_since": 0, "unverified": self.unverified}
+        totals = {
+            "reports": 0,
+            "previous_reports": 0,
+            "violations": 0,
+            "previous_violations": 0,
+            "violations_since": 0,
+            "unverified": self.unverified,
+        }
         for area, counts in self.areas.items():
             kinds = {k: {"current": c, "previous": p} for k, (c, p) in counts.kinds.items()}
-            violations = [
+            violations: list[dict[str, Any]] = [
                 {"type": t, "current": c, "previous": p, "change": c - p, "since": s}
                 for t, (c, p, s) in counts.violations.items()
             ]
@@ -186,7 +204,9 @@ class SitrepCheck:
     detail: str = ""
 
     def line(self) -> str:
-        return f"{'ok' if self.ok else 'FAIL':<5} {self.what}" + ("" if self.ok or not self.detail else f": {self.detail}")
+        return f"{'ok' if self.ok else 'FAIL':<5} {self.what}" + (
+            "" if self.ok or not self.detail else f": {self.detail}"
+        )
 
 
 def looks_like_sitrep(data: bytes) -> bool:
@@ -206,13 +226,21 @@ def verify_sitrep(data: bytes, *, server_key: bytes | None = None) -> list[Sitre
         return [SitrepCheck(False, "the file is a FieldApp situation report", str(exc))]
     checks.append(SitrepCheck(report.get("format") == FORMAT, "the file is a FieldApp situation report"))
     if server_key is not None:
-        checks.append(SitrepCheck(
-            b64decode(report["server_key"]) == server_key, "the report names the server key given",
-            "the report names another key"))
+        checks.append(
+            SitrepCheck(
+                b64decode(report["server_key"]) == server_key,
+                "the report names the server key given",
+                "the report names another key",
+            )
+        )
     digest = hashlib.sha256(canonical_bytes(report)).hexdigest()
-    checks.append(SitrepCheck(
-        verify(key, signed_message(digest), sig), "the server's signature over the report",
-        "does not verify: the report was changed after it was signed, or another key signed it"))
+    checks.append(
+        SitrepCheck(
+            verify(key, signed_message(digest), sig),
+            "the server's signature over the report",
+            "does not verify: the report was changed after it was signed, or another key signed it",
+        )
+    )
     checks.extend(_recount(report))
     return checks
 
@@ -241,15 +269,37 @@ def _recount(report: dict[str, Any]) -> list[SitrepCheck]:
     found = [SitrepCheck(True, f"every listed record lies in the report's window ({len(seen)} records)")]
     tables = tally.tables()
     wrong = [
-        area["id"] for area in report["areas"]
-        if {k: area.get(k) for k in ("reports", "previous_reports", "kinds", "violations")} != tables["areas"][area["id"]]
+        area["id"]
+        for area in report["areas"]
+        if {k: area.get(k) for k in ("reports", "previous_reports", "kinds", "violations")}
+        != tables["areas"][area["id"]]
     ]
-    found.append(SitrepCheck(not wrong, "every area's counts are the listed records' counts",
-                             f"they differ for {', '.join(a or 'outside every area' for a in wrong)}"))
-    found.append(SitrepCheck(report.get("totals") == tables["totals"], "the totals are the listed records' totals",
-                             f"the report says {report.get('totals')}, the records give {tables['totals']}"))
-    found.append(SitrepCheck(report.get("records_counted") == len(pairs), "the number of records counted is the listed records'",
-                             f"the report says {report.get('records_counted')}, it lists {len(pairs)}"))
-    found.append(SitrepCheck(report.get("records_digest") == records_digest(pairs),
-                             "the record digest is the listed records' digest", "it is not"))
+    found.append(
+        SitrepCheck(
+            not wrong,
+            "every area's counts are the listed records' counts",
+            f"they differ for {', '.join(a or 'outside every area' for a in wrong)}",
+        )
+    )
+    found.append(
+        SitrepCheck(
+            report.get("totals") == tables["totals"],
+            "the totals are the listed records' totals",
+            f"the report says {report.get('totals')}, the records give {tables['totals']}",
+        )
+    )
+    found.append(
+        SitrepCheck(
+            report.get("records_counted") == len(pairs),
+            "the number of records counted is the listed records'",
+            f"the report says {report.get('records_counted')}, it lists {len(pairs)}",
+        )
+    )
+    found.append(
+        SitrepCheck(
+            report.get("records_digest") == records_digest(pairs),
+            "the record digest is the listed records' digest",
+            "it is not",
+        )
+    )
     return found

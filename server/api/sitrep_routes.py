@@ -16,9 +16,18 @@ from .context import Ctx
 from .errors import ERROR_RESPONSES
 
 router = APIRouter(responses=ERROR_RESPONSES)
-Day = Annotated[date | None, Query(description="YYYY-MM-DD (default: the newest day whose cut-off has passed)")]
-Table = Literal["violations", "kinds", "reports", "unit_movements", "foreign_fighters", "heavy_weapons",
-                "freedom_of_movement"]
+Day = Annotated[
+    date | None, Query(description="YYYY-MM-DD (default: the newest day whose cut-off has passed)")
+]
+Table = Literal[
+    "violations",
+    "kinds",
+    "reports",
+    "unit_movements",
+    "foreign_fighters",
+    "heavy_weapons",
+    "freedom_of_movement",
+]
 assert set(TABLES) == set(Table.__args__)  # type: ignore[attr-defined]  # one list of tables
 
 
@@ -48,20 +57,30 @@ def sitrep(
     lang: Literal["en", "ar"] = "en",
     table: Table = "violations",
     cutoff: Annotated[str | None, Query(pattern=r"^\d\d:\d\d$", description="HH:MM, default 19:30")] = None,
-    tz: Annotated[str | None, Query(max_length=64, description="IANA time zone, default Africa/Tripoli")] = None,
+    tz: Annotated[
+        str | None, Query(max_length=64, description="IANA time zone, default Africa/Tripoli")
+    ] = None,
     include_pending: bool = False,
     since: Day = None,
 ) -> Response:
     """The mission's situation report for a day (cut-off 19:30 mission time) or a period."""
     now = ctx.clock()
     definition = make_definition(
-        day=date, date_from=from_, date_to=to, cutoff=cutoff, time_zone=tz, include_pending=include_pending,
-        since=since, today=latest_day(now, time_zone=tz, cutoff=cutoff),
+        day=date,
+        date_from=from_,
+        date_to=to,
+        cutoff=cutoff,
+        time_zone=tz,
+        include_pending=include_pending,
+        since=since,
+        today=latest_day(now, time_zone=tz, cutoff=cutoff),
     )
     request = Request(definition, fmt=format, language=lang, table=table).check()
     disposition = {"Content-Disposition": f'attachment; filename="{request.filename()}"'}
     if format in ("json", "csv"):
-        return StreamingResponse(_streamed(ctx, request, now), media_type=MEDIA_TYPES[format], headers=disposition)
+        return StreamingResponse(
+            _streamed(ctx, request, now), media_type=MEDIA_TYPES[format], headers=disposition
+        )
     with read_session(ctx.engine) as session:
         data = b"".join(pieces(session, request, keys=ctx.keys, now=now))
     return Response(data, media_type=MEDIA_TYPES[format], headers=disposition)
@@ -70,4 +89,3 @@ def sitrep(
 def _streamed(ctx, request: Request, now: datetime) -> Iterator[bytes]:
     with read_session(ctx.engine) as session:
         yield from pieces(session, request, keys=ctx.keys, now=now)
-

@@ -23,4 +23,3 @@ def write_sitrep(settings: Settings, request: Request, out: Path) -> int:
     finally:
         temp.unlink(missing_ok=True)
     return size
-

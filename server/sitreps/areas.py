@@ -41,8 +41,14 @@ class AreaFinder:
 
     def __init__(self, lines_and_areas: Sequence[RegisterEntry]) -> None:
         self._polygons = sorted(
-            (e for e in lines_and_areas if e.type == "area_of_responsibility" and not e.retired and e.geometry
-             and e.geometry.get("type") in ("Polygon", "MultiPolygon")),
+            (
+                e
+                for e in lines_and_areas
+                if e.type == "area_of_responsibility"
+                and not e.retired
+                and e.geometry
+                and e.geometry.get("type") in ("Polygon", "MultiPolygon")
+            ),
             key=lambda e: e.id,
         )
         self.source = "registers" if self._polygons else "gazetteer"

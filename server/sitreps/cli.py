@@ -24,22 +24,47 @@ def register(
         description="The mission's situation report from verified reports: a day (information as of the "
         "cut-off, default 19:30 Africa/Tripoli) or a period --from/--to, as PDF, HTML, signed JSON or CSV.",
     )
-    sitrep.add_argument("--date", type=_day, default=None, help="the report's day, YYYY-MM-DD (default: the newest day whose cut-off has passed)")
-    sitrep.add_argument("--from", dest="date_from", type=_day, default=None, metavar="DATE", help="a period's first day")
-    sitrep.add_argument("--to", dest="date_to", type=_day, default=None, metavar="DATE", help="a period's last day")
-    sitrep.add_argument("--lang", choices=("en", "ar"), default="en", help="PDF and HTML language (default en)")
+    sitrep.add_argument(
+        "--date",
+        type=_day,
+        default=None,
+        help="the report's day, YYYY-MM-DD (default: the newest day whose cut-off has passed)",
+    )
+    sitrep.add_argument(
+        "--from", dest="date_from", type=_day, default=None, metavar="DATE", help="a period's first day"
+    )
+    sitrep.add_argument(
+        "--to", dest="date_to", type=_day, default=None, metavar="DATE", help="a period's last day"
+    )
+    sitrep.add_argument(
+        "--lang", choices=("en", "ar"), default="en", help="PDF and HTML language (default en)"
+    )
     sitrep.add_argument("--format", choices=("pdf", "html", "json", "csv"), required=True, dest="fmt")
     sitrep.add_argument(
-        "--table", default="violations", type=_sitrep_table,
+        "--table",
+        default="violations",
+        type=_sitrep_table,
         help="CSV: which table (violations, kinds, reports, unit_movements, foreign_fighters, heavy_weapons, "
         "freedom_of_movement; default violations)",
     )
-    sitrep.add_argument("--cutoff", default=None, metavar="HH:MM", help="the day's cut-off time (default 19:30)")
-    sitrep.add_argument("--tz", default=None, metavar="ZONE", help="the mission's time zone (default Africa/Tripoli)")
-    sitrep.add_argument("--since", type=_day, default=None, metavar="DATE",
-                        help="running totals from this day (default: 1 January of the report's year)")
-    sitrep.add_argument("--include-pending", action="store_true",
-                        help="count reports still to be verified too (each marked unverified)")
+    sitrep.add_argument(
+        "--cutoff", default=None, metavar="HH:MM", help="the day's cut-off time (default 19:30)"
+    )
+    sitrep.add_argument(
+        "--tz", default=None, metavar="ZONE", help="the mission's time zone (default Africa/Tripoli)"
+    )
+    sitrep.add_argument(
+        "--since",
+        type=_day,
+        default=None,
+        metavar="DATE",
+        help="running totals from this day (default: 1 January of the report's year)",
+    )
+    sitrep.add_argument(
+        "--include-pending",
+        action="store_true",
+        help="count reports still to be verified too (each marked unverified)",
+    )
     sitrep.add_argument("--out", required=True, type=Path, metavar="FILE", help="the file to write")
     location_options(sitrep)
     sitrep.set_defaults(handler=guarded(lambda args: _sitrep(args, settings)))
@@ -60,7 +85,6 @@ def _sitrep_table(text: str) -> str:
     return _one_of(text, TABLES)
 
 
-
 def _one_of(text: str, choices: tuple[str, ...]) -> str:
     if text not in choices:
         raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from {', '.join(choices)})")
@@ -76,8 +100,14 @@ def _sitrep(args: argparse.Namespace, settings: Callable[[argparse.Namespace], A
 
     today = latest_day(datetime.now(UTC), time_zone=args.tz, cutoff=args.cutoff)
     definition = make_definition(
-        day=args.date, date_from=args.date_from, date_to=args.date_to, cutoff=args.cutoff, time_zone=args.tz,
-        include_pending=args.include_pending, since=args.since, today=today,
+        day=args.date,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        cutoff=args.cutoff,
+        time_zone=args.tz,
+        include_pending=args.include_pending,
+        since=args.since,
+        today=today,
     )
     request = Request(definition, fmt=args.fmt, language=args.lang, table=args.table)
     size = write_sitrep(settings(args), request, args.out)

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sync.sitrep_format import FORMAT, VERSION, Tally, Window
 from sync.registers import RegisterEntry
+from sync.sitrep_format import FORMAT, VERSION, Tally, Window
 
 from ..registers.evidence import ReportFacts
 from ..registers.flags import FlagRules
@@ -68,8 +68,11 @@ class Context:
     def __init__(self, session: Session, describe: Describe | None = None) -> None:
         registers = load_registers(session)
         self.registers = {
-            "units": registers.units, "camps": registers.camps, "crossings": registers.crossings,
-            "storage_sites": registers.storage_sites, "lines_and_areas": registers.lines_and_areas,
+            "units": registers.units,
+            "camps": registers.camps,
+            "crossings": registers.crossings,
+            "storage_sites": registers.storage_sites,
+            "lines_and_areas": registers.lines_and_areas,
         }
         self.areas = AreaFinder(list(registers.lines_and_areas.values()))
         self.flags = FlagRules(
@@ -81,7 +84,12 @@ class Context:
 
 
 def compute(
-    session: Session, definition: SitrepDefinition, *, server_key: str, now: datetime, context: Context | None = None
+    session: Session,
+    definition: SitrepDefinition,
+    *,
+    server_key: str,
+    now: datetime,
+    context: Context | None = None,
 ) -> Sitrep:
     context = context or Context(session)
     window = definition.window()
@@ -91,8 +99,9 @@ def compute(
     digest = hashlib.sha256()
     sections = Sections(context, definition)
     n = 0
-    for report in counted(session, states=definition.states, start=window.earliest, end=window.end,
-                          areas=context.areas):
+    for report in counted(
+        session, states=definition.states, start=window.earliest, end=window.end, areas=context.areas
+    ):
         found.setdefault(report.area.id, report.area)
         tally.add(report.compact(unverified=report.state in PENDING))
         digest.update(f"{report.record_id}:{report.body_hash}\n".encode("ascii"))
@@ -119,24 +128,32 @@ def compute(
 
 def _facts(report: Counted) -> ReportFacts:
     return ReportFacts(
-        record_id=report.record_id, device_id="", kind=report.kind, state=report.state,
-        observed_at=report.observed_at, lat=report.lat, lon=report.lon, details=report.details,
+        record_id=report.record_id,
+        device_id="",
+        kind=report.kind,
+        state=report.state,
+        observed_at=report.observed_at,
+        lat=report.lat,
+        lon=report.lon,
+        details=report.details,
     )
 
 
 def earlier_records(session: Session, sitrep: Sitrep, context: Context) -> Iterator[dict[str, Any]]:
     """The records counted before the period (previous period, running totals), oldest first."""
     window = sitrep.window
-    for report in counted(session, states=sitrep.definition.states, start=window.earliest, end=window.start,
-                          areas=context.areas):
+    for report in counted(
+        session, states=sitrep.definition.states, start=window.earliest, end=window.start, areas=context.areas
+    ):
         yield report.compact(unverified=report.state in PENDING)
 
 
 def reports_in_period(session: Session, sitrep: Sitrep, context: Context) -> Iterator[dict[str, Any]]:
     """Every report of the period as the list shows it, oldest first."""
     window = sitrep.window
-    for report in counted(session, states=sitrep.definition.states, start=window.start, end=window.end,
-                          areas=context.areas):
+    for report in counted(
+        session, states=sitrep.definition.states, start=window.start, end=window.end, areas=context.areas
+    ):
         yield listed(report, context, sitrep.definition)
 
 
@@ -149,7 +166,9 @@ def listed(report: Counted, context: Context, definition: SitrepDefinition) -> d
         "local_time": report.observed_at.astimezone(definition.zone()).strftime("%Y-%m-%d %H:%M"),
         "lat": report.lat,
         "lon": report.lon,
-        "location": {language: context.describe(report.lat, report.lon, language) for language in ("en", "ar")},
+        "location": {
+            language: context.describe(report.lat, report.lon, language) for language in ("en", "ar")
+        },
         "description": _one_line(line[0] if line else ""),
     }
 

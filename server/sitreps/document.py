@@ -47,8 +47,11 @@ def json_pieces(session: Session, sitrep: Sitrep, context: Context, keys: Server
             yield hashed(canonical_bytes(head[name]))
     yield hashed(b"}")
     signature = sign(keys.sign_private, signed_message(digest.hexdigest()))
-    trailer = {"algorithm": "Ed25519", "signed": "fieldapp/v1/sitrep\\n + SHA-256 hex of canonical report",
-               "value": b64encode(signature)}
+    trailer = {
+        "algorithm": "Ed25519",
+        "signed": "fieldapp/v1/sitrep\\n + SHA-256 hex of canonical report",
+        "value": b64encode(signature),
+    }
     yield b',"signature":' + canonical_bytes(trailer) + b"}"
 
 

@@ -20,18 +20,21 @@ thead{display:table-header-group}tr{break-inside:avoid}
 """
 
 
-def render_html(sitrep: Sitrep, reports: list[dict[str, Any]], *, total_reports: int, language: str,
-                map_png: bytes | None) -> str:
+def render_html(
+    sitrep: Sitrep, reports: list[dict[str, Any]], *, total_reports: int, language: str, map_png: bytes | None
+) -> str:
     e = html.escape
-    title = title_of(sitrep, language)
+    head = sitrep.head()
+    title = title_of(head, language)
     parts = [
         "<!DOCTYPE html>",
-        f'<html lang="{e(language)}" dir="{"rtl" if language == "ar" else "ltr"}"><head><meta charset="utf-8">',
+        f'<html lang="{e(language)}" dir="{"rtl" if language == "ar" else "ltr"}">',
+        '<head><meta charset="utf-8">',
         f"<title>{e(title)}</title><style>{STYLE}</style></head><body>",
         f'<p class="meta">{e(L.text(language, "subtitle"))}</p><h1>{e(title)}</h1>',
-        *(f'<p class="meta">{e(line)}</p>' for line in header_lines(sitrep, language)),
+        *(f'<p class="meta">{e(line)}</p>' for line in header_lines(head, language)),
     ]
-    for section in sections(sitrep, reports, language, total_reports=total_reports):
+    for section in sections(head, reports, language, total_reports=total_reports):
         parts.append(f"<h2>{e(section.title)}</h2>")
         parts += [f"<p>{e(p)}</p>" for p in section.paragraphs]
         for subtitle, table in section.tables:
@@ -41,7 +44,9 @@ def render_html(sitrep: Sitrep, reports: list[dict[str, Any]], *, total_reports:
         if section.map and map_png:
             data = base64.b64encode(map_png).decode("ascii")
             parts.append(f'<img alt="{e(section.title)}" src="data:image/png;base64,{data}">')
-    signature = L.text(language, "signature", count=sitrep.records_counted, digest=L.ltr(language, sitrep.records_digest))
+    signature = L.text(
+        language, "signature", count=sitrep.records_counted, digest=L.ltr(language, sitrep.records_digest)
+    )
     parts.append(f'<p class="sig">{e(signature)}</p></body></html>')
     return "\n".join(parts)
 
@@ -50,8 +55,11 @@ def _table(table: Table) -> str:
     e = html.escape
     head = "".join(f"<th>{e(c)}</th>" for c in table.columns)
     rows = "".join(
-        "<tr>" + "".join(f'<td{" class=n" if i in table.numeric else ""}>{e(v or "—")}</td>'
-                         for i, v in enumerate(row)) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td{' class=n' if i in table.numeric else ''}>{e(v or '—')}</td>" for i, v in enumerate(row)
+        )
+        + "</tr>"
         for row in table.rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"

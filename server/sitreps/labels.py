@@ -21,7 +21,8 @@ TEXT: dict[str, dict[str, str]] = {
         "states_verified": "Verified reports only.",
         "states_pending": "Verified reports and reports still to be verified (marked “unverified”).",
         "summary": "Summary",
-        "summary_text": "In the period the mission counted {reports} reports ({previous} in the previous period), "
+        "summary_text": "In the period the mission counted {reports} reports "
+        "({previous} in the previous period), "
         "among them {violations} ceasefire violations ({previous_violations} in the previous period; "
         "{since_total} since {since}).",
         "summary_unverified": " {unverified} of the reports are not yet verified.",
@@ -61,8 +62,9 @@ TEXT: dict[str, dict[str, str]] = {
         "unverified": "unverified",
         "map": "Map annex",
         "map_caption": "Every report of the period (dots), places, and the agreement's lines and areas.",
-        "signature": "Signed by the server (Ed25519). Records counted: {count}; their digest (SHA-256): {digest}. "
-        "The signed JSON of this report lists every record's hash; check it with: fieldapp verify SITREP.json",
+        "signature": "Signed by the server (Ed25519). Records counted: {count}; "
+        "their digest (SHA-256): {digest}. The signed JSON of this report lists every record's hash; "
+        "check it with: fieldapp verify SITREP.json",
         "page": "Page {page} of {pages}",
         "listed_limit": "The first {shown} of {total} reports are listed; the JSON and CSV list all.",
         "outside": "Outside every area",
@@ -76,7 +78,8 @@ TEXT: dict[str, dict[str, str]] = {
         "as_of": "المعلومات حتى الساعة {cutoff} ({zone}) بتاريخ {date}",
         "period": "الفترة: من {start} إلى {end} (بالتوقيت المحلي)",
         "states_verified": "التقارير المتحقق منها فقط.",
-        "states_pending": "التقارير المتحقق منها والتقارير التي لم يتحقق منها بعد (مؤشر عليها «غير متحقق منه»).",
+        "states_pending": "التقارير المتحقق منها والتقارير التي لم يتحقق منها بعد "
+        "(مؤشر عليها «غير متحقق منه»).",
         "summary": "الملخص",
         "summary_text": "أحصت البعثة في هذه الفترة {reports} تقريرًا ({previous} في الفترة السابقة)، "
         "منها {violations} خرقًا لوقف إطلاق النار ({previous_violations} في الفترة السابقة؛ "
@@ -178,4 +181,6 @@ def rule(language: str, name: str) -> str:
 def entry_name(language: str, entry: dict[str, str] | None) -> str:
     if not entry:
         return ""
-    return (entry.get("name_ar") or entry.get("name_en") or "") if language == "ar" else entry.get("name_en", "")
+    return (
+        (entry.get("name_ar") or entry.get("name_en") or "") if language == "ar" else entry.get("name_en", "")
+    )

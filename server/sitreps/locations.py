@@ -14,7 +14,7 @@ Describe = Callable[[float, float, str], str]
 
 def describer() -> Describe:
     try:
-        from ..location_description import describe_location  # type: ignore[import-not-found, unused-ignore]
+        from ..location_description import describe_location  # type: ignore[import-not-found, import-untyped, unused-ignore]
     except ImportError:
         return _from_gazetteer
 
@@ -36,4 +36,3 @@ def _coordinates(lat: float, lon: float) -> str:
 @cache
 def _places() -> tuple[gazetteer.Place, ...]:
     return tuple(gazetteer.load_places(gazetteer.default_places_path()))
-

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..basemap import MapLine, MapPin, render_map
+from ..basemap.static import LIBYA_BOUNDS
 from . import labels as L
 
 KIND_COLOURS = {
@@ -25,7 +26,7 @@ SHAPE_COLOURS = {
 SIZE = (1400, 1000)
 
 
-def render_annex(reports: Iterable[dict[str, Any]], shapes: list[dict[str, Any]], *, language: str) -> bytes:
+def render_annex(reports: Iterable[dict[str, Any]], shapes: list[dict[str, Any]]) -> bytes:
     pins = [MapPin(r["lat"], r["lon"], KIND_COLOURS.get(r["kind"], "#546e7a")) for r in reports]
     lines: list[MapLine] = []
     for shape in shapes:
@@ -36,9 +37,10 @@ def render_annex(reports: Iterable[dict[str, Any]], shapes: list[dict[str, Any]]
             lines.append(MapLine([(lat, lon) for lon, lat, *_ in ring], colour, width, name))
             name = ""  # one label per shape
     kinds = sorted({r for r in KIND_COLOURS if any(p.colour == KIND_COLOURS[r] for p in pins)})
+    # The basemap draws its labels and legend in Latin type: the legend is English in both editions.
     legend = [(KIND_COLOURS[k], L.kind("en", k)) for k in kinds]
-    bounds = None if pins else ((19.5, 9.3), (33.3, 25.2))
-    return render_map(bounds, SIZE, pins=pins, lines=lines if pins else lines, legend=legend, max_zoom=9.0)
+    bounds = None if pins else LIBYA_BOUNDS  # no report: the whole mission area
+    return render_map(bounds, SIZE, pins=pins, lines=lines, legend=legend, max_zoom=9.0)
 
 
 def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:

@@ -33,8 +33,14 @@ class _Pdf(FPDF):
     def header(self) -> None:
         self.set_font(self.main, size=8)
         self.set_text_color(*_GREY)
-        self.cell(0, 5, self.printable(self.running_head), align="R" if self.language == "ar" else "L",
-                  new_x="LMARGIN", new_y="NEXT")
+        self.cell(
+            0,
+            5,
+            self.printable(self.running_head),
+            align="R" if self.language == "ar" else "L",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         self.set_draw_color(180, 180, 180)
         self.line(MARGIN, self.get_y(), self.w - MARGIN, self.get_y())
         self.ln(3)
@@ -47,11 +53,12 @@ class _Pdf(FPDF):
         self.cell(0, 5, L.text(self.language, "page", page=self.page_no(), pages="{nb}"), align="C")
 
 
-def render_pdf(sitrep: Sitrep, reports: list[dict[str, Any]], *, total_reports: int, language: str,
-               map_png: bytes | None) -> bytes:
+def render_pdf(
+    sitrep: Sitrep, reports: list[dict[str, Any]], *, total_reports: int, language: str, map_png: bytes | None
+) -> bytes:
     rtl = language == "ar"
-    d = sitrep.definition
-    title = title_of(sitrep, language)
+    head = sitrep.head()
+    title = title_of(head, language)
     pdf = _Pdf(language=language, running_head=f"{L.text(language, 'subtitle')} · {title}")
     pdf.set_creation_date(sitrep.generated_at)
     pdf.set_title(title)
@@ -64,13 +71,19 @@ def render_pdf(sitrep: Sitrep, reports: list[dict[str, Any]], *, total_reports: 
     align = "R" if rtl else "L"
     line = _Liner(pdf, pdf.printable, align)
     line(title, size=17, gap=1)
-    for text in header_lines(sitrep, language):
+    for text in header_lines(head, language):
         line(text, size=9.5, grey=True)
     pdf.ln(3)
-    for section in sections(sitrep, reports, language, total_reports=total_reports):
+    for section in sections(head, reports, language, total_reports=total_reports):
         _section(pdf, line, section, rtl=rtl, map_png=map_png)
     pdf.ln(4)
-    line(L.text(language, "signature", count=sitrep.records_counted, digest=L.ltr(language, sitrep.records_digest)), size=7.5, grey=True)
+    line(
+        L.text(
+            language, "signature", count=sitrep.records_counted, digest=L.ltr(language, sitrep.records_digest)
+        ),
+        size=7.5,
+        grey=True,
+    )
     return bytes(pdf.output())
 
 
@@ -88,9 +101,7 @@ class _Liner:
 
 
 def _section(pdf: _Pdf, line: _Liner, section: Section, *, rtl: bool, map_png: bytes | None) -> None:
-    if section.map:
-        pdf.add_page()
-    elif pdf.will_page_break(30):
+    if section.map or pdf.will_page_break(30):
         pdf.add_page()
     pdf.ln(2)
     line(section.title, size=13, gap=1.5)

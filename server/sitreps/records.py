@@ -69,18 +69,24 @@ def counted(
     """Every counted report observed in [start, end), oldest first (ties by record id)."""
     newer = aliased(Report)
     superseded = (
-        sa.select(newer.record_id)
+        sa.select(col(newer.record_id))
         .where(
-            newer.amends == Report.record_id,
+            col(newer.amends) == col(Report.record_id),
             col(newer.state).in_(states),
-            newer.amends_invalid == sa.false(),
+            col(newer.amends_invalid) == sa.false(),
         )
         .exists()
     )
     query = (
         sa.select(
-            col(Report.record_id), col(Report.body_hash), col(Report.kind), col(Report.state),
-            col(Report.observed_at), col(Report.lat), col(Report.lon), col(Report.body),
+            col(Report.record_id),
+            col(Report.body_hash),
+            col(Report.kind),
+            col(Report.state),
+            col(Report.observed_at),
+            col(Report.lat),
+            col(Report.lon),
+            col(Report.body),
         )
         .where(
             col(Report.state).in_(states),
@@ -105,4 +111,3 @@ def counted(
                 content=content,
                 area=areas.area_of(row.lat, row.lon),
             )
-

@@ -20,7 +20,10 @@ if TYPE_CHECKING:
     from .compute import Context
 
 WEAPON_RULES = ("beyond_withdrawal_line", "in_demilitarised_area", "outside_storage_sites")
-OBSERVER_RELATIONS = {"beyond_withdrawal_line": "beyond_withdrawal_line", "outside_storage_site": "outside_storage_sites"}
+OBSERVER_RELATIONS = {
+    "beyond_withdrawal_line": "beyond_withdrawal_line",
+    "outside_storage_site": "outside_storage_sites",
+}
 MAP_LINE_TYPES = ("withdrawal_line", "agreed_line", "demilitarised_area", "area_of_responsibility")
 
 
@@ -43,13 +46,15 @@ class Sections:
             if weapon is not None:
                 self.weapons.append(weapon)
         elif report.kind == "movement_restriction":
-            self.restrictions.append({
-                **self._common(report),
-                "restriction": _text(report.details.get("restriction")),
-                "by_whom": _text(report.details.get("by_whom")),
-                "reason_given": _text(report.details.get("reason_given")),
-                "description": _text(report.content.get("description"))[:300],
-            })
+            self.restrictions.append(
+                {
+                    **self._common(report),
+                    "restriction": _text(report.details.get("restriction")),
+                    "by_whom": _text(report.details.get("by_whom")),
+                    "reason_given": _text(report.details.get("reason_given")),
+                    "description": _text(report.content.get("description"))[:300],
+                }
+            )
 
     def _common(self, report: Counted) -> dict[str, Any]:
         describe = self.context.describe
@@ -89,7 +94,8 @@ class Sections:
             "heading": _text(details.get("heading")),
             "personnel": facts.number("personnel") or None,
             "vehicles": {k: v for k, v in sorted(vehicles.items()) if type(v) is int and v > 0}
-            if isinstance(vehicles, dict) else {},
+            if isinstance(vehicles, dict)
+            else {},
             "completeness": _text(details.get("completeness")),
         }
 
@@ -106,19 +112,29 @@ class Sections:
 
     def _weapons(self, report: Counted, facts: ReportFacts) -> dict[str, Any] | None:
         reasons = [
-            {"rule": flag.rule, "entry_id": flag.entry_id, "entry_name": flag.entry_name, "detail": flag.detail}
-            for flag in self.context.flags.check(facts) if flag.rule in WEAPON_RULES
+            {
+                "rule": flag.rule,
+                "entry_id": flag.entry_id,
+                "entry_name": flag.entry_name,
+                "detail": flag.detail,
+            }
+            for flag in self.context.flags.check(facts)
+            if flag.rule in WEAPON_RULES
         ]
         relation = _text(report.details.get("relation"))
         said = OBSERVER_RELATIONS.get(relation)
         if said and all(r["rule"] != said for r in reasons):
-            reasons.append({"rule": said, "entry_id": "", "entry_name": "", "detail": "as the observer reported it"})
+            reasons.append(
+                {"rule": said, "entry_id": "", "entry_name": "", "detail": "as the observer reported it"}
+            )
         if not reasons:
             return None
         return {
             **self._common(report),
             "system": facts.text("system"),
-            "calibre_mm": report.details.get("calibre_mm") if isinstance(report.details.get("calibre_mm"), int | float) else None,
+            "calibre_mm": report.details.get("calibre_mm")
+            if isinstance(report.details.get("calibre_mm"), int | float)
+            else None,
             "count": facts.number("count") or None,
             "firing_position": report.details.get("firing_position") is True,
             "storage_site": self._named("storage_sites", facts, "storage_site"),
@@ -138,8 +154,16 @@ class Sections:
         for item in self.fighters:
             crossing = item["crossing"] or {"id": "", "name_en": "", "name_ar": "", "side": ""}
             key = crossing["id"] or f"text:{crossing['name_en']}"
-            row = rows.setdefault(key, {"crossing": crossing, "departed": 0, "departure_reports": 0,
-                                        "presence_reports": 0, "seen": 0})
+            row = rows.setdefault(
+                key,
+                {
+                    "crossing": crossing,
+                    "departed": 0,
+                    "departure_reports": 0,
+                    "presence_reports": 0,
+                    "seen": 0,
+                },
+            )
             number = item["estimated_number"] or 0
             if item["activity"] == "departure":
                 row["departed"] += number

@@ -84,18 +84,24 @@ def printed(session: Session, sitrep: Sitrep, context: Context, request: Request
     reports = list(islice(reports_in_period(session, sitrep, context), LISTED_IN_PRINT))
     # The map shows every report of the period (their points only), read again if not all listed.
     points = reports if len(reports) == total else _points(session, sitrep, context)
-    map_png = render_annex(points, sitrep.map["shapes"], language=request.language)
+    map_png = render_annex(points, sitrep.map["shapes"])
     if request.fmt == "pdf":
         return render_pdf(sitrep, reports, total_reports=total, language=request.language, map_png=map_png)
-    return render_html(sitrep, reports, total_reports=total, language=request.language, map_png=map_png).encode()
+    return render_html(
+        sitrep, reports, total_reports=total, language=request.language, map_png=map_png
+    ).encode()
 
 
 def _points(session: Session, sitrep: Sitrep, context: Context) -> list[dict[str, object]]:
     from .records import counted
 
     w = sitrep.window
-    return [{"lat": r.lat, "lon": r.lon, "kind": r.kind}
-            for r in counted(session, states=sitrep.definition.states, start=w.start, end=w.end, areas=context.areas)]
+    return [
+        {"lat": r.lat, "lon": r.lon, "kind": r.kind}
+        for r in counted(
+            session, states=sitrep.definition.states, start=w.start, end=w.end, areas=context.areas
+        )
+    ]
 
 
 def sitrep_for(session: Session, definition: SitrepDefinition, *, keys: ServerKeys, now: datetime) -> Sitrep:

@@ -13,6 +13,8 @@ SIGNED_ON = date(2026, 10, 1)
 @pytest.fixture
 def registered(harness, admin_headers):  # noqa: F811
     for register, entries in sample(SIGNED_ON):
-        answer = harness.client.put(f"{API}/registers/{register}", json={"entries": entries}, headers=admin_headers)
+        answer = harness.client.put(
+            f"{API}/registers/{register}", json={"entries": entries}, headers=admin_headers
+        )
         assert answer.status_code == 200, answer.text
     return harness

@@ -16,8 +16,24 @@ from sync.canonical import canonical_bytes, sha256_hex
 
 TRIPOLI = ZoneInfo("Africa/Tripoli")
 DEVICE = "d" * 32
-VIOLATION_TYPES = ("explosion", "shelling", "projectile", "small_arms", "heavy_machine_gun", "airstrike", "drone")
-KINDS = ("violation", "unit_movement", "withdrawal", "foreign_fighters", "heavy_weapons", "movement_restriction", "other")
+VIOLATION_TYPES = (
+    "explosion",
+    "shelling",
+    "projectile",
+    "small_arms",
+    "heavy_machine_gun",
+    "airstrike",
+    "drone",
+)
+KINDS = (
+    "violation",
+    "unit_movement",
+    "withdrawal",
+    "foreign_fighters",
+    "heavy_weapons",
+    "movement_restriction",
+    "other",
+)
 STATES = ("verified", "verified", "verified", "received", "needs_info", "rejected", "unverifiable")
 # The sample register's areas of responsibility (server/registers/sample.py), as plain boxes:
 # (west, south, east, north); overlapping reports belong to the first by id (aor-east).
@@ -71,23 +87,46 @@ def body(item: Seeded, description: str = "") -> bytes:
 
 def store(engine: sa.Engine, items: list[Seeded]) -> None:
     with engine.begin() as connection:
-        if not connection.execute(sa.select(table_of(Device).c.id).where(table_of(Device).c.id == DEVICE)).first():
-            connection.execute(sa.insert(table_of(Device)).values(
-                id=DEVICE, public_key="A" * 43 + "=", label="sitrep test", enrolled_at=datetime(2026, 1, 1, tzinfo=UTC),
-                last_seq=0, credential_hash="e" * 64))
+        if not connection.execute(
+            sa.select(table_of(Device).c.id).where(table_of(Device).c.id == DEVICE)
+        ).first():
+            connection.execute(
+                sa.insert(table_of(Device)).values(
+                    id=DEVICE,
+                    public_key="A" * 43 + "=",
+                    label="sitrep test",
+                    enrolled_at=datetime(2026, 1, 1, tzinfo=UTC),
+                    last_seq=0,
+                    credential_hash="e" * 64,
+                )
+            )
         seq = connection.execute(sa.select(sa.func.count()).select_from(table_of(Report))).scalar_one()
         rows = []
         for item in items:
             seq += 1
             data = body(item)
             item.body_hash = sha256_hex(data)
-            rows.append({
-                "record_id": item.record_id, "device_id": DEVICE, "seq": seq, "body": data,
-                "body_hash": item.body_hash, "signature": b"\0" * 64, "prev_hash": None, "kind": item.kind,
-                "observed_at": item.observed_at, "recorded_at": item.observed_at, "lat": item.lat, "lon": item.lon,
-                "received_at": item.observed_at + timedelta(minutes=3), "state": item.state, "chain_status": "ok",
-                "amends": item.amends, "amends_invalid": False,
-            })
+            rows.append(
+                {
+                    "record_id": item.record_id,
+                    "device_id": DEVICE,
+                    "seq": seq,
+                    "body": data,
+                    "body_hash": item.body_hash,
+                    "signature": b"\0" * 64,
+                    "prev_hash": None,
+                    "kind": item.kind,
+                    "observed_at": item.observed_at,
+                    "recorded_at": item.observed_at,
+                    "lat": item.lat,
+                    "lon": item.lon,
+                    "received_at": item.observed_at + timedelta(minutes=3),
+                    "state": item.state,
+                    "chain_status": "ok",
+                    "amends": item.amends,
+                    "amends_invalid": False,
+                }
+            )
         connection.execute(sa.insert(table_of(Report)), rows)
 
 
@@ -98,8 +137,11 @@ def details_for(rng: random.Random, kind: str) -> dict[str, Any]:
             found["count"] = rng.randrange(0, 12)
         return found
     if kind == "foreign_fighters":
-        return {"activity": rng.choice(("presence", "departure")), "estimated_number": rng.randrange(1, 90),
-                "crossing_point": {"id": "mitiga", "name": "Mitiga airport"}}
+        return {
+            "activity": rng.choice(("presence", "departure")),
+            "estimated_number": rng.randrange(1, 90),
+            "crossing_point": {"id": "mitiga", "name": "Mitiga airport"},
+        }
     if kind == "movement_restriction":
         return {"restriction": "denial", "by_whom": "checkpoint guards", "reason_given": "no permission"}
     if kind == "heavy_weapons":
@@ -115,15 +157,17 @@ def random_reports(seed: int, *, first_day: date, days: int, count: int) -> list
     start = datetime.combine(first_day, time(0, 0), TRIPOLI)
     for _ in range(count):
         kind = rng.choice(KINDS)
-        items.append(Seeded(
-            record_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-            kind=kind,
-            state=rng.choice(STATES),
-            observed_at=(start + timedelta(seconds=rng.randrange(days * 86400))).astimezone(UTC),
-            lat=round(rng.uniform(27.0, 34.0), 5),
-            lon=round(rng.uniform(10.0, 26.0), 5),
-            details=details_for(rng, kind),
-        ))
+        items.append(
+            Seeded(
+                record_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                kind=kind,
+                state=rng.choice(STATES),
+                observed_at=(start + timedelta(seconds=rng.randrange(days * 86400))).astimezone(UTC),
+                lat=round(rng.uniform(27.0, 34.0), 5),
+                lon=round(rng.uniform(10.0, 26.0), 5),
+                details=details_for(rng, kind),
+            )
+        )
     return items
 
 
