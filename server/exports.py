@@ -47,6 +47,7 @@ BASE_COLUMNS = (
     "accuracy_m",
     "location_source",
     "place",
+    "location_description",  # "12 km NE of Sirte" (server/location_description.py)
     "observed_by",
     "certainty",
     "description",
@@ -73,6 +74,7 @@ _COLUMNS = tuple(
         "chain_status",
         "lat",
         "lon",
+        "location_description",
         "amends",
         "amends_invalid",
         "body",
@@ -196,6 +198,7 @@ def _flatten(report: Any, stored: StoredContent, decision: Any) -> dict[str, Any
         "accuracy_m": _scalar(location.get("accuracy_m")),
         "location_source": _scalar(location.get("source")),
         "place": _scalar(content.get("place")),
+        "location_description": report.location_description,
         "observed_by": _scalar(content.get("observed_by")),
         "certainty": _scalar(content.get("certainty")),
         "description": _scalar(content.get("description")),

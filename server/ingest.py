@@ -38,6 +38,7 @@ from .database import SessionFactory, insert_ignoring_conflicts
 from .detail_columns import detail_columns
 from .detail_columns import remember as remember_columns
 from .keys import ServerKeys
+from .location_description import describe_location
 from .models import Device, DeviceUpdate, Report, table_of
 from .record_content import check_content
 from .record_fields import MalformedRecord, read_report_fields
@@ -212,6 +213,7 @@ def _open(
         "recorded_at": fields.recorded_at,
         "lat": fields.lat,
         "lon": fields.lon,
+        "location_description": describe_location(fields.lat, fields.lon),
         "received_at": now,
         "state": "received",
         "chain_status": "ok",

@@ -85,6 +85,9 @@ class Report(SQLModel, table=True):
     recorded_at: datetime | None = _when(nullable=True)
     lat: float
     lon: float
+    # "12 km NE of Sirte" from the gazetteer (server/location_description.py), set at ingest;
+    # None when no place is near
+    location_description: str | None = Field(default=None, max_length=200)
     received_at: datetime = _when()
     state: str = Field(default="received", max_length=20)
     chain_status: str = Field(default="ok", max_length=10)  # ok | gap | broken | fork

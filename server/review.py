@@ -55,6 +55,7 @@ def summary(report: Report, stored: StoredContent | None = None) -> ReportSummar
         amends=report.amends,
         amends_invalid=report.amends_invalid,
         place=_place(content),
+        location_description=report.location_description,
         description=_text(content.get("description")),
         content_problem=stored.problem,
     )
