@@ -1,7 +1,8 @@
 """Situation reports for verifiers (docs/sitreps.md): `GET /sitreps` in PDF, HTML, JSON or CSV."""
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from contextlib import ExitStack
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -10,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from ..database import read_session
 from ..sitreps.csv_tables import TABLES
 from ..sitreps.definition import latest_day, make_definition
-from ..sitreps.service import MEDIA_TYPES, Request, pieces
+from ..sitreps.service import MEDIA_TYPES, Request, pieces, prepare
 from .auth import Verifier
 from .context import Ctx
 from .errors import ERROR_RESPONSES
@@ -78,12 +79,29 @@ def sitrep(
     request = Request(definition, fmt=format, language=lang, table=table).check()
     disposition = {"Content-Disposition": f'attachment; filename="{request.filename()}"'}
     if format in ("json", "csv"):
-        return StreamingResponse(
-            _streamed(ctx, request, now), media_type=MEDIA_TYPES[format], headers=disposition
-        )
+        # The session stays open while the body streams; computed before the first byte, so a
+        # failure is an error answer rather than a cut-off file.
+        stack = ExitStack()
+        session = stack.enter_context(read_session(ctx.engine))
+        try:
+            write = prepare(session, request, keys=ctx.keys, now=now)
+        except BaseException:
+            stack.close()
+            raise
+        return StreamingResponse(_closing(write(), stack), media_type=MEDIA_TYPES[format], headers=disposition)
     with read_session(ctx.engine) as session:
         data = b"".join(pieces(session, request, keys=ctx.keys, now=now))
     return Response(data, media_type=MEDIA_TYPES[format], headers=disposition)
+
+
+def _closing(pieces: Iterator[bytes], stack: ExitStack) -> Iterator[bytes]:
+    with stack:
+        yield from pieces
+
+
+def _closing(pieces: Iterator[bytes], stack: ExitStack) -> Iterator[bytes]:
+    with stack:
+        yield from pieces
 
 
 def _streamed(ctx, request: Request, now: datetime) -> Iterator[bytes]:

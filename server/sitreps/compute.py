@@ -166,9 +166,7 @@ def listed(report: Counted, context: Context, definition: SitrepDefinition) -> d
         "local_time": report.observed_at.astimezone(definition.zone()).strftime("%Y-%m-%d %H:%M"),
         "lat": report.lat,
         "lon": report.lon,
-        "location": {
-            language: context.describe(report.lat, report.lon, language) for language in ("en", "ar")
-        },
+        "location": report.location(context.describe),
         "description": _one_line(line[0] if line else ""),
     }
 

@@ -57,12 +57,11 @@ class Sections:
             )
 
     def _common(self, report: Counted) -> dict[str, Any]:
-        describe = self.context.describe
         return {
             "record_id": report.record_id,
             "local_time": report.observed_at.astimezone(self.definition.zone()).strftime("%Y-%m-%d %H:%M"),
             "area": report.area.id,
-            "location": {language: describe(report.lat, report.lon, language) for language in ("en", "ar")},
+            "location": report.location(self.context.describe),
             "unverified": report.state in PENDING,
         }
 

@@ -5,7 +5,7 @@ reads, inside one read transaction (SQLite: a WAL snapshot; PostgreSQL: REPEATAB
 a decision landing meanwhile can't make a list disagree with the numbers.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -62,17 +62,27 @@ def snapshot(session: Session) -> None:
 
 def pieces(session: Session, request: Request, *, keys: ServerKeys, now: datetime) -> Iterator[bytes]:
     """The file, in pieces (JSON and CSV streamed; PDF and HTML are one piece)."""
+    return prepare(session, request, keys=keys, now=now)()
+
+
+def prepare(session: Session, request: Request, *, keys: ServerKeys, now: datetime) -> Callable[[], Iterator[bytes]]:
+    """Compute the report now (so a failure is an error answer, not a cut-off stream) and return
+    what writes it."""
     request.check()
     snapshot(session)
     context = Context(session)
     sitrep = compute(session, request.definition, server_key=keys.sign_public_b64, now=now, context=context)
-    if request.fmt == "json":
-        yield from json_pieces(session, sitrep, context, keys)
-    elif request.fmt == "csv":
-        for text in csv_pieces(sitrep, request.table, reports_in_period(session, sitrep, context)):
-            yield text.encode("utf-8")
-    else:
-        yield printed(session, sitrep, context, request)
+
+    def write() -> Iterator[bytes]:
+        if request.fmt == "json":
+            yield from json_pieces(session, sitrep, context, keys)
+        elif request.fmt == "csv":
+            for text in csv_pieces(sitrep, request.table, reports_in_period(session, sitrep, context)):
+                yield text.encode("utf-8")
+        else:
+            yield printed(session, sitrep, context, request)
+
+    return write
 
 
 def printed(session: Session, sitrep: Sitrep, context: Context, request: Request) -> bytes:

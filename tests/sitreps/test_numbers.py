@@ -213,6 +213,7 @@ def test_without_areas_of_responsibility_the_gazetteer_towns_are_the_areas(harne
     assert by_area["town:sirte"]["name_en"] == "Sirte" and by_area["town:sirte"]["reports"] == 1
     assert by_area[""]["reports"] == 1  # farther than 100 km from every town
     assert report["reports"][0]["location"]["en"].endswith("of Sirte")
+    assert report["reports"][0]["location"]["ar"].endswith("سرت")
 
 
 def test_bad_definitions_are_refused_with_the_reason(harness, verifier_headers):
