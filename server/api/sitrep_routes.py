@@ -103,7 +103,3 @@ def _closing(pieces: Iterator[bytes], stack: ExitStack) -> Iterator[bytes]:
     with stack:
         yield from pieces
 
-
-def _streamed(ctx, request: Request, now: datetime) -> Iterator[bytes]:
-    with read_session(ctx.engine) as session:
-        yield from pieces(session, request, keys=ctx.keys, now=now)
