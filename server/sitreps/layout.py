@@ -19,6 +19,7 @@ class Table:
     rows: list[list[str]]
     widths: list[float]  # shares of the text width
     numeric: set[int] = field(default_factory=set)  # column indexes aligned as numbers
+    record_ids: list[str] = field(default_factory=list)  # the report list: each row's report
 
 
 @dataclass
@@ -238,6 +239,8 @@ def sections(
         listed,
         [0.1, 0.14, 0.22, 0.16, 0.38],
     )
+    for _, table in section.tables:
+        table.record_ids = [r["record_id"] for r in reports]
     if total_reports > len(reports):
         section.paragraphs.append(t("listed_limit", shown=len(reports), total=total_reports))
     found.append(section)
