@@ -124,6 +124,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_location_options(evidence)
     evidence.set_defaults(handler=guarded(_evidence))
 
+    from server.sitreps.cli import register as register_sitrep
+
+    register_sitrep(verbs, location_options=_add_location_options, guarded=guarded, settings=_settings)
+
     registers = verbs.add_parser("registers", help="the mission's registers: import or export one")
     register_verbs = registers.add_subparsers(dest="registers_verb", metavar="ACTION", required=True)
     load = register_verbs.add_parser(
@@ -496,3 +500,4 @@ def _evidence(args: argparse.Namespace) -> int:
     size = admin.evidence_package(_settings(args), args.record, args.out)
     print(f"wrote {args.out} ({size} bytes); check it with: fieldapp verify {args.out}", file=sys.stderr)
     return 0
+

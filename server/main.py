@@ -18,6 +18,7 @@ from .api import (
     ops_routes,
     register_routes,
     review_routes,
+    sitrep_routes,
 )
 from .api.body_limit import BodyLimitMiddleware
 from .api.docs_page import install_docs_page
@@ -72,6 +73,7 @@ def create_app(
         ops_routes,
         register_routes,
         map_layer_routes,
+        sitrep_routes,
     )
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
