@@ -116,7 +116,11 @@ class CorroborationCard:
             ft.Row(
                 [
                     ft.Icon(ft.Icons.STAR, size=14),
-                    ft.Text("this report; numbers match the list; colours are review states.", size=12),
+                    ft.Text(
+                        "this report; numbers match the list; colours are review states.",
+                        size=12,
+                        expand=True,
+                    ),
                 ],
                 spacing=4,
             ),
