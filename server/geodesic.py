@@ -23,6 +23,13 @@ _ITERATIONS = 60
 
 def vincenty_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float | None:
     """Vincenty's inverse distance in km, or None where it does not converge."""
+    answer = vincenty_inverse(lat1, lon1, lat2, lon2)
+    return None if answer is None else answer[0]
+
+
+def vincenty_inverse(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float] | None:
+    """(distance in km, initial bearing from point 1 in degrees [0, 360)) by Vincenty's inverse
+    method, or None where it does not converge."""
     big_l = math.radians((lon2 - lon1 + 180.0) % 360.0 - 180.0)
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
     u1 = math.atan2((1 - _F) * math.sin(phi1), math.cos(phi1))
@@ -35,7 +42,7 @@ def vincenty_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float | N
         y = cos_u1 * sin_u2 - sin_u1 * cos_u2 * cos_lam
         sin_sigma = math.sqrt(x * x + y * y)
         if sin_sigma == 0.0:
-            return 0.0  # the same point
+            return 0.0, 0.0  # the same point
         cos_sigma = sin_u1 * sin_u2 + cos_u1 * cos_u2 * cos_lam
         sigma = math.atan2(sin_sigma, cos_sigma)
         sin_alpha = cos_u1 * cos_u2 * sin_lam / sin_sigma
@@ -66,7 +73,8 @@ def vincenty_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float | N
             )
         )
     )
-    return _B * big_a * (sigma - delta) / 1000.0
+    bearing = math.degrees(math.atan2(cos_u2 * sin_lam, cos_u1 * sin_u2 - sin_u1 * cos_u2 * cos_lam)) % 360.0
+    return _B * big_a * (sigma - delta) / 1000.0, bearing
 
 
 def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float, bool]:

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from server.geodesic import ERROR_KM, beyond, geodesic_km, vincenty_km
-from sync.geo import distance_km
+from server.geodesic import ERROR_KM, beyond, geodesic_km, vincenty_inverse, vincenty_km
+from sync.geo import bearing_deg, distance_km
 
 
 def _pairs(count: int, seed: int) -> list[tuple[float, float, float, float]]:
@@ -69,3 +69,16 @@ def test_a_distance_on_a_rounding_boundary_is_rounded_as_karneys(metres):
     for step in range(-3, 4):
         pair = (0.0, 0.0, 0.0, lon + step * 1e-12)
         assert geodesic_km(*pair)[1] == round(distance_km(*pair), 3)
+
+
+def test_vincentys_bearing_is_karneys_to_ten_microdegrees():
+    """The location description ("12 km NE of Sirte") takes its bearing from Vincenty."""
+    worst = 0.0
+    for pair in _pairs(3000, seed=2):
+        if distance_km(*pair) < 0.001 or max(abs(pair[0]), abs(pair[2])) > 89.9:
+            continue  # no bearing between a point and itself; at the pole every way is south
+        answer = vincenty_inverse(*pair)
+        assert answer is not None, pair
+        apart = abs(answer[1] - bearing_deg(*pair)) % 360.0
+        worst = max(worst, min(apart, 360.0 - apart))
+    assert worst < 1e-5
