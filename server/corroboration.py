@@ -168,9 +168,7 @@ def _within(report: Report, rows: Sequence[Any], km: float, at: Any) -> list[_Ne
         sphere = 2 * MEAN_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
         if sphere * (1 - SPHERE_ERROR) > km:
             continue
-        near = _Near(
-            row, sphere, round(abs((row.observed_at - at).total_seconds()) / 3600, 3)
-        )
+        near = _Near(row, sphere, round(abs((row.observed_at - at).total_seconds()) / 3600, 3))
         if near.upper > km and near.beyond(report.lat, report.lon, km):
             continue
         found.append(near)

@@ -98,7 +98,7 @@ def zip_pieces(session: Session, filters: ReportFilters, store: Any) -> Generato
             spool.seek(0)
             info = zipfile.ZipInfo(name)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info._compresslevel = COMPRESS_LEVEL  # (public as compress_level from Python 3.13)
+            info._compresslevel = COMPRESS_LEVEL  # type: ignore[attr-defined]  # compress_level from 3.13
             with archive.open(info, "w", force_zip64=True) as entry:
                 while piece := spool.read(COPY_BYTES):
                     entry.write(piece)

@@ -20,11 +20,11 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from . import detail_columns
-from .models import Report, ReviewEvent
+from .models import Report, ReviewEvent, table_of
 from .record_content import StoredContent, read_stored
 from .report_filters import ReportFilters
 from .review import QUEUE_ORDER
@@ -67,40 +67,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # datetimes) and written with their "+00:00", as an aware value's isoformat() would be.
 _TIMES = ("observed_at", "recorded_at", "received_at")
 _COLUMNS = tuple(
-    sa.type_coerce(col(getattr(Report, name)), sa.DateTime()).label(name)
-    if name in _TIMES
-    else col(getattr(Report, name))
-    for name in (
-        "record_id",
-        "kind",
-        "state",
-        "observed_at",
-        "recorded_at",
-        "received_at",
-        "device_id",
-        "seq",
-        "chain_status",
-        "lat",
-        "lon",
-        "location_description",
-        "amends",
-        "amends_invalid",
-        "body",
-    )
-)
-# Each report's last decision, in the same row: one index probe per report (by record id,
-# highest event id), no second query per chunk.
-_LAST = aliased(ReviewEvent, name="last_decision")
-_LAST_ID = (
-    sa.select(sa.func.max(col(ReviewEvent.id)))
-    .where(col(ReviewEvent.record_id) == col(Report.record_id))
-    .correlate(Report)
-    .scalar_subquery()
-)
-_DECISION = (
-    col(_LAST.reason).label("review_reason"),
-    col(_LAST.actor).label("reviewed_by"),
-    sa.type_coerce(col(_LAST.at), sa.DateTime()).label("reviewed_at"),
+    sa.type_coerce(column, sa.DateTime()).label(column.name) if column.name in _TIMES else column
+    for column in table_of(Report).c
+    if column.name not in ("signature", "body_hash", "prev_hash")  # every other column, new ones too
 )
 
 
@@ -113,21 +82,40 @@ def report_chunks(
     """(flat row, body content) per report, oldest received first, `CHUNK` at a time.
 
     One streamed SELECT (`yield_per`: a server-side cursor on PostgreSQL, SQLite's own
-    cursor) of plain rows (no ORM objects), each with its last decision.
+    cursor) of plain rows (no ORM objects), and one query per chunk for its last decisions.
     """
-    result = session.connection().execute(
-        sa.select(*_COLUMNS, *_DECISION)
-        .outerjoin(_LAST, col(_LAST.id) == _LAST_ID)
+    connection = session.connection()
+    result = connection.execute(
+        sa.select(*_COLUMNS)
         .where(*filters.conditions())
         .order_by(*QUEUE_ORDER)
         .execution_options(yield_per=CHUNK)
     )
     for part in result.partitions():
+        decisions = _last_decisions(connection, [row.record_id for row in part])
         found = []
         for row in part:
             stored = read_stored(row.body)
-            found.append((_flatten(row, stored, row if row.reviewed_by is not None else None), stored.content))
+            found.append((_flatten(row, stored, decisions.get(row.record_id)), stored.content))
         yield found
+
+
+def _last_decisions(connection: sa.Connection, record_ids: list[str]) -> dict[str, Any]:
+    """record id -> its last decision (reason, actor, at), for the chunk's reports that have one."""
+    found: dict[str, Any] = {}
+    query: Any = (
+        sa.select(
+            col(ReviewEvent.record_id),
+            col(ReviewEvent.reason).label("review_reason"),
+            col(ReviewEvent.actor).label("reviewed_by"),
+            sa.type_coerce(col(ReviewEvent.at), sa.DateTime()).label("reviewed_at"),
+        )
+        .where(col(ReviewEvent.record_id).in_(record_ids))
+        .order_by(col(ReviewEvent.id))
+    )
+    for event in connection.execute(query):
+        found[event.record_id] = event
+    return found
 
 
 def geojson_pieces(session: Session, filters: ReportFilters) -> Iterator[str]:

@@ -87,7 +87,9 @@ def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[flo
     return fast, round(fast, 3), False
 
 
-def beyond(lat1: float, lon1: float, lat2: float, lon2: float, distance: float, exact: bool, km: float) -> bool:
+def beyond(
+    lat1: float, lon1: float, lat2: float, lon2: float, distance: float, exact: bool, km: float
+) -> bool:
     """Whether the geodesic distance is more than `km`, given `distance` from geodesic_km."""
     if exact or abs(distance - km) > ERROR_KM:
         return distance > km

@@ -56,12 +56,13 @@ def _plainly_safe(content: Any) -> bool:
         value, depth = stack.pop()
         if depth > MAX_DEPTH or len(value) > MAX_ENTRIES:
             return False
+        items: Any = value
         if type(value) is dict:
             for key in value:
                 if len(key) > MAX_KEY_CHARS or not key.isascii():
                     return False
-            value = value.values()
-        for item in value:
+            items = value.values()
+        for item in items:
             kind = type(item)
             if kind is str:
                 if len(item) > MAX_TEXT_CHARS or not (item.isascii() or _encodable(item)):

@@ -17,7 +17,7 @@ from sync.crypto import b64decode, verify
 from . import chain_evidence, locks, tallies, transparency
 from .clock import Clock
 from .errors import InvalidInput, NotFound
-from .models import Device, DeviceUpdate, Report, ReviewEvent
+from .models import Device, DeviceUpdate, Report, ReviewEvent, table_of
 from .record_content import StoredContent, read_stored
 from .report_filters import ReportFilters
 from .schemas import (
@@ -40,25 +40,12 @@ log = logging.getLogger("fieldapp.server.review")
 QUEUE_ORDER = (col(Report.received_at), col(Report.device_id), col(Report.seq), col(Report.record_id))
 
 
-# What a summary reads: the page's rows are fetched as plain rows of these (no ORM objects).
+# What a summary reads: the page's rows are fetched as plain rows (no ORM objects) of every
+# column but the few no summary shows (so a column added to `reports` is there too).
 SUMMARY_COLUMNS = tuple(
-    col(getattr(Report, name))
-    for name in (
-        "record_id",
-        "device_id",
-        "seq",
-        "kind",
-        "observed_at",
-        "received_at",
-        "lat",
-        "lon",
-        "location_description",
-        "state",
-        "chain_status",
-        "amends",
-        "amends_invalid",
-        "body",
-    )
+    column
+    for column in table_of(Report).c
+    if column.name not in ("signature", "body_hash", "prev_hash", "recorded_at")
 )
 
 
