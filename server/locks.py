@@ -1,7 +1,10 @@
 """Reviewer locks: so two verifiers don't work the same report at once.
 
-A lock lasts `settings.lock_ttl` (15 minutes) and is refreshed by taking it again. An
-expired lock is anybody's. Taking a lock someone else holds is refused with 409.
+A lock is an idle timeout: it lapses `settings.lock_idle` (10 minutes, FIELDAPP_LOCK_IDLE_MINUTES)
+after its holder last took or renewed it, and the console renews it while the verifier works
+on the report (server/console/views/shortcuts.py). A decision releases it, and so does the
+console when the verifier leaves the report. A lapsed lock is anybody's. Taking a lock someone
+else holds is refused with 409.
 """
 
 import sqlalchemy as sa
@@ -39,13 +42,13 @@ def take(session: Session, settings: Settings, record_id: str, *, username: str,
         "record_id": record_id,
         "username": username,
         "taken_at": now,
-        "expires_at": now + settings.lock_ttl,
+        "expires_at": now + settings.lock_idle,
     }
     session.execute(insert.values(**values))
     session.execute(
         sa.update(ReviewLock)
         .where(col(ReviewLock.record_id) == record_id, col(ReviewLock.username) == username)
-        .values(expires_at=now + settings.lock_ttl)
+        .values(expires_at=now + settings.lock_idle)
     )
     session.expire_all()
     lock = session.get(ReviewLock, record_id)

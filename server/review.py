@@ -6,6 +6,7 @@ refused (409). A decision releases the lock.
 """
 
 import logging
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from .record_content import StoredContent, read_stored
 from .report_filters import ReportFilters
 from .schemas import (
     REASON_REQUIRED,
+    AnsweredQuestion,
     AuditEvent,
     ChainStatus,
     ClockSkew,
@@ -38,10 +40,45 @@ log = logging.getLogger("fieldapp.server.review")
 QUEUE_ORDER = (col(Report.received_at), col(Report.device_id), col(Report.seq), col(Report.record_id))
 
 
-def summary(report: Report, stored: StoredContent | None = None) -> ReportSummary:
+# What a summary reads: the page's rows are fetched as plain rows of these (no ORM objects).
+SUMMARY_COLUMNS = tuple(
+    col(getattr(Report, name))
+    for name in (
+        "record_id",
+        "device_id",
+        "seq",
+        "kind",
+        "observed_at",
+        "received_at",
+        "lat",
+        "lon",
+        "location_description",
+        "state",
+        "chain_status",
+        "amends",
+        "amends_invalid",
+        "body",
+    )
+)
+
+
+def summary_rows(session: Session, record_ids: list[str]) -> dict[str, Any]:
+    """record id -> a row of SUMMARY_COLUMNS, for the ids given (one query)."""
+    if not record_ids:
+        return {}
+    query = sa.select(*SUMMARY_COLUMNS).where(col(Report.record_id).in_(record_ids))
+    return {row.record_id: row for row in session.execute(query)}
+
+
+def summary(report: Any, stored: StoredContent | None = None) -> ReportSummary:
+    """A Report, or a row of SUMMARY_COLUMNS, as a queue item."""
+    return ReportSummary(**summary_fields(report, stored))
+
+
+def summary_fields(report: Any, stored: StoredContent | None = None) -> dict[str, Any]:
     stored = stored if stored is not None else read_stored(report.body)
     content = stored.content
-    return ReportSummary(
+    return dict(
         record_id=report.record_id,
         device_id=report.device_id,
         seq=report.seq,
@@ -55,6 +92,7 @@ def summary(report: Report, stored: StoredContent | None = None) -> ReportSummar
         amends=report.amends,
         amends_invalid=report.amends_invalid,
         place=_place(content),
+        location_description=report.location_description,
         description=_text(content.get("description")),
         content_problem=stored.problem,
     )
@@ -73,17 +111,56 @@ def queue(session: Session, filters: ReportFilters, *, limit: int, offset: int) 
             .offset(offset)
         )
     )
-    rows = {
-        r.record_id: r for r in session.scalars(sa.select(Report).where(col(Report.record_id).in_(page_ids)))
-    }
+    rows = summary_rows(session, page_ids)
     by_state = tallies.counts(session, filters)
+    page = [rows[record_id] for record_id in page_ids if record_id in rows]
+    answered = _answered_questions(session, page)
     return ReportPage(
-        items=[summary(rows[record_id]) for record_id in page_ids if record_id in rows],
+        items=[
+            summary(report).model_copy(update={"answers": answered.get(report.record_id)}) for report in page
+        ],
         total=tallies.total(filters, by_state),
         limit=limit,
         offset=offset,
         counts=by_state,
     )
+
+
+def _answered_questions(session: Session, page: list[Report]) -> dict[str, AnsweredQuestion]:
+    """For the page's valid amendments: the needs-info question each answers (the latest asked
+    of its original before it arrived). Two queries on indexed columns, whatever the page."""
+    amending = [r for r in page if r.amends and not r.amends_invalid]
+    if not amending:
+        return {}
+    originals = {
+        r.record_id: r
+        for r in session.scalars(
+            sa.select(Report).where(col(Report.record_id).in_({r.amends for r in amending}))
+        )
+    }
+    questions: dict[str, list[ReviewEvent]] = {}
+    for event in session.scalars(
+        sa.select(ReviewEvent)
+        .where(col(ReviewEvent.record_id).in_(list(originals)), col(ReviewEvent.to_state) == "needs_info")
+        .order_by(col(ReviewEvent.id))
+    ):
+        questions.setdefault(event.record_id, []).append(event)
+    found: dict[str, AnsweredQuestion] = {}
+    for report in amending:
+        original = originals.get(report.amends or "")
+        if original is None or original.device_id != report.device_id:
+            continue
+        asked = [e for e in questions.get(original.record_id, []) if e.at <= report.received_at and e.reason]
+        if asked:
+            last = asked[-1]
+            found[report.record_id] = AnsweredQuestion(
+                record_id=original.record_id,
+                question=last.reason or "",
+                asked_by=last.actor,
+                asked_at=last.at,
+                state=original.state,
+            )
+    return found
 
 
 def counts(session: Session, filters: ReportFilters) -> dict[str, int]:

@@ -132,6 +132,17 @@ class LockInfo(BaseModel):
     expires_at: datetime
 
 
+class AnsweredQuestion(BaseModel):
+    """The needs-info question an amendment answers: the latest one asked of the amended report
+    before the amendment arrived (the console threads the answer under it)."""
+
+    record_id: str = Field(description="the amended (original) report")
+    question: str
+    asked_by: str
+    asked_at: datetime
+    state: ReviewState = Field(description="the original's state now")
+
+
 class ReportSummary(BaseModel):
     """One row of the review queue."""
 
@@ -153,9 +164,19 @@ class ReportSummary(BaseModel):
         default=False, description="`amends` names another device's record, or one not earlier in the chain"
     )
     place: str | None = None
+    location_description: str | None = Field(
+        default=None,
+        description='where, from the nearest gazetteer place: "12 km NE of Sirte", "in Sirte"; '
+        "null when no place is within 100 km",
+    )
     description: str | None = None
     content_problem: str | None = Field(
         default=None, description="why the stored record cannot be read (then shown empty), or null"
+    )
+    answers: AnsweredQuestion | None = Field(
+        default=None,
+        description="in the queue: this report is a valid amendment of a report a verifier asked a "
+        "needs-info question about, and answers it",
     )
 
 
@@ -167,6 +188,27 @@ class ReportPage(BaseModel):
     limit: int
     offset: int
     counts: dict[str, int] = Field(description="reports per state under the same filters (state ignored)")
+
+
+class QueueChange(BaseModel):
+    """A report decided since the cursor: its state now."""
+
+    record_id: str
+    state: ReviewState
+
+
+class QueueChanges(BaseModel):
+    """GET /reports/changes: what the queue's poll learns (server/queue_changes.py)."""
+
+    received_cursor: datetime | None = Field(
+        description="pass back as `since`: the newest report's received_at (null: no reports yet)"
+    )
+    event_cursor: int = Field(description="pass back as `since_event`: the newest review event seen")
+    new: int = Field(description="reports matching the filters received after `since` (0 without it)")
+    new_capped: bool = Field(description="`new` reached the cap (1000): show it as 1000+")
+    changed: list[QueueChange] = Field(description="reports decided after `since_event`, oldest decision first")
+    more: bool = Field(description="more decisions than one answer holds: poll again, or reload the page")
+    counts: dict[str, int] = Field(description="reports per state under the filters (state ignored)")
 
 
 class SignatureStatus(BaseModel):

@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from sync.wire import DEVICE_ID_PATTERN, RECORD_ID_PATTERN, Kind, ReviewState
 
-from .. import corroboration, exports, locks, review
+from .. import corroboration, exports, locks, queue_changes, review
 from ..clock import as_utc
 from ..context import ServerContext
 from ..database import read_session
@@ -22,6 +22,7 @@ from ..schemas import (
     CorroborationResponse,
     DecisionRequest,
     LockInfo,
+    QueueChanges,
     ReportDetail,
     ReportPage,
 )
@@ -90,6 +91,24 @@ def report_counts(
         return review.counts(session, filters)
 
 
+@router.get("/reports/changes", response_model=QueueChanges, tags=["review"])
+def report_changes(
+    filters: Filters,
+    _: Verifier,
+    ctx: Ctx,
+    since: Annotated[datetime | None, Query(description="`received_cursor` of the last answer")] = None,
+    since_event: Annotated[
+        int | None, Query(ge=0, le=2**62, description="`event_cursor` of the last answer")
+    ] = None,
+) -> QueueChanges:
+    """What changed in the queue since a cursor (new reports under the filters, decisions,
+    counts); without a cursor, the cursor now. Cheap enough to poll every few seconds: index
+    ranges only, in a read-only snapshot that never waits for ingest."""
+    since_utc = _moment(since)
+    with read_session(ctx.engine) as session:
+        return queue_changes.changes(session, filters, since=since_utc, since_event=since_event)
+
+
 @router.get("/reports/{record_id}", response_model=ReportDetail, tags=["review"])
 def report_detail(
     record_id: RecordIdPath,
@@ -107,7 +126,8 @@ def take_lock(
     principal: Verifier,
     ctx: Ctx,
 ) -> LockInfo:
-    """Take (or refresh) the reviewer lock for 15 minutes; 409 if another verifier holds it."""
+    """Take (or renew) the reviewer lock; it lapses after the server's idle timeout without a
+    renewal (FIELDAPP_LOCK_IDLE_MINUTES, 10 minutes); 409 if another verifier holds it."""
     with ctx.transaction() as session:
         return locks.take(session, ctx.settings, record_id, username=principal.username, clock=ctx.clock)
 

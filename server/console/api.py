@@ -108,6 +108,10 @@ class ConsoleApi:
         """`{"items": [...], "total": n, "counts": {state: n}}`, oldest first."""
         return await self._json("GET", "/reports", params=params)
 
+    async def queue_changes(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The live queue's poll (server/queue_changes.py): cursor, new, changed, counts."""
+        return await self._json("GET", "/reports/changes", params=params)
+
     async def counts(self, params: dict[str, Any] | None = None) -> dict[str, int]:
         return await self._json("GET", "/reports/counts", params=params or {})
 
@@ -129,9 +133,15 @@ class ConsoleApi:
         """The implementation tracker (docs/registers.md), filtered by `side` / `area`."""
         return await self._json("GET", "/tracker", params=params)
 
+    async def sitrep(self, params: dict[str, Any]) -> Any:
+        """A situation report (docs/sitreps.md); the page asks for its signed JSON."""
+        return await self._json("GET", "/sitreps", params=params)
+
     async def flags(self, record_id: str | None = None) -> list[dict[str, Any]]:
         """Reports breaking the agreement's geometry (docs/registers.md); one report's with `record_id`."""
-        return await self._json("GET", "/tracker/flags", params={"record_id": record_id} if record_id else None)
+        return await self._json(
+            "GET", "/tracker/flags", params={"record_id": record_id} if record_id else None
+        )
 
     # -- registers (docs/registers.md) -----------------------------------------------------
 
@@ -142,11 +152,15 @@ class ConsoleApi:
         return await self._json("PUT", f"/registers/{register}", json={"entries": entries})
 
     async def import_register(self, register: str, fmt: str, content: str) -> dict[str, Any]:
-        return await self._json("POST", f"/registers/{register}/import", json={"format": fmt, "content": content})
+        return await self._json(
+            "POST", f"/registers/{register}/import", json={"format": fmt, "content": content}
+        )
 
     async def retire_entry(self, register: str, entry_id: str, retired: bool) -> dict[str, Any]:
         return await self._json(
-            "POST", f"/registers/{register}/{entry_id}/retire", params={"retired": "true" if retired else "false"}
+            "POST",
+            f"/registers/{register}/{entry_id}/retire",
+            params={"retired": "true" if retired else "false"},
         )
 
     # -- the mission's map layers (server/map_layers.py) ---------------------------------------

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import flet as ft
 import httpx
@@ -20,7 +21,7 @@ from .downloads import TicketStore
 from .errors import ConsoleError, SessionExpired
 from .log_alarms import LogAlarmsState
 from .register_state import RegisterAdminState
-from .state import AdminState, OverviewState, QueueState
+from .state import AdminState, OverviewState, QueueFilters, QueueState
 from .tracker_state import TrackerState
 from .views.widgets import tagged
 
@@ -30,11 +31,13 @@ NAVIGATION = (
     ("queue", "Review queue", ft.Icons.INBOX),
     ("map", "Overview map", ft.Icons.MAP),
     ("tracker", "Tracker", ft.Icons.TIMELINE),
+    ("sitreps", "Situation report", ft.Icons.ARTICLE),
     ("registers", "Registers", ft.Icons.LIST_ALT),
     ("admin", "Administration", ft.Icons.ADMIN_PANEL_SETTINGS),
     ("alarms", "Log alarms", ft.Icons.WARNING_AMBER),
 )
 ADMIN_ONLY = {"admin", "registers", "alarms"}
+PHONE_WIDTH = 720  # narrower than this: the side bar becomes a menu, the queue a list of cards
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,20 @@ class ConsoleApp:
         )
         self.nav = ft.Column(spacing=4, width=190)
         self.who = ft.Text("")
+        # Layout, routes and keys (docs/console.md "Phone", "Shortcuts"): the queue's view is
+        # kept while other screens show, so going back redraws only what changed.
+        from .views.shortcuts import Shortcuts
+
+        self.shortcuts = Shortcuts(self)
+        self.queue_view: Any = None
+        self.view: Any = None  # the screen's view object
+        self.queue_box = ft.Container(expand=True, visible=False)
+        self.other_box = ft.Container(expand=True)
+        self.body.content = ft.Column([self.queue_box, self.other_box], expand=True, spacing=0)
+        self.side: ft.Container | None = None
+        self.main: ft.Control | None = None
+        self.menu_open = self.framed_compact = False
+        self.route_pushed = ""
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -81,10 +98,15 @@ class ConsoleApp:
         page.bgcolor = ft.Colors.BLUE_GREY_50
         page.theme_mode = ft.ThemeMode.LIGHT
         page.on_close = self._session_closed
+        page.on_keyboard_event = self.shortcuts.on_key
+        page.on_resize = self._resized
+        page.on_route_change = self._route_changed
+        self.asked_route = page.route or "/"  # a shared or reloaded URL opens that view after sign-in
         self.show_login()
 
     async def _session_closed(self, _event: ft.Event | None = None) -> None:
         """Flet dropped this session (tab closed longer than the session timeout): end the token too."""
+        await self._leave_report()
         await self.api.logout()
 
     def show_login(self, note: str | None = None) -> None:
@@ -101,10 +123,13 @@ class ConsoleApp:
         self.who.value = f"{user.username} ({user.role})"
         self.page.controls.clear()
         self.page.add(self._frame())
-        await self.open("queue")
+        await self.open_route(self.asked_route)
 
     async def sign_out(self, _event: ft.Event | None = None) -> None:
+        await self._leave_report()
         await self.api.logout()
+        self.queue_view = self.view = None
+        self.queue_box.content, self.queue_box.visible, self.other_box.content = None, False, None
         self.queue, self.overview, self.admin = QueueState(), OverviewState(), AdminState()
         self.tracker, self.registers = TrackerState(), RegisterAdminState()
         self.log_alarms = LogAlarmsState()
@@ -112,37 +137,114 @@ class ConsoleApp:
 
     # -- navigation -----------------------------------------------------------------------
 
+    @property
+    def compact(self) -> bool:
+        """Phone width (390 px and the like): menu instead of side bar, cards instead of a table."""
+        return bool(self.page.width) and float(self.page.width or 0) < PHONE_WIDTH
+
     def _frame(self) -> ft.Control:
+        compact = self.compact
+        menu = tagged(
+            ft.IconButton(
+                icon=ft.Icons.MENU,
+                icon_color=ft.Colors.WHITE,
+                on_click=self.toggle_menu,
+                tooltip="menu",
+                width=48,
+                height=48,
+            ),
+            "nav-menu",
+        )
         top = ft.Container(
             bgcolor=ft.Colors.BLUE_GREY_900,
-            padding=ft.Padding.symmetric(horizontal=16, vertical=10),
+            padding=ft.Padding.symmetric(horizontal=8 if compact else 16, vertical=4 if compact else 10),
             content=ft.Row(
                 [
+                    *([menu] if compact else []),
                     ft.Text(
-                        "FieldApp verifier console", color=ft.Colors.WHITE, size=18, weight=ft.FontWeight.BOLD
+                        "FieldApp" if compact else "FieldApp verifier console",
+                        color=ft.Colors.WHITE,
+                        size=18,
+                        weight=ft.FontWeight.BOLD,
+                        no_wrap=True,
                     ),
                     ft.Container(expand=True),
-                    tagged(ft.Text(self.who.value, color=ft.Colors.WHITE_70), "signed-in-as"),
+                    tagged(
+                        ft.Text(
+                            self.who.value,
+                            color=ft.Colors.WHITE_70,
+                            no_wrap=True,
+                            overflow=ft.TextOverflow.ELLIPSIS,
+                        ),
+                        "signed-in-as",
+                    ),
+                    tagged(
+                        ft.IconButton(
+                            icon=ft.Icons.KEYBOARD,
+                            icon_color=ft.Colors.WHITE,
+                            on_click=self._help,
+                            tooltip="keyboard shortcuts (?)",
+                            width=48,
+                            height=48,
+                        ),
+                        "shortcuts-open",
+                    ),
                     tagged(
                         ft.TextButton(
-                            content=ft.Text("Sign out", color=ft.Colors.WHITE), on_click=self.sign_out
+                            content=ft.Text("Sign out", color=ft.Colors.WHITE, no_wrap=True),
+                            on_click=self.sign_out,
+                            height=48,
                         ),
                         "sign-out",
                     ),
                 ]
             ),
         )
-        side = ft.Container(content=self.nav, padding=ft.Padding.all(10), bgcolor=ft.Colors.WHITE)
+        self.menu_open, self.framed_compact = False, compact
+        # Phone: the side bar is a menu over the whole width, opened from the top bar's button.
+        self.side = ft.Container(
+            content=self.nav,
+            padding=ft.Padding.all(10),
+            bgcolor=ft.Colors.WHITE,
+            expand=compact,
+            visible=not compact,
+        )
+        self.nav.width = None if compact else 190
         # SelectionArea: verifiers can select and copy any text (ids, hashes, descriptions) while
         # each Text stays a plain text node in the accessibility tree.
-        main = ft.Column(
+        self.body.padding = ft.Padding.all(8 if compact else 16)
+        self.main = ft.Column(
             [self.message_box, ft.SelectionArea(content=self.body, expand=True)], expand=True, spacing=0
         )
+        divider = ft.VerticalDivider(width=1, visible=not compact)
         return ft.Column(
-            [top, ft.Row([side, ft.VerticalDivider(width=1), main], expand=True, spacing=0)],
+            [top, ft.Row([self.side, divider, self.main], expand=True, spacing=0)],
             expand=True,
             spacing=0,
         )
+
+    async def toggle_menu(self, _event: ft.Event | None = None) -> None:
+        if self.side is None or self.main is None:
+            return
+        self.menu_open = not self.menu_open
+        self.side.visible, self.main.visible = self.menu_open, not self.menu_open
+        self.page.update()
+
+    async def _help(self, _event: ft.Event) -> None:
+        self.shortcuts.toggle_help()
+
+    async def _resized(self, _event: ft.Event) -> None:
+        """Crossing the phone width redraws the frame (and the queue's rows) once."""
+        if self.screen == "login" or self.api.user is None or self.side is None:
+            return
+        if self.compact == self.framed_compact:
+            return
+        self.page.controls.clear()
+        self.page.add(self._frame())
+        self.render_nav()
+        if self.queue_view is not None:
+            self.queue_view.relayout()
+        self.page.update()
 
     def render_nav(self) -> None:
         user = self.api.user
@@ -160,6 +262,7 @@ class ConsoleApp:
             button = ft.TextButton(
                 content=ft.Row(parts),
                 on_click=self._nav_handler(key),
+                height=48,
                 style=ft.ButtonStyle(bgcolor=ft.Colors.BLUE_50 if selected else None),
             )
             items.append(tagged(button, f"nav-{key}"))
@@ -167,6 +270,8 @@ class ConsoleApp:
 
     def _nav_handler(self, key: str) -> Callable[[ft.Event], Awaitable[None]]:
         async def handler(_event: ft.Event) -> None:
+            if self.menu_open:
+                await self.toggle_menu()
             await self.open(key)
 
         return handler
@@ -179,6 +284,7 @@ class ConsoleApp:
         from .views.queue import QueueView
         from .views.registers import RegistersView
         from .views.report import ReportView
+        from .views.sitreps import SitrepView
         from .views.tracker import TrackerView
 
         views = {
@@ -189,14 +295,33 @@ class ConsoleApp:
             "tracker": TrackerView,
             "registers": RegistersView,
             "alarms": AlarmsView,
+            "sitreps": SitrepView,
         }
-        view = views[screen](self, **kwargs)
-        self.screen = screen
+        if self.screen == "report" and (
+            screen != "report" or kwargs.get("record_id") != self.view.state.record_id
+        ):
+            await self._leave_report()
+        self.shortcuts.screen_changed()
+        resume = screen == "queue" and self.queue_view is not None
+        if screen == "queue" and self.queue_view is None:
+            self.queue_view = QueueView(self)
+            self.queue_box.content = self.queue_view.control
+        view = self.queue_view if screen == "queue" else views[screen](self, **kwargs)
+        self.view, self.screen = view, screen
         self.flash("")
         self.render_nav()
-        self.body.content = view.control
+        # The queue stays in the page while another screen shows (hidden): going back to it
+        # sends a visibility change and the rows that changed, not the whole list again.
+        self.queue_box.visible = screen == "queue"
+        self.other_box.visible = screen != "queue"
+        self.other_box.content = None if screen == "queue" else view.control
+        self.shortcuts.watch(view.control)
         self.page.update()
-        if await self.guard(view.load) and screen != "alarms":
+        loaded = await self.guard(view.resume if resume else view.load)
+        self.shortcuts.watch(view.control)
+        if screen in ("queue", "report"):
+            await self.remember_route()
+        if loaded and screen != "alarms":
             await self._count_alarms()
 
     async def _count_alarms(self) -> None:
@@ -216,6 +341,75 @@ class ConsoleApp:
         if self.log_alarms.count != before:  # redrawn only then: a click landing on the side bar
             self.render_nav()  # while its buttons are rebuilt would be lost
             self.page.update()
+
+    # -- routes: the URL names the screen and the queue's filters ------------------------------
+
+    def route(self) -> str:
+        if self.screen == "report" and self.view is not None:
+            return f"/report/{self.view.state.record_id}"
+        if self.screen == "queue":
+            query = self.queue.filters.to_query()
+            if self.queue.offset:
+                query["offset"] = str(self.queue.offset)
+            return "/queue?" + urlencode(query)
+        return f"/{self.screen}"
+
+    async def remember_route(self) -> None:
+        """Put the view in the browser's address (shareable; a reload opens it again)."""
+        route = self.route()
+        if route != (self.page.route or ""):
+            self.route_pushed = route
+            await self.page.push_route(route)
+
+    async def _route_changed(self, event: ft.RouteChangeEvent) -> None:
+        """The browser's back/forward (or an edited address): open what the URL names."""
+        if self.api.user is None or event.route in (self.route_pushed, self.route()):
+            return
+        await self.open_route(event.route)
+
+    async def open_route(self, route: str) -> None:
+        parts = urlsplit(route or "/")
+        path = [p for p in parts.path.split("/") if p]
+        query = dict(parse_qsl(parts.query))
+        screen = path[0] if path else "queue"
+        user = self.api.user
+        if screen == "report" and len(path) == 2 and len(path[1]) == 36:
+            await self.open("report", record_id=path[1])
+            return
+        known = {key for key, _text, _icon in NAVIGATION}
+        if screen not in known or (screen in ADMIN_ONLY and not (user and user.is_admin)):
+            screen = "queue"
+        if screen == "queue":
+            try:
+                filters = QueueFilters.from_query(query)
+            except ConsoleError as exc:
+                self.queue.filters, self.queue.offset = QueueFilters(), 0
+                await self.open("queue")
+                self.flash(
+                    f"The address named a filter the queue does not know ({exc}); showing the default view.",
+                    error=True,
+                )
+                self.page.update()
+                return
+            offset = query.get("offset", "0")
+            self.queue.filters = filters
+            self.queue.offset = int(offset) if offset.isdigit() and int(offset) <= 1_000_000 else 0
+            if self.queue_view is not None:
+                self.queue_view.fill_form()
+                self.queue_view = None  # a different view of the queue: read it afresh
+        await self.open(screen)
+
+    async def _leave_report(self) -> None:
+        """Leaving a report gives its lock back (if this verifier holds it): nobody waits for
+        the idle timeout because a verifier moved on."""
+        view, user = self.view, self.api.user
+        if self.screen != "report" or view is None or user is None:
+            return
+        if view.state.lock_held_by(user.username):
+            try:
+                await view.state.release_lock(self.api)
+            except ConsoleError:
+                log.info("console.lock_release_failed", extra={"fields": {"record_id": view.state.record_id}})
 
     # -- errors and messages --------------------------------------------------------------
 
@@ -267,6 +461,13 @@ class ConsoleApp:
         if user is None:
             raise SessionExpired()
         await self._send_to_ticket(self.config.tickets.issue_evidence(token=user.token, record_id=record_id))
+
+    async def download_sitrep(self, params: dict[str, str]) -> None:
+        """A situation report file (docs/sitreps.md), through a ticket like the others."""
+        user = self.api.user
+        if user is None:
+            raise SessionExpired()
+        await self._send_to_ticket(self.config.tickets.issue_sitrep(token=user.token, params=params))
 
     async def _send_to_ticket(self, ticket: str) -> None:
         # Same tab: the answer is an attachment, so the console stays on screen.

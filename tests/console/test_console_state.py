@@ -113,6 +113,8 @@ def test_queue_keeps_its_filters_when_the_server_refuses():
     def handler(request):
         if request.url.params.get("kind") == "violation":
             return httpx.Response(422, json={"detail": [{"loc": ["query", "kind"], "msg": "bad kind"}]})
+        if request.url.path.endswith("/reports/changes"):  # the live queue's cursor
+            return httpx.Response(200, json={"received_cursor": None, "event_cursor": 0, "new": 0})
         return httpx.Response(200, json={"items": [], "total": 0, "counts": {"received": 2}})
 
     api = api_answering(handler)

@@ -122,7 +122,7 @@ def test_reviewer_locks(harness, admin_headers, verifier_headers):
     lock_url, decide_url = f"{API}/reports/{ids[0]}/lock", f"{API}/reports/{ids[0]}/decision"
     taken = harness.client.post(lock_url, headers=verifier_headers)
     assert taken.status_code == 200 and taken.json()["username"] == "vera"
-    assert taken.json()["expires_at"] == (START + timedelta(minutes=15)).isoformat().replace("+00:00", "Z")
+    assert taken.json()["expires_at"] == (START + timedelta(minutes=10)).isoformat().replace("+00:00", "Z")
     assert harness.client.post(lock_url, headers=verifier_headers).status_code == 200  # refresh
     assert harness.client.post(lock_url, headers=other).status_code == 409
     refused = harness.client.post(decide_url, json={"state": "verified"}, headers=other)
@@ -133,7 +133,7 @@ def test_reviewer_locks(harness, admin_headers, verifier_headers):
     assert harness.client.delete(lock_url, headers=other).status_code == 204
     assert harness.client.post(lock_url, headers=other).status_code == 409
     # it expires
-    harness.clock.advance(minutes=15, seconds=1)
+    harness.clock.advance(minutes=10, seconds=1)
     assert harness.client.post(lock_url, headers=other).json()["username"] == "otto"
     assert harness.client.delete(lock_url, headers=other).status_code == 204
     # a free report: the decision takes the lock implicitly and releases it

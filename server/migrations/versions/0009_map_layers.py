@@ -1,7 +1,7 @@
 """the mission's own map layers
 
 Revision ID: 0009_map_layers
-Revises: 0005_query_indexes
+Revises: 0010_perf_tallies
 Create Date: 2026-12-01
 
 - `map_layers`: GeoJSON layers an administrator uploaded (agreed lines, areas, camps), stored
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_map_layers"
-down_revision = "0005_query_indexes"
+down_revision = "0010_perf_tallies"
 branch_labels = None
 depends_on = None
 
