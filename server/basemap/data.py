@@ -31,8 +31,23 @@ FOCUS_COUNTRY = "Libya"
 # Towns every map of the country names first (largest cities and the ceasefire's hubs);
 # other curated towns follow from zoom 6, GeoNames towns from zoom 8.
 MAJOR_TOWNS = (  # in the order they claim room for their label
-    "tripoli", "benghazi", "misrata", "sirte", "sabha", "tobruk", "ajdabiya", "kufra", "ghadames",
-    "derna", "bayda", "zawiya", "brega", "hun", "ubari", "ghat", "murzuq",
+    "tripoli",
+    "benghazi",
+    "misrata",
+    "sirte",
+    "sabha",
+    "tobruk",
+    "ajdabiya",
+    "kufra",
+    "ghadames",
+    "derna",
+    "bayda",
+    "zawiya",
+    "brega",
+    "hun",
+    "ubari",
+    "ghat",
+    "murzuq",
 )
 
 

@@ -117,5 +117,5 @@ def plan_for_view(view: Viewport) -> list[Label]:
 
 
 def _text_size(text: str, size: int, *, bold: bool) -> tuple[float, float]:
-    left, top, right, bottom = style.font(size, bold=bold).getbbox(text)
+    left, _top, right, bottom = style.font(size, bold=bold).getbbox(text)
     return right - left + 4, math.ceil(bottom) + 4  # the halo's width on each side

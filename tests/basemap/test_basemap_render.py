@@ -9,8 +9,7 @@ import io
 import pytest
 from PIL import Image
 
-from server.basemap import MapCircle, MapLine, MapPin, render_map
-from server.basemap import style
+from server.basemap import MapCircle, MapLine, MapPin, render_map, style
 from server.basemap.clusters import cluster, split_zoom
 from server.basemap.draw import paint_base
 from server.basemap.labels import plan_at, plan_for_view
@@ -42,7 +41,12 @@ def test_a_tile_at_a_town_holds_its_label():
     x, y = _tile_of(*SIRTE, z)
     view = Viewport.tile(z, x, y)
     label = next(lab for lab in plan_for_view(view) if lab.text == "Sirte")
-    box = (label.box[0] - view.left, label.box[1] - view.top, label.box[2] - view.left, label.box[3] - view.top)
+    box = (
+        label.box[0] - view.left,
+        label.box[1] - view.top,
+        label.box[2] - view.left,
+        label.box[3] - view.top,
+    )
     box = (max(0, box[0]), max(0, box[1]), min(256, box[2]), min(256, box[3]))
     with_labels = _png(render_tile(z, x, y))
     without = paint_base(view, labels=[]).finish().convert("RGB")
@@ -113,7 +117,7 @@ def test_static_map_circle_is_to_scale():
     bounds = ((30.5, 15.5), (32.0, 17.5))
     view = Viewport.fit(*bounds, 800, 800)
     image = _png(render_map(bounds, (800, 800), circles=[MapCircle(*SIRTE, radius_km=50, colour="#0000ff")]))
-    cx, cy = view.pixel(*SIRTE)
+    _cx, cy = view.pixel(*SIRTE)
     row = [image.getpixel((px, round(cy))) for px in range(800)]
     edge = [px for px, (r, g, b) in enumerate(row) if b > 180 and r < 80 and g < 80]
     diameter_m = (max(edge) - min(edge)) * metres_per_pixel(SIRTE[0], view.zoom)

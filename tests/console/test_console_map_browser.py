@@ -9,6 +9,7 @@ pin. Two more at Sirte and one at Benghazi stand apart.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 
@@ -60,7 +61,9 @@ def browser(served):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, LOOPBACK_ONLY])
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, LOOPBACK_ONLY]
+        )
         yield launched
         launched.close()
 
@@ -109,10 +112,8 @@ def test_overview_pins_cluster_then_split_with_legend_scale_and_local_tiles(serv
         shown = [n for n in names if re.fullmatch(r"map-cluster-\d+", n or "")]
         if shown:
             biggest = max(shown, key=lambda name: int(name.rsplit("-", 1)[1]))
-            try:
-                ui(page, biggest).first.click(timeout=3000)  # it can be redrawn under the pointer
-            except PlaywrightTimeout:
-                pass
+            with contextlib.suppress(PlaywrightTimeout):  # it can be redrawn under the pointer
+                ui(page, biggest).first.click(timeout=3000)
         page.wait_for_timeout(1500)
     page.wait_for_timeout(1000)
     alone = [r for r in misrata if ui(page, f"map-pin-{r}").count()]

@@ -9,7 +9,11 @@ import pytest
 from server.console.errors import ConsoleError
 from server.console.map_layer_state import MapLayerState
 
-CAMP = {"type": "Feature", "properties": {"name": "Camp 7"}, "geometry": {"type": "Point", "coordinates": [16.5, 31.0]}}
+CAMP = {
+    "type": "Feature",
+    "properties": {"name": "Camp 7"},
+    "geometry": {"type": "Point", "coordinates": [16.5, 31.0]},
+}
 
 
 def test_add_and_remove_a_layer(world):

@@ -22,7 +22,11 @@ LINE = {
             "properties": {"name": "Agreed line A"},
             "geometry": {"type": "LineString", "coordinates": [[16.0, 31.5], [17.0, 30.5]]},
         },
-        {"type": "Feature", "properties": {"name": "Camp 7"}, "geometry": {"type": "Point", "coordinates": [16.5, 31.0]}},
+        {
+            "type": "Feature",
+            "properties": {"name": "Camp 7"},
+            "geometry": {"type": "Point", "coordinates": [16.5, 31.0]},
+        },
     ],
 }
 
@@ -55,8 +59,14 @@ def test_a_tile_is_a_cached_png(world):
 
 def test_tiles_outside_the_map_are_4xx_not_500(world):
     client = world.devices_client
-    for path in ("/console/tiles/3/8/0.png", "/console/tiles/3/0/8.png", "/console/tiles/15/0/0.png",
-                 "/console/tiles/-1/0/0.png", "/console/tiles/3/-1/0.png", "/console/tiles/99999999999999999999/0/0.png"):
+    for path in (
+        "/console/tiles/3/8/0.png",
+        "/console/tiles/3/0/8.png",
+        "/console/tiles/15/0/0.png",
+        "/console/tiles/-1/0/0.png",
+        "/console/tiles/3/-1/0.png",
+        "/console/tiles/99999999999999999999/0/0.png",
+    ):
         answer = client.get(path)
         assert answer.status_code == 404, (path, answer.status_code)
     for path in ("/console/tiles/a/0/0.png", "/console/tiles/3/0/0.5.png", "/console/tiles/3/0/x.png"):
@@ -70,7 +80,8 @@ def test_an_uploaded_layer_is_listed_and_drawn_into_the_tiles(world):
     before = client.get(_tile(31.0, 16.5, 8))
     version = world.app.state.tiles.version()
     answer = client.post(
-        f"{API}/map-layers", json={"name": "Agreed lines", "colour": "#00ff00", "geojson": json.dumps(LINE)},
+        f"{API}/map-layers",
+        json={"name": "Agreed lines", "colour": "#00ff00", "geojson": json.dumps(LINE)},
         headers=admin,
     )
     assert answer.status_code == 201, answer.text
@@ -100,7 +111,9 @@ def test_bad_layers_are_refused_with_a_reason_and_nothing_stored(world):
         '{"type": "FeatureCollection", "features": []}': "no features",
         '{"type": "Point", "coordinates": [200, 31]}': "not a longitude, latitude",
         '{"type": "LineString", "coordinates": [[16, 31]]}': "at least 2 positions",
-        '{"type": "Polygon", "coordinates": [[[16, 31], [17, 31], [17, 32], [16, 31.5]]]}': "must end where it starts",
+        '{"type": "Polygon", "coordinates": [[[16, 31], [17, 31], [17, 32], [16, 31.5]]]}': (
+            "must end where it starts"
+        ),
         '{"type": "Point", "coordinates": ["16", 31]}': "must be numbers",
         '{"type": "GeometryCollection", "geometries": []}': "unknown GeoJSON type",
     }
@@ -123,7 +136,9 @@ def test_bad_layers_are_refused_with_a_reason_and_nothing_stored(world):
 def test_only_an_administrator_uploads_layers(world):
     verifier = _headers(world, "vera", "verifier")
     client = world.devices_client
-    answer = client.post(f"{API}/map-layers", json={"name": "x", "geojson": json.dumps(LINE)}, headers=verifier)
+    answer = client.post(
+        f"{API}/map-layers", json={"name": "x", "geojson": json.dumps(LINE)}, headers=verifier
+    )
     assert answer.status_code == 403
     assert client.get(f"{API}/map-layers", headers=verifier).status_code == 200
     assert client.post(f"{API}/map-layers", json={"name": "x", "geojson": "{}"}).status_code == 401

@@ -89,7 +89,10 @@ class MapLayersSection:
         async def run() -> None:
             self.geojson.error = None
             await self.state.add(
-                self.app.api, name=self.name.value or "", colour=self.colour.value or "", geojson=self.geojson.value or ""
+                self.app.api,
+                name=self.name.value or "",
+                colour=self.colour.value or "",
+                geojson=self.geojson.value or "",
             )
             self.name.value = self.geojson.value = ""
             self.render()
