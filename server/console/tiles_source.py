@@ -10,6 +10,7 @@ without a version (what a view built outside a mount, in a test, gets).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,17 @@ def tile_url() -> str:
     return tile_url_template(SOURCE.mount_path, version)
 
 
+def warm(zooms: range = range(3, 13)) -> None:
+    """Prepare each zoom's simplified outlines and label plan once, in the background, so
+    the first tiles of a zoom a verifier opens are not the ones that pay for it."""
+    from server.basemap.data import simplified_countries
+    from server.basemap.labels import plan_at
+
+    for zoom in zooms:
+        simplified_countries(zoom)
+        plan_at(zoom)
+
+
 def basemap_router(app: Any, settings: Any, *, mount_path: str = CONSOLE_PATH) -> APIRouter:
     """The tile route for a console mounted on `app`, registered as this process's source.
 
@@ -58,4 +70,5 @@ def basemap_router(app: Any, settings: Any, *, mount_path: str = CONSOLE_PATH) -
     renderer = TileRenderer(store.layer_set, cache_dir=data_dir / "tiles" if data_dir is not None else None)
     SOURCE.mount_path, SOURCE.renderer = mount_path, renderer
     app.state.tiles = renderer  # for tests and diagnostics
+    threading.Thread(target=warm, name="basemap-warm", daemon=True).start()
     return tile_router(mount_path=mount_path, renderer=renderer)

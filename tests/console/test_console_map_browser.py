@@ -79,6 +79,18 @@ def recorded(browser, request):
     context.close()
 
 
+def tiles_loaded(page, log: RequestLog, *, quiet_ms: int = 2000, most_ms: int = 30_000) -> None:
+    """Wait until the map has asked for no new tile for a while (for the screenshots)."""
+    seen, waited = -1, 0
+    while waited < most_ms:
+        count = sum("/console/tiles/" in u for u in log.requests)
+        if count == seen and count:
+            return
+        seen = count
+        page.wait_for_timeout(quiet_ms)
+        waited += quiet_ms
+
+
 def test_overview_pins_cluster_then_split_with_legend_scale_and_local_tiles(served, recorded):
     url, record_ids = served
     page, log, size = recorded
@@ -98,6 +110,7 @@ def test_overview_pins_cluster_then_split_with_legend_scale_and_local_tiles(serv
     first = cluster.get_attribute("flt-semantics-identifier")
     wait_text(page, "map-legend", "received")
     wait_text(page, "map-scale", "km")
+    tiles_loaded(page, log)
     save_screenshot(page, f"console-map-clustered-{size}.png")
     # A click on the cluster zooms to where it splits (the cluster of six is gone, its
     # reports in smaller clusters or pins); clicking what is still clustered ends with every
@@ -120,6 +133,7 @@ def test_overview_pins_cluster_then_split_with_legend_scale_and_local_tiles(serv
     # At desk width all six fit on the map as pins; a phone's map is narrower than the row
     # at the zoom that splits it, so some are pins and the rest past the map's edge.
     assert len(alone) == MISRATA_ROW if size == "desk" else len(alone) >= 2, alone
+    tiles_loaded(page, log)
     save_screenshot(page, f"console-map-split-{size}.png")
     page.wait_for_timeout(1500)
     tiles = [u for u in log.requests if "/console/tiles/" in u]
