@@ -116,8 +116,13 @@ class MapLayerStore:
             ],
         }
         row = MapLayerRow(
-            id=str(uuid.uuid4()), name=name, colour=colour, feature_count=len(features),
-            features=json.dumps(collection, separators=(",", ":")), created_at=self._now(), created_by=actor,
+            id=str(uuid.uuid4()),
+            name=name,
+            colour=colour,
+            feature_count=len(features),
+            features=json.dumps(collection, separators=(",", ":")),
+            created_at=self._now(),
+            created_by=actor,
         )
         with self.session_factory() as session, session.begin():
             count = session.scalar(sa.select(sa.func.count()).select_from(MapLayerRow)) or 0
@@ -141,7 +146,11 @@ class MapLayerStore:
         with self.session_factory() as session:
             for row in session.scalars(sa.select(MapLayerRow).order_by(col(MapLayerRow.created_at))).all():
                 for feature in json.loads(row.features)["features"]:
-                    feature["properties"] = {**feature.get("properties", {}), "layer": row.name, "colour": row.colour}
+                    feature["properties"] = {
+                        **feature.get("properties", {}),
+                        "layer": row.name,
+                        "colour": row.colour,
+                    }
                     out.append(feature)
         return {"type": "FeatureCollection", "features": out}
 
@@ -177,7 +186,9 @@ class MapLayerStore:
                 if isinstance(geometry, dict):
                     parts.append(f"r:{entry.register_name}:{entry.id}:{entry.version}")
                     features.append(
-                        drawable(geometry, name=entry.name_en, colour=style.REGISTER_LINE, fill=style.REGISTER_FILL)
+                        drawable(
+                            geometry, name=entry.name_en, colour=style.REGISTER_LINE, fill=style.REGISTER_FILL
+                        )
                     )
             for row in session.scalars(sa.select(MapLayerRow).order_by(col(MapLayerRow.created_at))).all():
                 parts.append(f"l:{row.id}:{row.colour}")

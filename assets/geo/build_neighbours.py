@@ -18,7 +18,7 @@ from pathlib import Path
 from shapely.geometry import MultiPolygon, Polygon, box, mapping
 
 sys.path.insert(0, str(Path(__file__).parent))
-from build_outline import COUNTRIES, decode_arcs, ring_points  # noqa: E402
+from build_outline import COUNTRIES, decode_arcs, ring_points
 
 REGION = (-12.0, -2.0, 48.0, 50.0)  # west, south, east, north: what a map of Libya can show
 TOLERANCE_DEG = 0.02  # about 2 km: context only, never zoomed into

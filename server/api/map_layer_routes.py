@@ -48,7 +48,9 @@ def list_layers(_: Verifier, store: Store) -> list[dict[str, Any]]:
 @router.post("/map-layers", response_model=MapLayerOut, status_code=201)
 def add_layer(body: MapLayerIn, principal: Admin, store: Store) -> dict[str, Any]:
     """Add a layer; 422 says what is wrong with a file the maps cannot draw (nothing stored)."""
-    return store.add(name=body.name, colour=body.colour, geojson=body.geojson, actor=principal.username).public()
+    return store.add(
+        name=body.name, colour=body.colour, geojson=body.geojson, actor=principal.username
+    ).public()
 
 
 @router.delete("/map-layers/{layer_id}", status_code=204)

@@ -24,7 +24,9 @@ class Cluster:
     lon: float
 
 
-def cluster(points: Sequence[tuple[float, float]], zoom: float, *, radius_px: float = RADIUS_PX) -> list[Cluster]:
+def cluster(
+    points: Sequence[tuple[float, float]], zoom: float, *, radius_px: float = RADIUS_PX
+) -> list[Cluster]:
     """Group (lat, lon) points that fall within radius_px of each other at a zoom."""
     size = world_size(zoom)
     pixels = [(ux * size, uy * size) for ux, uy in (unit_xy(lat, lon) for lat, lon in points)]

@@ -30,26 +30,24 @@ FOCUS_COUNTRY = "Libya"
 
 # Towns every map of the country names first (largest cities and the ceasefire's hubs);
 # other curated towns follow from zoom 6, GeoNames towns from zoom 8.
-MAJOR_TOWNS = frozenset(
-    {
-        "tripoli",
-        "benghazi",
-        "misrata",
-        "sirte",
-        "sabha",
-        "tobruk",
-        "derna",
-        "ajdabiya",
-        "kufra",
-        "ghadames",
-        "ghat",
-        "bayda",
-        "zawiya",
-        "ubari",
-        "brega",
-        "hun",
-        "murzuq",
-    }
+MAJOR_TOWNS = (  # in the order they claim room for their label
+    "tripoli",
+    "benghazi",
+    "misrata",
+    "sirte",
+    "sabha",
+    "tobruk",
+    "ajdabiya",
+    "kufra",
+    "ghadames",
+    "derna",
+    "bayda",
+    "zawiya",
+    "brega",
+    "hun",
+    "ubari",
+    "ghat",
+    "murzuq",
 )
 
 
@@ -72,6 +70,7 @@ class Town:
     type: str
     min_zoom: int  # not labelled below this zoom
     rank: int  # lower is placed first when labels collide
+    order: int = 0  # within a rank (the major towns' order)
 
 
 def _to_unit(geometry: BaseGeometry) -> BaseGeometry:

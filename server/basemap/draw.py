@@ -53,7 +53,7 @@ class Painter:
     # -- layers of the picture --------------------------------------------------------------
 
     def countries(self) -> None:
-        zoom = max(0, min(18, int(math.floor(self.view.zoom))))
+        zoom = max(0, min(18, math.floor(self.view.zoom)))
         borders = []
         for country, geometry in simplified_countries(zoom):
             part = self.clipped(geometry)

@@ -44,22 +44,33 @@ def plan(zoom: float, places: Sequence[Town] | None = None) -> tuple[Label, ...]
     def free(box: tuple[float, float, float, float]) -> bool:
         return not any(box[0] < b[2] and box[2] > b[0] and box[1] < b[3] and box[3] > b[1] for b in taken)
 
-    if zoom <= COUNTRY_MAX_ZOOM:
-        for country in sorted(countries(), key=lambda c: (not c.focus, -c.geometry.area)):
-            if not country.detailed:
-                continue
-            point = country.geometry.representative_point()
-            x, y = point.x * size, point.y * size
-            font_size = 15 if country.focus else 12
-            width, height = _text_size(country.name.upper(), font_size, bold=True)
-            box = (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
-            if free(box):
-                placed.append(
-                    Label(country.name.upper(), x, y, box, font_size, True, 0, "country", style.COUNTRY_TEXT)
-                )
+    def place_countries() -> None:
+        """Country names: after the main cities, before every other town."""
+        if zoom <= COUNTRY_MAX_ZOOM:
+            for country in sorted(countries(), key=lambda c: (not c.focus, -c.geometry.area)):
+                if not country.detailed:
+                    continue
+                point = country.geometry.representative_point()
+                x, y = point.x * size, point.y * size
+                font_size = 15 if country.focus else 12
+                width, height = _text_size(country.name.upper(), font_size, bold=True)
+                # Beside the country's middle if a city holds it (a few heights up or down).
+                for dy in (0, height, -height, 2 * height, -2 * height):
+                    box = (x - width / 2, y + dy - height / 2, x + width / 2, y + dy + height / 2)
+                    if free(box):
+                        break
+                else:
+                    continue
+                name = country.name.upper()
+                placed.append(Label(name, x, y + dy, box, font_size, True, 0, "country", style.COUNTRY_TEXT))
                 taken.append(box)
+
     candidates = [t for t in (towns() if places is None else places) if zoom >= t.min_zoom]
-    for town in sorted(candidates, key=lambda t: (t.rank, t.name)):
+    countries_placed = False
+    for town in sorted(candidates, key=lambda t: (t.rank, t.order, t.name)):
+        if town.rank > 0 and not countries_placed:
+            place_countries()
+            countries_placed = True
         ux, uy = unit_xy(town.lat, town.lon)
         x, y = ux * size, uy * size
         font_size = 13 if town.rank == 0 else 11
@@ -74,6 +85,8 @@ def plan(zoom: float, places: Sequence[Town] | None = None) -> tuple[Label, ...]
             continue
         placed.append(Label(town.name, x, y, box, font_size, bold, dot, town.type))
         taken.extend([box, dot_box])
+    if not countries_placed:
+        place_countries()
     return tuple(placed)
 
 
@@ -104,5 +117,5 @@ def plan_for_view(view: Viewport) -> list[Label]:
 
 
 def _text_size(text: str, size: int, *, bold: bool) -> tuple[float, float]:
-    left, top, right, bottom = style.font(size, bold=bold).getbbox(text)
+    left, _top, right, bottom = style.font(size, bold=bold).getbbox(text)
     return right - left + 4, math.ceil(bottom) + 4  # the halo's width on each side

@@ -163,6 +163,17 @@ class ConsoleApi:
             params={"retired": "true" if retired else "false"},
         )
 
+    # -- the mission's map layers (server/map_layers.py) ---------------------------------------
+
+    async def map_layers(self) -> list[dict[str, Any]]:
+        return await self._json("GET", "/map-layers")
+
+    async def add_map_layer(self, name: str, colour: str | None, geojson: str) -> dict[str, Any]:
+        return await self._json("POST", "/map-layers", json={"name": name, "colour": colour, "geojson": geojson})
+
+    async def delete_map_layer(self, layer_id: str) -> None:
+        await self._call("DELETE", f"/map-layers/{layer_id}")
+
     async def audit(self, record_id: str) -> list[dict[str, Any]]:
         return await self._json("GET", f"/reports/{record_id}/audit")
 

@@ -83,7 +83,7 @@ def mount_console(
     # Before the mount: the mount would otherwise answer every path under `path`.
     app.include_router(download_router(mount_path=path, tickets=tickets, client=client))
     app.include_router(fallback_font_router(mount_path=path))
-    app.include_router(basemap_router(app, mount_path=path, data_dir=getattr(settings, "data_dir", None)))
+    app.include_router(basemap_router(app, settings, mount_path=path))
     app.mount(
         path,
         flet_fastapi.app(

@@ -10,6 +10,7 @@ without a version (what a view built outside a mount, in a test, gets).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,11 +38,37 @@ def tile_url() -> str:
     return tile_url_template(SOURCE.mount_path, version)
 
 
-def basemap_router(app: Any, *, mount_path: str = CONSOLE_PATH, data_dir: Path | None = None) -> APIRouter:
-    from server.map_layers import store_for
+def warm(zooms: range = range(3, 13)) -> None:
+    """Prepare each zoom's simplified outlines and label plan once, in the background, so
+    the first tiles of a zoom a verifier opens are not the ones that pay for it."""
+    from server.basemap.data import simplified_countries
+    from server.basemap.labels import plan_at
 
-    store = store_for(app)
+    for zoom in zooms:
+        simplified_countries(zoom)
+        plan_at(zoom)
+
+
+def basemap_router(app: Any, settings: Any, *, mount_path: str = CONSOLE_PATH) -> APIRouter:
+    """The tile route for a console mounted on `app`, registered as this process's source.
+
+    The layers are read from the database: through the server's context when the console is
+    mounted in the server's app, else (the console's own process, issue 20) through an engine
+    of its own on `settings.database_url`, reading only `map_layers` and `register_entries`,
+    never writing. Tiles are kept under `settings.data_dir`/tiles.
+    """
+    from server.map_layers import MapLayerStore, store_for
+
+    if getattr(app.state, "context", None) is not None:
+        store = store_for(app)
+    else:
+        from server.database import make_engine, session_factory
+
+        store = MapLayerStore(session_factory(make_engine(settings.database_url)))
+        app.state.map_layers = store
+    data_dir: Path | None = getattr(settings, "data_dir", None)
     renderer = TileRenderer(store.layer_set, cache_dir=data_dir / "tiles" if data_dir is not None else None)
     SOURCE.mount_path, SOURCE.renderer = mount_path, renderer
     app.state.tiles = renderer  # for tests and diagnostics
+    threading.Thread(target=warm, name="basemap-warm", daemon=True).start()
     return tile_router(mount_path=mount_path, renderer=renderer)

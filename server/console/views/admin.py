@@ -9,6 +9,7 @@ import flet as ft
 from ..errors import InvalidInput
 from ..qr import qr_png
 from ..state import short_time
+from .map_layers import MapLayersSection
 from .widgets import card, dropdown, heading, show_error, tagged
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ class AdminView:
             label="Valid for hours", value=self.state.code_hours_text, width=130, dense=True
         )
         self.code_result = ft.Column(spacing=8)
+        self.map_layers = MapLayersSection(app)  # its own file: views/map_layers.py
         self.devices = ft.Column(spacing=0)
         self.users = ft.Column(spacing=0)
         self.new_username = ft.TextField(label="User name", width=180, dense=True)
@@ -88,6 +90,7 @@ class AdminView:
                     spacing=16,
                 ),
                 card(ft.Text("Devices", weight=ft.FontWeight.BOLD), self.devices),
+                self.map_layers.control,
             ],
             spacing=16,
             scroll=ft.ScrollMode.AUTO,
@@ -96,6 +99,7 @@ class AdminView:
 
     async def load(self) -> None:
         await self.state.load(self.app.api)
+        await self.map_layers.load()
         self.render()
 
     def render(self) -> None:

@@ -12,6 +12,7 @@ zoom changes; a click on a cluster zooms to where it splits.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -73,7 +74,13 @@ def report_map(
     fitted to view. `legend` is [(colour, text)]; by default the review states the pins'
     colours stand for."""
     return ReportMap(
-        pins, radius_km=radius_km, centre=centre, height=height, expand=expand, max_fit_zoom=max_fit_zoom, legend=legend
+        pins,
+        radius_km=radius_km,
+        centre=centre,
+        height=height,
+        expand=expand,
+        max_fit_zoom=max_fit_zoom,
+        legend=legend,
     ).control
 
 
@@ -133,7 +140,8 @@ class ReportMap:
             (south, west), (north, east) = bounds(fit_points, pad_deg=0.02)
             fit = fm.CameraFit(
                 bounds=fm.MapLatitudeLongitudeBounds(
-                    corner_1=fm.MapLatitudeLongitude(south, west), corner_2=fm.MapLatitudeLongitude(north, east)
+                    corner_1=fm.MapLatitudeLongitude(south, west),
+                    corner_2=fm.MapLatitudeLongitude(north, east),
                 ),
                 padding=ft.Padding.all(30),
                 max_zoom=max_fit_zoom,
@@ -169,7 +177,9 @@ class ReportMap:
         if entries:
             overlays.append(_positioned(tagged_legend(entries), right=8, top=8))
         overlays.append(
-            _positioned(ft.Text("Natural Earth · GeoNames", size=9, color=ft.Colors.BLUE_GREY_700), right=8, bottom=4)
+            _positioned(
+                ft.Text("Natural Earth · GeoNames", size=9, color=ft.Colors.BLUE_GREY_700), right=8, bottom=4
+            )
         )
         self.control = ft.Container(
             content=ft.Stack(overlays, expand=True),
@@ -184,7 +194,7 @@ class ReportMap:
 
     def _recluster(self) -> bool:
         """Markers for the current whole zoom; False when they are already those."""
-        zoom = max(MIN_ZOOM, min(MAX_ZOOM, int(math.floor(self.zoom + 1e-6))))
+        zoom = max(MIN_ZOOM, min(MAX_ZOOM, math.floor(self.zoom + 1e-6)))
         if zoom == self.cluster_zoom:
             return False
         self.cluster_zoom = zoom
@@ -220,7 +230,7 @@ class ReportMap:
             # otherwise leave the view as they split.
             lats, lons = [p[0] for p in member_points], [p[1] for p in member_points]
             fits = Viewport.fit((min(lats), min(lons)), (max(lats), max(lons)), *self.size, padding=30).zoom
-            target = max(zoom + 1, min(target, int(math.floor(fits))))
+            target = max(zoom + 1, min(target, math.floor(fits)))
         size = 26 + min(14, 3 * math.log2(len(pins)))
 
         async def zoom_in(_event: ft.Event) -> None:
@@ -241,7 +251,9 @@ class ReportMap:
             on_click=zoom_in,
         )
         content = ft.Semantics(content=dot, identifier=f"map-cluster-{len(pins)}", button=True, label=tooltip)
-        return fm.Marker(content=content, coordinates=fm.MapLatitudeLongitude(lat, lon), width=size, height=size)
+        return fm.Marker(
+            content=content, coordinates=fm.MapLatitudeLongitude(lat, lon), width=size, height=size
+        )
 
     # -- camera -----------------------------------------------------------------------------
 
@@ -260,10 +272,8 @@ class ReportMap:
         centre = Viewport.fit((south, west), (north, east), 256, 256, max_zoom=zoom).latlon(128, 128)
         self.zoom, self.lat = zoom, centre[0]
         self._settled()
-        try:
+        with contextlib.suppress(RuntimeError, AssertionError):  # the map left the page meanwhile
             await self.map.move_to(destination=fm.MapLatitudeLongitude(*centre), zoom=zoom)
-        except (RuntimeError, AssertionError):
-            pass  # the map left the page meanwhile
 
     async def _camera_moved(self, event: fm.MapEvent) -> None:
         camera = getattr(event, "camera", None)
@@ -318,7 +328,7 @@ class ReportMap:
 
 
 def tagged_legend(entries: Sequence[tuple[str, str]]) -> ft.Control:
-    rows = [
+    rows: list[ft.Control] = [
         ft.Row(
             [
                 ft.Container(width=12, height=12, bgcolor=colour, border_radius=6),
@@ -347,8 +357,15 @@ def _state_legend(pins: Sequence[Pin]) -> list[tuple[str, str]]:
     return [(colour, label(state)) for state, colour in STATE_COLOURS.items() if colour in used]
 
 
-def _positioned(control: ft.Control, **where: float) -> ft.Control:
-    return ft.Container(content=control, **where)
+def _positioned(
+    control: ft.Control,
+    *,
+    left: float | None = None,
+    top: float | None = None,
+    right: float | None = None,
+    bottom: float | None = None,
+) -> ft.Control:
+    return ft.Container(content=control, left=left, top=top, right=right, bottom=bottom)
 
 
 def _marker(pin: Pin) -> fm.Marker:
