@@ -25,7 +25,7 @@ import threading
 from collections.abc import AsyncIterator, MutableMapping
 from typing import Any
 
-CONSOLE_KEY_ENV = "FIELDAPP_CONSOLE_KEY"  # noqa: S105 - the variable's name, not a key
+CONSOLE_KEY_ENV = "FIELDAPP_CONSOLE_KEY"
 
 
 def take_console_key(environ: MutableMapping[str, str] | None = None) -> str | None:

@@ -12,9 +12,9 @@ balancer and signs in through it.
 import asyncio
 import hashlib
 import io
-import secrets
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
