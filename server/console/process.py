@@ -120,7 +120,7 @@ def watch_lifeline(fd: int) -> str:
     def wait_for_eof() -> None:
         while reader.read(4096):
             pass
-        print("console: the server that started this process is gone; stopping", file=sys.stderr)
+        print("console: serve stopped (its pipe closed); stopping", file=sys.stderr)
         import signal
 
         os.kill(os.getpid(), signal.SIGTERM)
