@@ -15,10 +15,10 @@ import os
 import sys
 from pathlib import Path
 
-# The console `serve` starts runs at a lower CPU priority than the device API: when the machine's
-# cores are all busy, the OS gives the API's requests the CPU first (about 9 to 1 under Linux's
-# scheduler) and verifiers wait rather than monitors' phones (docs/ARCHITECTURE.md).
-CONSOLE_NICENESS = 10
+# The console `serve` starts runs at a lower CPU priority than the device API, once it has
+# started: when the machine's cores are all busy, the OS gives the API's requests the CPU first
+# (about 3 to 1 under Linux's scheduler) and verifiers wait rather than monitors' phones.
+CONSOLE_NICENESS = 5
 PASSWORD_ENV = "FIELDAPP_NEW_PASSWORD"  # noqa: S105 - the variable's name, not a password
 
 
@@ -360,8 +360,6 @@ def _console(args: argparse.Namespace) -> int:
 
     configure_logging(args.log_level.upper())
     settings = _settings(args)
-    if args.lifeline_fd is not None:  # started by `serve`, beside the device API on this machine
-        os.nice(CONSOLE_NICENESS)
     key = watch_lifeline(args.lifeline_fd) if args.lifeline_fd is not None else take_console_key()
     if not key:
         print(
@@ -379,6 +377,7 @@ def _console(args: argparse.Namespace) -> int:
         port=args.port,
         fd=args.fd,
         log_level=args.log_level,
+        niceness=CONSOLE_NICENESS if args.lifeline_fd is not None else 0,  # beside the API: yield to it
     )
     return 0
 

@@ -88,8 +88,10 @@ def run_console(
     port: int = 8100,
     fd: int | None = None,
     log_level: str = "info",
+    niceness: int = 0,
 ) -> None:
-    """Serve the console with uvicorn on `host:port`, or on the inherited listening socket `fd`."""
+    """Serve the console with uvicorn on `host:port`, or on the inherited listening socket `fd`;
+    `niceness` lowers its CPU priority once its app is built (its start is not slowed)."""
     import socket
 
     import uvicorn
@@ -99,6 +101,8 @@ def run_console(
     # from the addresses in FORWARDED_ALLOW_IPS only (uvicorn's default: 127.0.0.1, the relay).
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False, proxy_headers=True)
     server = uvicorn.Server(config)
+    if niceness:
+        os.nice(niceness)
     if fd is None:
         server.run()
     else:  # the socket `serve` bound and listens on (socket(fileno=) learns its family itself)
