@@ -132,9 +132,8 @@ def worker_app() -> FastAPI:
     """One worker's app (uvicorn's factory), from the settings `worker_environment` passed on."""
     import os
 
-    from .logs import configure_logging
-
     from .console.process import CONSOLE_KEY_ENV
+    from .logs import configure_logging
 
     configure_logging(os.environ.get(WORKER_LOG_LEVEL_ENV, "INFO"))
     # The key stays in the environment of `serve` itself (uvicorn starts a worker again from

@@ -34,7 +34,7 @@ VERB_MODULES = (
 VERB_GROUP = "fieldapp.verbs"
 # Verbs a server installation adds (DESIGN.md's command list), named so that asking for one
 # where there is no server gets a sentence rather than argparse's "invalid choice".
-SERVER_SIDE_VERBS = ("serve", "admin", "demo")
+SERVER_SIDE_VERBS = ("serve", "console", "admin", "demo")
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2  # as argparse exits for a command it does not know

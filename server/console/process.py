@@ -25,7 +25,7 @@ import threading
 from collections.abc import AsyncIterator, MutableMapping
 from typing import Any
 
-CONSOLE_KEY_ENV = "FIELDAPP_CONSOLE_KEY"  # noqa: S105 - the variable's name, not a key
+CONSOLE_KEY_ENV = "FIELDAPP_CONSOLE_KEY"
 
 
 def take_console_key(environ: MutableMapping[str, str] | None = None) -> str | None:
@@ -88,8 +88,10 @@ def run_console(
     port: int = 8100,
     fd: int | None = None,
     log_level: str = "info",
+    niceness: int = 0,
 ) -> None:
-    """Serve the console with uvicorn on `host:port`, or on the inherited listening socket `fd`."""
+    """Serve the console with uvicorn on `host:port`, or on the inherited listening socket `fd`;
+    `niceness` lowers its CPU priority once its app is built (its start is not slowed)."""
     import socket
 
     import uvicorn
@@ -99,6 +101,8 @@ def run_console(
     # from the addresses in FORWARDED_ALLOW_IPS only (uvicorn's default: 127.0.0.1, the relay).
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False, proxy_headers=True)
     server = uvicorn.Server(config)
+    if niceness:
+        os.nice(niceness)
     if fd is None:
         server.run()
     else:  # the socket `serve` bound and listens on (socket(fileno=) learns its family itself)
@@ -120,7 +124,7 @@ def watch_lifeline(fd: int) -> str:
     def wait_for_eof() -> None:
         while reader.read(4096):
             pass
-        print("console: the server that started this process is gone; stopping", file=sys.stderr)
+        print("console: serve stopped (its pipe closed); stopping", file=sys.stderr)
         import signal
 
         os.kill(os.getpid(), signal.SIGTERM)

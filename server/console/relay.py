@@ -178,7 +178,7 @@ class ConsoleRelay:
                 max_size=None,
                 proxy=None,
             )
-        except (OSError, websockets.WebSocketException, asyncio.TimeoutError) as exc:
+        except (TimeoutError, OSError, websockets.WebSocketException) as exc:
             log.warning("console websocket not answering", extra={"fields": {"error": type(exc).__name__}})
             await send({"type": "websocket.close", "code": 1013})  # try again later
             return

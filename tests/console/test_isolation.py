@@ -102,6 +102,41 @@ def test_the_console_is_a_process_of_its_own_behind_the_apis_port(tmp_path):
         assert "/console/ws" not in httpx.get(f"{url}/openapi.json").text
 
 
+def test_the_console_key_travels_safely_and_sign_ins_count_per_browser(tmp_path):
+    """The key `serve` shares with its console is on no command line and in no environment of
+    the console; yet the API believes the browser's address the console names: failed sign-ins
+    are counted for that address (as a reverse proxy on this machine names it), not loopback."""
+    import sqlalchemy as sa
+
+    seeded_server(tmp_path / "srv", reports=0, verifiers=1)
+    with live_server_process(tmp_path / "srv") as (url, serve):
+        console = wait_for_console(serve.pid)
+        for pid in (console, serve.pid):
+            assert b"FIELDAPP_CONSOLE_KEY" not in Path(f"/proc/{pid}/environ").read_bytes()
+        arguments = Path(f"/proc/{console}/cmdline").read_bytes().split(b"\0")
+        assert not [a for a in arguments if b"key" in a.lower() and a != b"--lifeline-fd"], arguments
+
+        async def wrong_password() -> None:
+            headers = {"X-Forwarded-For": "203.0.113.7"}  # the browser, as nginx on this host names it
+            async with FletTab.open(url, headers=headers) as tab:
+                await tab.wait_for("login-username", 120)
+                await tab.type_into("login-username", "vera0")
+                await tab.type_into("login-password", "not the password")
+                await tab.click("login-submit")
+                await tab.wait_until(lambda: "Wrong user name" in tab.text_of("login-error"), 120)
+
+        asyncio.run(wrong_password())
+        engine = sa.create_engine(f"sqlite:///{tmp_path / 'srv' / 'server.db'}")
+        try:
+            with engine.connect() as connection:
+                addresses = connection.execute(
+                    sa.text("SELECT key FROM login_throttle WHERE scope = 'address'")
+                ).scalars().all()
+        finally:
+            engine.dispose()
+        assert addresses == ["203.0.113.7"]
+
+
 def test_ten_console_sessions_at_work_do_not_starve_the_device_api(tmp_path):
     """Every device request (enrol, health, submissions) answered within the device's timeouts
     while ten verifiers open reports over and over."""
@@ -185,7 +220,7 @@ def test_a_killed_console_leaves_the_device_api_answering_and_comes_back(tmp_pat
 
 def test_api_workers_share_one_console_process(tmp_path):
     seeded_server(tmp_path / "srv", reports=0)
-    with live_server_process(tmp_path / "srv", workers=2) as (url, serve):
+    with live_server_process(tmp_path / "srv", workers=2, timeout=180) as (url, serve):
         console = wait_for_console(serve.pid)
         assert httpx.get(f"{url}/console/health", timeout=60).status_code == 200
         time.sleep(1)  # every worker up

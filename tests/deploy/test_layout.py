@@ -12,9 +12,9 @@ balancer and signs in through it.
 import asyncio
 import hashlib
 import io
-import secrets
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -161,7 +161,7 @@ def layout(tmp_path) -> Iterator[Layout]:
         env = {**s3.environ(), "FIELDAPP_ATTACHMENTS_URL": f"s3://{bucket}/{PREFIX}", **key}
         dirs = [tmp_path / "host-a", tmp_path / "host-b"]
         ports, console_ports = [free_port(), free_port()], [free_port(), free_port()]
-        api = {"port": ports[0], "env": env, "console": False}
+        api = {"port": ports[0], "env": env, "console": False, "timeout": 180}
         with live_server_process(dirs[0], database_url, **api) as (url_a, process_a):
             # Host B gets the server keys from host A (docs/deploy.md: copied once, like a TLS key).
             shutil.copytree(dirs[0] / "keys", dirs[1] / "keys")

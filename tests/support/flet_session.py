@@ -71,9 +71,15 @@ class FletTab:
     @classmethod
     @contextlib.asynccontextmanager
     async def open(
-        cls, base_url: str, *, path: str = "/console", user_agent: str = "bench-tab", session_id: str = ""
+        cls,
+        base_url: str,
+        *,
+        path: str = "/console",
+        user_agent: str = "bench-tab",
+        session_id: str = "",
+        headers: dict[str, str] | None = None,
     ) -> AsyncIterator[FletTab]:
-        tab = await cls.connect(base_url, path=path, user_agent=user_agent, session_id=session_id)
+        tab = await cls.connect(base_url, path=path, user_agent=user_agent, session_id=session_id, headers=headers)
         try:
             yield tab
         finally:
@@ -81,11 +87,23 @@ class FletTab:
 
     @classmethod
     async def connect(
-        cls, base_url: str, *, path: str = "/console", user_agent: str = "bench-tab", session_id: str = ""
+        cls,
+        base_url: str,
+        *,
+        path: str = "/console",
+        user_agent: str = "bench-tab",
+        session_id: str = "",
+        headers: dict[str, str] | None = None,
     ) -> FletTab:
         url = base_url.replace("http://", "ws://", 1).rstrip("/") + f"{path}/ws"
         socket = await connect(
-            url, max_size=None, compression=None, user_agent_header=user_agent, open_timeout=30, proxy=None
+            url,
+            max_size=None,
+            compression=None,
+            user_agent_header=user_agent,
+            additional_headers=headers,
+            open_timeout=90,
+            proxy=None,
         )
         tab = cls(socket)
         await tab._send([REGISTER_CLIENT, {"session_id": session_id, "page_name": path.strip("/"), "page": PAGE}])
