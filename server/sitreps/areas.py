@@ -15,6 +15,7 @@ from sync import places as gazetteer
 from sync.registers import RegisterEntry
 from sync.sitrep_format import OUTSIDE
 
+from ..location_description import Gazetteer
 from ..registers.geometry import point_in_area
 
 OUTSIDE_NAMES = {"en": "Outside every area", "ar": "خارج كل المناطق"}
@@ -52,7 +53,7 @@ class AreaFinder:
             key=lambda e: e.id,
         )
         self.source = "registers" if self._polygons else "gazetteer"
-        self._towns = [] if self._polygons else _towns()
+        self._towns = _towns()
         self._seen: dict[str, Area] = {}
 
     def fixed_areas(self) -> list[Area]:
@@ -66,15 +67,16 @@ class AreaFinder:
                 if point_in_area(lat, lon, entry.geometry):
                     return Area(entry.id, entry.name_en, entry.name_ar)
             return OUTSIDE_AREA
-        town = gazetteer.nearest_place(self._towns, lat, lon, max_km=gazetteer.DESCRIBE_WITHIN_KM)
-        if town is None:
+        told = self._towns.nearest(lat, lon)
+        if told is None:
             return OUTSIDE_AREA
-        return Area(f"town:{town.id}", town.name, town.name_ar)
+        return Area(f"town:{told.place.id}", told.place.name, told.place.name_ar)
 
 
 @cache
-def _towns() -> tuple[gazetteer.Place, ...]:
-    return tuple(p for p in gazetteer.load_places(gazetteer.default_places_path()) if p.type == "town")
+def _towns() -> Gazetteer:
+    """The curated list's towns, gridded once (server/location_description.py)."""
+    return Gazetteer([p for p in gazetteer.load_places(gazetteer.default_places_path()) if p.type == "town"])
 
 
 def ordered(areas: dict[str, Area]) -> list[Area]:

@@ -76,7 +76,8 @@ TEXT: dict[str, dict[str, str]] = {
         "title": "تقرير الحالة",
         "subtitle": "بعثة مراقبة وقف إطلاق النار",
         "as_of": "المعلومات حتى الساعة {cutoff} ({zone}) بتاريخ {date}",
-        "period": "الفترة: من {start} إلى {end} بالتوقيت المحلي",  # no brackets: fpdf2 mis-sizes the next line
+        # No brackets: after a line with isolates and brackets fpdf2 drew the next one oversized.
+        "period": "الفترة: من {start} إلى {end} بالتوقيت المحلي",
         "states_verified": "التقارير المتحقق منها فقط.",
         "states_pending": "التقارير المتحقق منها والتقارير التي لم يتحقق منها بعد "
         "(مؤشر عليها «غير متحقق منه»).",

@@ -36,14 +36,10 @@ class Counted:
     lon: float
     content: dict[str, Any]
     area: Area
-    location_description: str | None = None  # English, stored at ingest
 
     def location(self, describe: Any) -> dict[str, str]:
         """Where, in English and Arabic ("12 km NE of Sirte")."""
-        return {
-            "en": self.location_description or describe(self.lat, self.lon, "en"),
-            "ar": describe(self.lat, self.lon, "ar"),
-        }
+        return describe(self.lat, self.lon)
 
     @property
     def details(self) -> dict[str, Any]:
@@ -94,7 +90,6 @@ def counted(
             col(Report.observed_at),
             col(Report.lat),
             col(Report.lon),
-            col(Report.location_description),
             col(Report.body),
         )
         .where(
@@ -119,5 +114,4 @@ def counted(
                 lon=row.lon,
                 content=content,
                 area=areas.area_of(row.lat, row.lon),
-                location_description=row.location_description,
             )
