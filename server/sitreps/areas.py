@@ -18,6 +18,7 @@ from sync.sitrep_format import OUTSIDE
 from ..location_description import Gazetteer
 from ..registers.geometry import point_in_area
 
+SEEN_LIMIT = 50_000
 OUTSIDE_NAMES = {"en": "Outside every area", "ar": "خارج كل المناطق"}
 
 
@@ -54,13 +55,22 @@ class AreaFinder:
         )
         self.source = "registers" if self._polygons else "gazetteer"
         self._towns = _towns()
-        self._seen: dict[str, Area] = {}
+        self._seen: dict[tuple[float, float], Area] = {}
 
     def fixed_areas(self) -> list[Area]:
         """Every area known before counting (the registers'; the gazetteer's appear as found)."""
         return [Area(e.id, e.name_en, e.name_ar) for e in self._polygons]
 
     def area_of(self, lat: float, lon: float) -> Area:
+        """The area of a position (remembered: the record lists ask again for what was counted)."""
+        found = self._seen.get((lat, lon))
+        if found is None:
+            if len(self._seen) >= SEEN_LIMIT:
+                self._seen.clear()  # bounded: a year of reports never grows it past this
+            found = self._seen[(lat, lon)] = self._find(lat, lon)
+        return found
+
+    def _find(self, lat: float, lon: float) -> Area:
         if self._polygons:
             for entry in self._polygons:
                 assert entry.geometry is not None

@@ -91,6 +91,8 @@ def sections(
 
     area_tables = []
     for counts in head["areas"]:
+        if counts["id"] == "" and not any(v["current"] or v["previous"] or v["since"] for v in counts["violations"]):
+            continue  # "outside every area" only when something was counted there
         rows = [
             [
                 L.choice(language, "type", v["type"]),
