@@ -91,7 +91,8 @@ def sections(
 
     area_tables = []
     for counts in head["areas"]:
-        if counts["id"] == "" and not any(v["current"] or v["previous"] or v["since"] for v in counts["violations"]):
+        counted = any(v["current"] or v["previous"] or v["since"] for v in counts["violations"])
+        if counts["id"] == "" and not counted:
             continue  # "outside every area" only when something was counted there
         rows = [
             [
