@@ -42,8 +42,12 @@ def child(database_url: str, data_dir: str, what: str) -> None:
                 written += out.write(piece.encode())
         else:
             fmt = what.removeprefix("sitrep-")
-            definition = make_definition(date_from=date(2026, 1, 1), date_to=date(2026, 12, 31),
-                                         include_pending=True, today=date(2026, 12, 31))
+            definition = make_definition(
+                date_from=date(2026, 1, 1),
+                date_to=date(2026, 12, 31),
+                include_pending=True,
+                today=date(2026, 12, 31),
+            )
             for chunk in pieces(session, Request(definition, fmt=fmt), keys=ctx.keys, now=datetime.now(UTC)):
                 written += out.write(chunk)
     seconds = time.perf_counter() - started
@@ -76,25 +80,33 @@ def main() -> int:
         upgrade_schema(engine)
         # A year of reports over Libya (no registers: the gazetteer's towns are the areas), all
         # still to verify, counted with include_pending: every one is in the report.
-        seed(engine, count, area=Area(lat=(26.0, 33.0), lon=(10.0, 25.0), days=365, hotspot=(31.2, 16.6)),
-             states=False)
+        seed(
+            engine,
+            count,
+            area=Area(lat=(26.0, 33.0), lon=(10.0, 25.0), days=365, hotspot=(31.2, 16.6)),
+            states=False,
+        )
         engine.dispose()
         figures = {}
         for what in ("baseline-csv", "sitrep-json", "sitrep-csv", "sitrep-pdf"):
             found = []
             for _ in range(runs):
-                done = subprocess.run([sys.executable, __file__, "--child", url, str(data_dir), what],
-                                      capture_output=True, text=True, check=True)
+                done = subprocess.run(
+                    [sys.executable, __file__, "--child", url, str(data_dir), what],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 found.append(json.loads(done.stdout.strip().splitlines()[-1]))
             times = sorted(f["seconds"] for f in found)
             figures[what] = {
                 "median_s": round(statistics.median(times), 2),
-                "p95_s": round(times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))], 2),
+                "p95_s": round(times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], 2),
                 "peak_mb": round(max(f["peak_mb"] for f in found), 1),
                 "bytes": found[-1]["bytes"],
             }
         base = figures["baseline-csv"]
-        for what, row in figures.items():
+        for row in figures.values():
             row["time_ratio"] = round(row["median_s"] / base["median_s"], 2)
             row["memory_ratio"] = round(row["peak_mb"] / base["peak_mb"], 2)
     load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
@@ -103,8 +115,10 @@ def main() -> int:
         return 0
     print(f"{count:,} reports over a year, {runs} run(s); {load}")
     for what, row in figures.items():
-        print(f"  {what:<13} median {row['median_s']:>7.2f} s  p95 {row['p95_s']:>7.2f} s  peak {row['peak_mb']:>7.1f} MB"
-              f"  ({row['time_ratio']}x time, {row['memory_ratio']}x memory of the CSV export; {row['bytes']:,} bytes)")
+        print(
+            f"  {what:<13} median {row['median_s']:>7.2f} s  p95 {row['p95_s']:>7.2f} s  peak {row['peak_mb']:>7.1f} MB"
+            f"  ({row['time_ratio']}x time, {row['memory_ratio']}x memory of the CSV export; {row['bytes']:,} bytes)"
+        )
     return 0
 
 

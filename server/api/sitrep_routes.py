@@ -88,7 +88,9 @@ def sitrep(
         except BaseException:
             stack.close()
             raise
-        return StreamingResponse(_closing(write(), stack), media_type=MEDIA_TYPES[format], headers=disposition)
+        return StreamingResponse(
+            _closing(write(), stack), media_type=MEDIA_TYPES[format], headers=disposition
+        )
     with read_session(ctx.engine) as session:
         data = b"".join(pieces(session, request, keys=ctx.keys, now=now))
     return Response(data, media_type=MEDIA_TYPES[format], headers=disposition)
@@ -97,9 +99,3 @@ def sitrep(
 def _closing(pieces: Iterator[bytes], stack: ExitStack) -> Iterator[bytes]:
     with stack:
         yield from pieces
-
-
-def _closing(pieces: Iterator[bytes], stack: ExitStack) -> Iterator[bytes]:
-    with stack:
-        yield from pieces
-

@@ -66,4 +66,9 @@ class SitrepState:
 
     def file_params(self, fmt: str, *, language: str = "en", table: str = "violations") -> dict[str, str]:
         """What a download asks for: the same period as the page shows."""
-        return {**self.params(), "format": fmt, "lang": language, **({"table": table} if fmt == "csv" else {})}
+        return {
+            **self.params(),
+            "format": fmt,
+            "lang": language,
+            **({"table": table} if fmt == "csv" else {}),
+        }

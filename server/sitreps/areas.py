@@ -15,8 +15,10 @@ from sync import places as gazetteer
 from sync.registers import RegisterEntry
 from sync.sitrep_format import OUTSIDE
 
+from ..location_description import Gazetteer
 from ..registers.geometry import point_in_area
 
+SEEN_LIMIT = 50_000
 OUTSIDE_NAMES = {"en": "Outside every area", "ar": "خارج كل المناطق"}
 
 
@@ -52,29 +54,39 @@ class AreaFinder:
             key=lambda e: e.id,
         )
         self.source = "registers" if self._polygons else "gazetteer"
-        self._towns = [] if self._polygons else _towns()
-        self._seen: dict[str, Area] = {}
+        self._towns = _towns()
+        self._seen: dict[tuple[float, float], Area] = {}
 
     def fixed_areas(self) -> list[Area]:
         """Every area known before counting (the registers'; the gazetteer's appear as found)."""
         return [Area(e.id, e.name_en, e.name_ar) for e in self._polygons]
 
     def area_of(self, lat: float, lon: float) -> Area:
+        """The area of a position (remembered: the record lists ask again for what was counted)."""
+        found = self._seen.get((lat, lon))
+        if found is None:
+            if len(self._seen) >= SEEN_LIMIT:
+                self._seen.clear()  # bounded: a year of reports never grows it past this
+            found = self._seen[(lat, lon)] = self._find(lat, lon)
+        return found
+
+    def _find(self, lat: float, lon: float) -> Area:
         if self._polygons:
             for entry in self._polygons:
                 assert entry.geometry is not None
                 if point_in_area(lat, lon, entry.geometry):
                     return Area(entry.id, entry.name_en, entry.name_ar)
             return OUTSIDE_AREA
-        town = gazetteer.nearest_place(self._towns, lat, lon, max_km=gazetteer.DESCRIBE_WITHIN_KM)
-        if town is None:
+        told = self._towns.nearest(lat, lon)
+        if told is None:
             return OUTSIDE_AREA
-        return Area(f"town:{town.id}", town.name, town.name_ar)
+        return Area(f"town:{told.place.id}", told.place.name, told.place.name_ar)
 
 
 @cache
-def _towns() -> tuple[gazetteer.Place, ...]:
-    return tuple(p for p in gazetteer.load_places(gazetteer.default_places_path()) if p.type == "town")
+def _towns() -> Gazetteer:
+    """The curated list's towns, gridded once (server/location_description.py)."""
+    return Gazetteer([p for p in gazetteer.load_places(gazetteer.default_places_path()) if p.type == "town"])
 
 
 def ordered(areas: dict[str, Area]) -> list[Area]:

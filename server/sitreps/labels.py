@@ -76,7 +76,9 @@ TEXT: dict[str, dict[str, str]] = {
         "title": "تقرير الحالة",
         "subtitle": "بعثة مراقبة وقف إطلاق النار",
         "as_of": "المعلومات حتى الساعة {cutoff} ({zone}) بتاريخ {date}",
-        "period": "الفترة: من {start} إلى {end} بالتوقيت المحلي",  # no brackets: fpdf2 mis-sizes the next line
+        # Ends with the isolated time: text after the last isolate of a line was drawn oversized
+        # (fpdf2 2.8.9), it and the line after it.
+        "period": "الفترة بالتوقيت المحلي: من {start} إلى {end}",
         "states_verified": "التقارير المتحقق منها فقط.",
         "states_pending": "التقارير المتحقق منها والتقارير التي لم يتحقق منها بعد "
         "(مؤشر عليها «غير متحقق منه»).",

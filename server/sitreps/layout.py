@@ -91,6 +91,9 @@ def sections(
 
     area_tables = []
     for counts in head["areas"]:
+        counted = any(v["current"] or v["previous"] or v["since"] for v in counts["violations"])
+        if counts["id"] == "" and not counted:
+            continue  # "outside every area" only when something was counted there
         rows = [
             [
                 L.choice(language, "type", v["type"]),

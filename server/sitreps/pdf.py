@@ -94,7 +94,9 @@ class _Liner:
     def __call__(self, text: str, *, size: float, grey: bool = False, gap: float = 0.0) -> None:
         pdf = self.pdf
         pdf.set_font(pdf.main, size=size)  # type: ignore[attr-defined]
-        pdf.set_text_color(*(_GREY if grey else _BLACK))
+        # Arabic lines stay black: fpdf2 2.8.9 mis-measured a grey Arabic line holding
+        # direction isolates (it wrapped early and drew the next line oversized).
+        pdf.set_text_color(*(_GREY if grey and pdf.language != "ar" else _BLACK))  # type: ignore[attr-defined]
         pdf.multi_cell(0, size * 0.48, self.printable(text), align=self.align, new_x="LMARGIN", new_y="NEXT")
         if gap:
             pdf.ln(gap)

@@ -40,7 +40,9 @@ def _reports() -> list[Seeded]:
     n = iter(range(1, 100))
 
     def seeded(day, hour, kind, where, details, state="verified"):
-        return Seeded(f"00000000-0000-4000-8000-{next(n):012d}", kind, state, at(day, hour, 0), *where, details)
+        return Seeded(
+            f"00000000-0000-4000-8000-{next(n):012d}", kind, state, at(day, hour, 0), *where, details
+        )
 
     return [
         seeded(BEFORE, 9, "violation", SIRTE, {"type": "shelling", "count": 4}),
@@ -49,13 +51,37 @@ def _reports() -> list[Seeded]:
         seeded(DAY, 10, "violation", SIRTE, {"type": "projectile", "count": 3}),
         seeded(DAY, 11, "violation", MISRATA, {"type": "small_arms", "count": 35}),
         seeded(DAY, 12, "violation", SIRTE, {"type": "airstrike", "count": 1}, state="received"),
-        seeded(DAY, 9, "unit_movement", (30.95, 16.10), {"unit": {"id": "unit-w1", "name": "West 1st Brigade"},
-                                                          "personnel": 60, "vehicles": {"technical": 10}, "heading": "E"}),
-        seeded(DAY, 7, "foreign_fighters", (32.89, 13.28), {"activity": "departure", "estimated_number": 85,
-                                                             "crossing_point": {"id": "mitiga", "name": "Mitiga airport"}}),
+        seeded(
+            DAY,
+            9,
+            "unit_movement",
+            (30.95, 16.10),
+            {
+                "unit": {"id": "unit-w1", "name": "West 1st Brigade"},
+                "personnel": 60,
+                "vehicles": {"technical": 10},
+                "heading": "E",
+            },
+        ),
+        seeded(
+            DAY,
+            7,
+            "foreign_fighters",
+            (32.89, 13.28),
+            {
+                "activity": "departure",
+                "estimated_number": 85,
+                "crossing_point": {"id": "mitiga", "name": "Mitiga airport"},
+            },
+        ),
         seeded(DAY, 13, "heavy_weapons", (31.00, 16.80), {"system": "T-72 tank", "count": 3}),
-        seeded(DAY, 10, "movement_restriction", (31.10, 16.40), {"restriction": "denial", "by_whom": "armed men",
-                                                                  "reason_given": "no permission"}),
+        seeded(
+            DAY,
+            10,
+            "movement_restriction",
+            (31.10, 16.40),
+            {"restriction": "denial", "by_whom": "armed men", "reason_given": "no permission"},
+        ),
     ]
 
 
@@ -80,8 +106,14 @@ def page(stage):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-            ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else route.abort())
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
+                else route.abort()
+            ),
+        )
         page = context.new_page()
         page.set_default_timeout(30_000)
         yield page
