@@ -204,7 +204,7 @@ def profile(quick: bool) -> str:
             )
             profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(18)
+    pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(30)
     return out.getvalue()
 
 

@@ -46,9 +46,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=_positive,
         default=None,
         metavar="N",
-        help="server processes sharing the port (default: the number of cores)",
+        help="API processes sharing the port (default: the number of cores); the console has its own",
+    )
+    serve.add_argument(
+        "--no-console",
+        dest="console",
+        action="store_false",
+        help="serve the API only (the console runs apart: `fieldapp console`, docs/deploy.md)",
     )
     serve.set_defaults(handler=guarded(_serve))
+
+    console = subparsers.add_parser(
+        "console",
+        help="run the verifiers' console alone (for a console pool; `serve` starts its own)",
+        description="The console's own process: serves /console and calls the API at --api-url. "
+        "The key shared with the API comes from FIELDAPP_CONSOLE_KEY (docs/deploy.md).",
+    )
+    console.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    console.add_argument("--port", type=int, default=8100, help="port (default 8100)")
+    console.add_argument("--api-url", required=True, help="where the API answers, e.g. http://10.0.0.11:8001")
+    _add_location_options(console)
+    console.add_argument(
+        "--log-level", default="info", choices=("debug", "info", "warning", "error"), help="default info"
+    )
+    # `serve` hands its child a listening socket and a pipe (key, then end-of-file when it stops).
+    console.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)
+    console.add_argument("--lifeline-fd", type=int, default=None, help=argparse.SUPPRESS)
+    console.set_defaults(handler=guarded(_console))
 
     admin = subparsers.add_parser(
         "admin",
@@ -99,6 +123,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evidence.add_argument("--out", required=True, type=Path, metavar="FILE.zip", help="the package to write")
     _add_location_options(evidence)
     evidence.set_defaults(handler=guarded(_evidence))
+
+    from server.sitreps.cli import register as register_sitrep
+
+    register_sitrep(verbs, location_options=_add_location_options, guarded=guarded, settings=_settings)
 
     registers = verbs.add_parser("registers", help="the mission's registers: import or export one")
     register_verbs = registers.add_subparsers(dest="registers_verb", metavar="ACTION", required=True)
@@ -249,25 +277,107 @@ def _init(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from server.console.process import CONSOLE_KEY_ENV, take_console_key
     from server.logs import configure_logging
     from server.main import create_app, prepare, worker_environment
 
     configure_logging(args.log_level.upper())
     settings = _settings(args)
     workers = args.workers or _cores()
-    where = f"http://{args.host}:{args.port} (data: {settings.data_dir}, {workers} worker(s))"
     common = {"host": args.host, "port": args.port, "log_level": args.log_level, "access_log": False}
+    # Without its own console (`--no-console`), a key in the environment is the one a console
+    # run apart shares with this API; with it, a fresh key for this start.
+    outside_key = take_console_key()
     if workers == 1:
-        app = create_app(settings)
+        app = create_app(settings)  # the schema upgraded before the console starts
+    else:
+        # Several processes on one socket: the schema and the keys are made once, here, before
+        # any worker starts; each worker then builds its app from the same settings.
+        prepare(settings)
+        app = None
+    supervisor = _start_console(args, settings) if args.console else None
+    key = supervisor.key if supervisor else outside_key
+    upstream = supervisor.upstream if supervisor else None
+    where = f"http://{args.host}:{args.port} (data: {settings.data_dir}, {workers} worker(s)"
+    where += f", console in process {supervisor.pid})" if supervisor else ", no console)"
+    try:
+        if app is not None:
+            if key:
+                from server.api.client_address import install_console_key
+
+                install_console_key(app, key)
+            if upstream:
+                from server.console.relay import ConsoleRelay
+
+                app.add_middleware(ConsoleRelay, upstream=upstream)
+            print(f"FieldApp server on {where}", file=sys.stderr)
+            uvicorn.run(app, **common)
+            return 0
+        os.environ.update(
+            worker_environment(settings, log_level=args.log_level.upper(), console_upstream=upstream)
+        )
+        if key:
+            os.environ[CONSOLE_KEY_ENV] = key  # each worker takes it at start (server.main.worker_app)
         print(f"FieldApp server on {where}", file=sys.stderr)
-        uvicorn.run(app, **common)
+        uvicorn.run("server.main:worker_app", factory=True, workers=workers, **common)
         return 0
-    # Several processes on one socket: the schema and the keys are made once, here, before
-    # any worker starts; each worker then builds its app from the same settings.
-    prepare(settings)
-    os.environ.update(worker_environment(settings, log_level=args.log_level.upper()))
-    print(f"FieldApp server on {where}", file=sys.stderr)
-    uvicorn.run("server.main:worker_app", factory=True, workers=workers, **common)
+    finally:
+        if supervisor:
+            supervisor.stop()
+
+
+def _start_console(args: argparse.Namespace, settings):
+    """The console's own process, on a loopback socket (server/console/supervisor.py), or None."""
+    import logging
+    import secrets
+
+    from server.console.supervisor import ConsoleSupervisor, console_installed
+    from server.main import worker_environment
+
+    log = logging.getLogger("fieldapp.server")
+
+    if not settings.console:
+        return None
+    if not console_installed():  # flet-web missing: the API still serves
+        log.warning("console not available", extra={"fields": {"missing": "flet_web"}})
+        return None
+    local = "127.0.0.1" if args.host in ("0.0.0.0", "", "localhost") else args.host  # noqa: S104
+    local = "[::1]" if args.host == "::" else f"[{local}]" if ":" in local else local
+    environ = {**os.environ, **worker_environment(settings, log_level=args.log_level.upper())}
+    supervisor = ConsoleSupervisor(
+        api_url=f"http://{local}:{args.port}",
+        key=secrets.token_urlsafe(32),
+        environ=environ,
+        log_level=args.log_level,
+    )
+    supervisor.start()
+    return supervisor
+
+
+def _console(args: argparse.Namespace) -> int:
+    from server.console.process import run_console, take_console_key, watch_lifeline
+    from server.logs import configure_logging
+
+    configure_logging(args.log_level.upper())
+    settings = _settings(args)
+    key = watch_lifeline(args.lifeline_fd) if args.lifeline_fd is not None else take_console_key()
+    if not key:
+        print(
+            "warning: no FIELDAPP_CONSOLE_KEY: the API will count every console sign-in as coming "
+            "from this host (docs/deploy.md)",
+            file=sys.stderr,
+        )
+    where = f"fd {args.fd}" if args.fd is not None else f"http://{args.host}:{args.port}"
+    print(f"FieldApp console on {where}/console (API: {args.api_url}, process {os.getpid()})", file=sys.stderr)
+    run_console(
+        settings,
+        api_url=args.api_url,
+        client_key=key,
+        host=args.host,
+        port=args.port,
+        fd=args.fd,
+        log_level=args.log_level,
+    )
     return 0
 
 
@@ -390,3 +500,4 @@ def _evidence(args: argparse.Namespace) -> int:
     size = admin.evidence_package(_settings(args), args.record, args.out)
     print(f"wrote {args.out} ({size} bytes); check it with: fieldapp verify {args.out}", file=sys.stderr)
     return 0
+

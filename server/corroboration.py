@@ -23,11 +23,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from sync.geo import distance_km
-
+from .clock import as_utc
 from .errors import InvalidInput
+from .geodesic import ERROR_KM, beyond, geodesic_km
 from .models import Report
-from .review import get_report, summary
+from .review import get_report, summary_fields, summary_rows
 from .schemas import (
     CORROBORATION_HOURS_MAX,
     CORROBORATION_KM_MAX,
@@ -72,22 +72,19 @@ def candidates(
         raise InvalidInput(f"hours must be more than 0 and at most {CORROBORATION_HOURS_MAX:g}")
     report = get_report(session, record_id)
     window = timedelta(hours=hours)
-    query = sa.select(col(Report.record_id), col(Report.lat), col(Report.lon), col(Report.observed_at)).where(
+    # observed_at as the naive UTC stored (no conversion per row), compared with naive UTC
+    observed = sa.type_coerce(col(Report.observed_at), sa.DateTime()).label("observed_at")
+    query = sa.select(col(Report.record_id), col(Report.lat), col(Report.lon), observed).where(
         col(Report.observed_at).between(report.observed_at - window, report.observed_at + window),
         *box_conditions(report.lat, report.lon, km),
         col(Report.kind).in_(sorted(related_kinds(report.kind))),
         col(Report.device_id) != report.device_id,
     )
-    near = _within(report, session.execute(query).all(), km)
+    near = _within(report, session.execute(query).all(), km, as_utc(report.observed_at).replace(tzinfo=None))
     ranked = _rank(report, near, offset + limit)[offset : offset + limit]
-    rows = {
-        r.record_id: r
-        for r in session.scalars(sa.select(Report).where(col(Report.record_id).in_([c.id for c in ranked])))
-    }
+    rows = summary_rows(session, [c.id for c in ranked])
     items = [
-        CorroborationItem(
-            **summary(rows[c.id]).model_dump(), distance_km=c.shown_km, hours_apart=c.hours_apart
-        )
+        CorroborationItem(**summary_fields(rows[c.id]), distance_km=c.shown_km, hours_apart=c.hours_apart)
         for c in ranked
     ]
     return CorroborationResponse(km=km, hours=hours, total=len(near), limit=limit, offset=offset, items=items)
@@ -117,34 +114,48 @@ def box_conditions(lat: float, lon: float, km: float) -> list[sa.ColumnElement[b
 
 
 class _Near:
-    __slots__ = ("exact", "hours_apart", "id", "lat", "lon", "sphere")
+    """A prefiltered candidate: its spherical distance, then (where needed) its geodesic one —
+    within `ERROR_KM` (server/geodesic.py: Vincenty, Karney where a millimetre decides), and
+    rounded to the metre exactly as Karney's."""
+
+    __slots__ = ("exact", "geodesic_km", "hours_apart", "id", "lat", "lon", "rounded", "sphere")
 
     def __init__(self, row: Any, sphere: float, hours_apart: float) -> None:
         self.id, self.lat, self.lon = row.record_id, row.lat, row.lon
         self.sphere, self.hours_apart = sphere, hours_apart
-        self.exact: float | None = None
+        self.geodesic_km: float | None = None
+        self.rounded = 0.0
+        self.exact = False
 
     def geodesic(self, lat: float, lon: float) -> float:
-        if self.exact is None:
-            self.exact = distance_km(lat, lon, self.lat, self.lon)
-        return self.exact
+        if self.geodesic_km is None:
+            self.geodesic_km, self.rounded, self.exact = geodesic_km(lat, lon, self.lat, self.lon)
+        return self.geodesic_km
+
+    def beyond(self, lat: float, lon: float, km: float) -> bool:
+        return beyond(lat, lon, self.lat, self.lon, self.geodesic(lat, lon), self.exact, km)
 
     @property
     def lower(self) -> float:
-        return self.exact if self.exact is not None else self.sphere * (1 - SPHERE_ERROR)
+        if self.geodesic_km is None:
+            return self.sphere * (1 - SPHERE_ERROR)
+        return self.geodesic_km - (0.0 if self.exact else ERROR_KM)
 
     @property
     def upper(self) -> float:
-        return self.exact if self.exact is not None else self.sphere * (1 + SPHERE_ERROR)
+        if self.geodesic_km is None:
+            return self.sphere * (1 + SPHERE_ERROR)
+        return self.geodesic_km + (0.0 if self.exact else ERROR_KM)
 
     @property
     def shown_km(self) -> float:
-        assert self.exact is not None
-        return round(self.exact, 3)
+        assert self.geodesic_km is not None
+        return self.rounded
 
 
-def _within(report: Report, rows: Sequence[Any], km: float) -> list[_Near]:
-    """Every prefiltered row whose geodesic distance is at most `km`."""
+def _within(report: Report, rows: Sequence[Any], km: float, at: Any) -> list[_Near]:
+    """Every prefiltered row whose geodesic distance is at most `km` (`at`: the report's
+    observed time, naive UTC as the rows')."""
     lat1, lon1 = math.radians(report.lat), math.radians(report.lon)
     cos1 = math.cos(lat1)
     found = []
@@ -158,9 +169,9 @@ def _within(report: Report, rows: Sequence[Any], km: float) -> list[_Near]:
         if sphere * (1 - SPHERE_ERROR) > km:
             continue
         near = _Near(
-            row, sphere, round(abs((row.observed_at - report.observed_at).total_seconds()) / 3600, 3)
+            row, sphere, round(abs((row.observed_at - at).total_seconds()) / 3600, 3)
         )
-        if near.upper > km and near.geodesic(report.lat, report.lon) > km:
+        if near.upper > km and near.beyond(report.lat, report.lon, km):
             continue
         found.append(near)
     return found

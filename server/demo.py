@@ -72,6 +72,8 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"  verifier login:  {DEMO_VERIFIER} / {password}")
         print(f"  app passphrase:  {DEMO_PASSPHRASE}")
         print(f"  demo data:       {root}")
+        print(f"  situation report: {base_url}/console (Situation report), or fieldapp admin sitrep "
+              f"--date {sitrep_day()} --format pdf --out sitrep.pdf --data-dir {server_dir}")
         sys.stdout.flush()
         status = _serve_app(device_dir, port=args.port)
     if status == 0:
@@ -80,16 +82,26 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def _demo_reports(root: Path, device_dir: Path, settings) -> None:
-    """A month of reports naming the registers, sent, most of them decided: the tracker moves."""
+    """A month of reports naming the registers, sent, most of them decided: the tracker moves;
+    and two days of reports for the situation report (server/sitreps/demo.py)."""
     from .registers import demo as registers_demo
+    from .sitreps import demo as sitrep_demo
 
-    planned = registers_demo.demo_observations(datetime.now(UTC).date())
+    now = datetime.now(UTC)
+    planned = registers_demo.demo_observations(now.date())
+    planned += sitrep_demo.sitrep_observations(sitrep_demo.demo_day(now))
     reports = root / "demo-reports.json"
     reports.write_text(json.dumps([record for record, _ in planned]), encoding="utf-8")
     ids = _observer("record", "--json", str(reports), "--finalize", "--data-dir", str(device_dir)).split()
     _observer("sync", "--data-dir", str(device_dir))  # sends them and pulls the registers
     decisions = [(rid, decision) for rid, (_, decision) in zip(ids, planned, strict=True) if decision]
     registers_demo.decide(settings, decisions, actor=DEMO_VERIFIER)
+
+
+def sitrep_day() -> str:
+    from .sitreps.demo import demo_day
+
+    return demo_day(datetime.now(UTC)).isoformat()
 
 
 def _observer_command(*args: str) -> list[str]:

@@ -14,13 +14,13 @@ same flat columns, so QGIS/GDAL and spreadsheets read them as they are:
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
 from . import detail_columns
@@ -46,7 +46,11 @@ BASE_COLUMNS = (
     "lon",
     "accuracy_m",
     "location_source",
+    "fix_at",  # when the GPS receiver took the fix, as signed (with its offset)
+    "mocked",  # Android's mock-location flag for that fix (empty: the phone said nothing)
     "place",
+    "place_ref",  # the gazetteer id when the place was picked from the offline list
+    "location_description",  # "12 km NE of Sirte" (server/location_description.py)
     "observed_by",
     "certainty",
     "description",
@@ -59,8 +63,13 @@ BASE_COLUMNS = (
     "content_problem",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The stored times are read as the naive UTC they are (no per-value conversion to aware
+# datetimes) and written with their "+00:00", as an aware value's isoformat() would be.
+_TIMES = ("observed_at", "recorded_at", "received_at")
 _COLUMNS = tuple(
-    col(getattr(Report, name))
+    sa.type_coerce(col(getattr(Report, name)), sa.DateTime()).label(name)
+    if name in _TIMES
+    else col(getattr(Report, name))
     for name in (
         "record_id",
         "kind",
@@ -73,10 +82,25 @@ _COLUMNS = tuple(
         "chain_status",
         "lat",
         "lon",
+        "location_description",
         "amends",
         "amends_invalid",
         "body",
     )
+)
+# Each report's last decision, in the same row: one index probe per report (by record id,
+# highest event id), no second query per chunk.
+_LAST = aliased(ReviewEvent, name="last_decision")
+_LAST_ID = (
+    sa.select(sa.func.max(col(ReviewEvent.id)))
+    .where(col(ReviewEvent.record_id) == col(Report.record_id))
+    .correlate(Report)
+    .scalar_subquery()
+)
+_DECISION = (
+    col(_LAST.reason).label("review_reason"),
+    col(_LAST.actor).label("reviewed_by"),
+    sa.type_coerce(col(_LAST.at), sa.DateTime()).label("reviewed_at"),
 )
 
 
@@ -88,21 +112,21 @@ def report_chunks(
 ) -> Iterator[list[tuple[dict[str, Any], dict[str, Any]]]]:
     """(flat row, body content) per report, oldest received first, `CHUNK` at a time.
 
-    One streamed SELECT (`yield_per`: a server-side cursor on PostgreSQL, SQLite's own cursor)
-    plus one query per chunk for the chunk's last decisions.
+    One streamed SELECT (`yield_per`: a server-side cursor on PostgreSQL, SQLite's own
+    cursor) of plain rows (no ORM objects), each with its last decision.
     """
-    result = session.execute(
-        sa.select(*_COLUMNS)
+    result = session.connection().execute(
+        sa.select(*_COLUMNS, *_DECISION)
+        .outerjoin(_LAST, col(_LAST.id) == _LAST_ID)
         .where(*filters.conditions())
         .order_by(*QUEUE_ORDER)
         .execution_options(yield_per=CHUNK)
     )
     for part in result.partitions():
-        decisions = _last_decisions(session, [row.record_id for row in part])
         found = []
         for row in part:
             stored = read_stored(row.body)
-            found.append((_flatten(row, stored, decisions.get(row.record_id)), stored.content))
+            found.append((_flatten(row, stored, row if row.reviewed_by is not None else None), stored.content))
         yield found
 
 
@@ -111,7 +135,7 @@ def geojson_pieces(session: Session, filters: ReportFilters) -> Iterator[str]:
     yield '{"type": "FeatureCollection", "features": ['
     first = True
     for chunk in report_chunks(session, filters):
-        text = ", ".join(_dumps(feature(row)) for row, _ in chunk)
+        text = orjson.dumps([feature(row) for row, _ in chunk])[1:-1].decode("utf-8")
         yield text if first else ", " + text
         first = False
     yield "]}"
@@ -132,12 +156,11 @@ def csv_pieces(session: Session, filters: ReportFilters) -> Iterator[str]:
     columns = [*BASE_COLUMNS, *detail_columns.known(session)]
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n", extrasaction="ignore")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
     yield _take(out)
     for chunk in report_chunks(session, filters):
-        for row, _ in chunk:
-            writer.writerow({key: _cell(row.get(key)) for key in columns})
+        writer.writerows([[_cell(row.get(key)) for key in columns] for row, _ in chunk])
         yield _take(out)
 
 
@@ -149,31 +172,18 @@ def _take(buffer: io.StringIO) -> str:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return orjson.dumps(value).decode("utf-8")
 
 
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if kind is bool:
         return "true" if value else "false"
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
     return value
-
-
-def _last_decisions(session: Session, record_ids: list[str]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    query = (
-        sa.select(
-            col(ReviewEvent.record_id), col(ReviewEvent.reason), col(ReviewEvent.actor), col(ReviewEvent.at)
-        )
-        .where(col(ReviewEvent.record_id).in_(record_ids))
-        .order_by(col(ReviewEvent.id))
-    )
-    for event in session.execute(query):
-        found[event.record_id] = event
-    return found
 
 
 def _flatten(report: Any, stored: StoredContent, decision: Any) -> dict[str, Any]:
@@ -184,10 +194,10 @@ def _flatten(report: Any, stored: StoredContent, decision: Any) -> dict[str, Any
         "record_id": report.record_id,
         "kind": report.kind,
         "state": report.state,
-        "observed_at": report.observed_at.isoformat(),
+        "observed_at": _utc(report.observed_at),
         **_local_time(content.get("observed_at")),
-        "recorded_at": report.recorded_at.isoformat() if report.recorded_at else None,
-        "received_at": report.received_at.isoformat(),
+        "recorded_at": _utc(report.recorded_at),
+        "received_at": _utc(report.received_at),
         "device_id": report.device_id,
         "seq": report.seq,
         "chain_status": report.chain_status,
@@ -195,21 +205,39 @@ def _flatten(report: Any, stored: StoredContent, decision: Any) -> dict[str, Any
         "lon": report.lon,
         "accuracy_m": _scalar(location.get("accuracy_m")),
         "location_source": _scalar(location.get("source")),
+        "fix_at": _scalar(location.get("fix_at")),
+        "mocked": _scalar(location.get("mocked")),
         "place": _scalar(content.get("place")),
+        "place_ref": _place_id(content.get("place_ref")),
+        "location_description": report.location_description,
         "observed_by": _scalar(content.get("observed_by")),
         "certainty": _scalar(content.get("certainty")),
         "description": _scalar(content.get("description")),
         "controlling_side": _scalar(content.get("controlling_side")),
         "amends": report.amends,
         "amends_invalid": report.amends_invalid,
-        "review_reason": decision.reason if decision else None,
-        "reviewed_by": decision.actor if decision else None,
-        "reviewed_at": decision.at.isoformat() if decision else None,
+        "review_reason": decision.review_reason if decision else None,
+        "reviewed_by": decision.reviewed_by if decision else None,
+        "reviewed_at": _utc(decision.reviewed_at) if decision else None,
         "content_problem": stored.problem,
     }
-    for name, value in detail_columns.flat_details(content):
-        row[name] = _scalar(value)
+    details = content.get("details")
+    if details and type(details) is dict:  # as detail_columns.flat_details, inlined (per row)
+        for key, value in details.items():
+            if type(value) is dict:
+                for sub, inner in value.items():
+                    row[f"details_{key}_{sub}"] = _scalar(inner)
+            else:
+                row[f"details_{key}"] = _scalar(value)
     return row
+
+
+def _utc(value: datetime | None) -> str | None:
+    """A naive UTC time as an aware one's isoformat() writes it."""
+    return None if value is None else value.isoformat() + "+00:00"
+
+
+_OFFSETS: dict[Any, str] = {}  # offset -> "UTC+02:00": a record set holds a handful
 
 
 def _local_time(text: Any) -> dict[str, Any]:
@@ -220,16 +248,24 @@ def _local_time(text: Any) -> dict[str, Any]:
         offset = None
     if offset is None:
         return {"observed_at_local": None, "utc_offset": None}
-    minutes = int(offset.total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    return {
-        "observed_at_local": text,
-        "utc_offset": f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}",
-    }
+    shown = _OFFSETS.get(offset)
+    if shown is None:
+        minutes = int(offset.total_seconds()) // 60
+        sign = "-" if minutes < 0 else "+"
+        shown = _OFFSETS[offset] = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return {"observed_at_local": text, "utc_offset": shown}
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
 def _scalar(value: Any) -> Any:
     """Keep JSON scalars; anything nested becomes its JSON text (one cell, one property)."""
-    if value is None or isinstance(value, str | int | float | bool):
+    if type(value) in _SCALARS:
         return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+
+
+def _place_id(ref: Any) -> Any:
+    """The gazetteer id of a `place_ref` ({id, en, ar}: sync/places.py); the names are `place`."""
+    return _scalar(ref.get("id")) if isinstance(ref, dict) else _scalar(ref)

@@ -38,6 +38,7 @@ from .database import SessionFactory, insert_ignoring_conflicts
 from .detail_columns import detail_columns
 from .detail_columns import remember as remember_columns
 from .keys import ServerKeys
+from .location_description import describe_location
 from .models import Device, DeviceUpdate, Report, table_of
 from .record_content import check_content
 from .record_fields import MalformedRecord, read_report_fields
@@ -89,6 +90,8 @@ def ingest_envelopes(
             results[index] = ItemResult(record_id=record_id, status="rejected", reason=outcome)
         else:
             candidates.append(_Candidate(index, *outcome))
+    for candidate in candidates:  # pure Python: here, not in the crypto threads (no GIL convoy)
+        candidate.row["location_description"] = describe_location(candidate.row["lat"], candidate.row["lon"])
     if candidates:
         for index, result in _store(candidates, session_factory, now).items():
             results[index] = result

@@ -73,21 +73,25 @@ def start_server(
     timeout: float = 60.0,
     stderr_path: Path | None = None,
     workers: int | None = None,
+    console: bool = True,
 ) -> ServerProcess:
-    """`serve` on 127.0.0.1:`port` with `data_dir`, answering `GET /api/v1/health` when returned.
+    """`serve` on 127.0.0.1:`port` with `data_dir`, answering `GET /api/v1/health` (and its
+    console `GET /console/health`) when returned.
 
     Without `database_url` the server uses the data dir's SQLite file, whatever
     FIELDAPP_DATABASE_URL says in `environ` (default: this process's environment). Its output
     goes to `data_dir/server.log`; with `stderr_path`, only its standard output does (the
     server's own JSON events) and uvicorn's lines on stderr go there. Raises
     `ServerNotStarted` (and leaves nothing running) if it exits or does not answer within
-    `timeout` seconds. `workers`: `serve --workers N` (None: the server's default, the cores).
+    `timeout` seconds. `workers`: `serve --workers N` (None: the server's default, the cores); `console=False`:
+    `serve --no-console` (the API alone, as on an API host of docs/deploy.md).
     """
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     args = ["serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)]
     args += ["--database-url", database_url] if database_url else []
     args += ["--workers", str(workers)] if workers is not None else []
+    args += [] if console else ["--no-console"]
     env = dict(os.environ if environ is None else environ)
     if database_url is None:
         env.pop("FIELDAPP_DATABASE_URL", None)
@@ -129,10 +133,24 @@ def wait_until_healthy(server: ServerProcess, timeout: float) -> None:
             )
         with contextlib.suppress(httpx.HTTPError):
             if httpx.get(f"{server.base_url}/api/v1/health", timeout=1.0).status_code == 200:
+                break
+        time.sleep(0.1)
+    else:
+        raise ServerNotStarted(
+            f"the server did not answer at {server.base_url} within {timeout:g} s (is the port free?); "
+            f"see {server.log_path}",
+            log_tail=_tail(server.log_path),
+        )
+    # Its console (its own process, server/console/supervisor.py) answers too, or there is none (404).
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            break
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{server.base_url}/console/health", timeout=5.0).status_code in (200, 404):
                 return
         time.sleep(0.1)
     raise ServerNotStarted(
-        f"the server did not answer at {server.base_url} within {timeout:g} s (is the port free?); "
+        f"the server's console did not answer at {server.base_url}/console/health within {timeout:g} s; "
         f"see {server.log_path}",
         log_tail=_tail(server.log_path),
     )

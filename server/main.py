@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from sync.web_client import FlutterClient, OwnOriginMiddleware
+from sync.web_client import OwnOriginMiddleware
 
 from .api import (
     account_routes,
@@ -14,9 +14,11 @@ from .api import (
     device_routes,
     evidence_routes,
     log_routes,
+    map_layer_routes,
     ops_routes,
     register_routes,
     review_routes,
+    sitrep_routes,
 )
 from .api.body_limit import BodyLimitMiddleware
 from .api.docs_page import install_docs_page
@@ -29,10 +31,20 @@ API_PREFIX = "/api/v1"
 log = logging.getLogger("fieldapp.server")
 
 
-def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    migrate: bool = True,
+    console_upstream: str | None = None,
+    console_key: str | None = None,
+) -> FastAPI:
     """The server app: the schema upgraded (unless `migrate=False`), keys loaded or made.
 
-    Its `ServerContext` is `app.state.context`, closed when the app shuts down.
+    Its `ServerContext` is `app.state.context`, closed when the app shuts down. The console
+    is not in it: it runs in its own process (server/console/process.py). `console_upstream`
+    is that process's address, to which `/console` is relayed (server/console/relay.py);
+    `console_key` the key its sign-ins name the browser's address with.
     """
     context = build_context(settings, clock=clock, migrate=migrate)
 
@@ -60,6 +72,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
         evidence_routes,
         ops_routes,
         register_routes,
+        map_layer_routes,
+        sitrep_routes,
     )
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
@@ -74,10 +88,17 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
         )
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, limit_for_path=limit_for)
-    console = _mount_console(app, settings)
-    # Outermost: every answer (API, docs, console, even a 413) carries the policy, and the
-    # console's client is served so that it asks no other host (sync/web_client.py).
-    app.add_middleware(OwnOriginMiddleware, clients=[console] if console else [])
+    if console_key:
+        from .api.client_address import install_console_key
+
+        install_console_key(app, console_key)
+    # Every answer of the API (even a 413) carries the policy (sync/web_client.py); the
+    # console's answers carry the console process's own.
+    app.add_middleware(OwnOriginMiddleware, clients=[])
+    if console_upstream and settings.console:
+        from .console.relay import ConsoleRelay
+
+        app.add_middleware(ConsoleRelay, upstream=console_upstream)  # outermost: /console never enters the API
 
     return app
 
@@ -86,6 +107,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, migrate: bool = Tr
 # what they must agree on is in the database (throttles, locks, sessions, tallies) or in the
 # data dir (keys), and the settings reach them through the environment.
 WORKER_LOG_LEVEL_ENV = "FIELDAPP_SERVER_LOG_LEVEL"
+CONSOLE_UPSTREAM_ENV = "FIELDAPP_CONSOLE_UPSTREAM"  # the console process's loopback address
 
 
 def prepare(settings: Settings) -> None:
@@ -93,12 +115,17 @@ def prepare(settings: Settings) -> None:
     build_context(settings).close()
 
 
-def worker_environment(settings: Settings, *, log_level: str) -> dict[str, str]:
-    return {
+def worker_environment(
+    settings: Settings, *, log_level: str, console_upstream: str | None = None
+) -> dict[str, str]:
+    environment = {
         DATA_DIR_ENV: str(settings.data_dir),
         DATABASE_URL_ENV: settings.database_url,
         WORKER_LOG_LEVEL_ENV: log_level,
     }
+    if console_upstream:
+        environment[CONSOLE_UPSTREAM_ENV] = console_upstream
+    return environment
 
 
 def worker_app() -> FastAPI:
@@ -107,18 +134,14 @@ def worker_app() -> FastAPI:
 
     from .logs import configure_logging
 
+    from .console.process import CONSOLE_KEY_ENV
+
     configure_logging(os.environ.get(WORKER_LOG_LEVEL_ENV, "INFO"))
-    return create_app(Settings.resolve(), migrate=False)
-
-
-def _mount_console(app: FastAPI, settings: Settings) -> FlutterClient | None:
-    """The verifiers' console (server/console, a Flet web app) at /console, when enabled."""
-    if not settings.console:
-        return None
-    try:
-        from .console import mount
-
-        return mount(app, settings)
-    except ImportError as exc:  # flet-web missing: the API still serves
-        log.warning("console not available", extra={"fields": {"missing": exc.name}})
-        return None
+    # The key stays in the environment of `serve` itself (uvicorn starts a worker again from
+    # it); a worker reads its copy and keeps it in memory only.
+    return create_app(
+        Settings.resolve(),
+        migrate=False,
+        console_upstream=os.environ.get(CONSOLE_UPSTREAM_ENV) or None,
+        console_key=os.environ.pop(CONSOLE_KEY_ENV, None) or None,
+    )

@@ -85,6 +85,9 @@ class Report(SQLModel, table=True):
     recorded_at: datetime | None = _when(nullable=True)
     lat: float
     lon: float
+    # "12 km NE of Sirte" from the gazetteer (server/location_description.py), set at ingest;
+    # None when no place is near
+    location_description: str | None = Field(default=None, max_length=200)
     received_at: datetime = _when()
     state: str = Field(default="received", max_length=20)
     chain_status: str = Field(default="ok", max_length=10)  # ok | gap | broken | fork
@@ -99,6 +102,7 @@ class Report(SQLModel, table=True):
 # 0005): the queue's counts and the devices list read these instead of scanning reports.
 class ReportTally(SQLModel, table=True):
     __tablename__ = "report_tallies"
+    __table_args__ = {"sqlite_with_rowid": False}  # rows in the key's B-tree (migration 0010)
     device_id: str = Field(primary_key=True, max_length=32)
     kind: str = Field(primary_key=True, max_length=40)
     state: str = Field(primary_key=True, max_length=20)

@@ -6,6 +6,7 @@ refused (409). A decision releases the lock.
 """
 
 import logging
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -39,10 +40,44 @@ log = logging.getLogger("fieldapp.server.review")
 QUEUE_ORDER = (col(Report.received_at), col(Report.device_id), col(Report.seq), col(Report.record_id))
 
 
-def summary(report: Report, stored: StoredContent | None = None) -> ReportSummary:
+# What a summary reads: the page's rows are fetched as plain rows of these (no ORM objects).
+SUMMARY_COLUMNS = tuple(
+    col(getattr(Report, name))
+    for name in (
+        "record_id",
+        "device_id",
+        "seq",
+        "kind",
+        "observed_at",
+        "received_at",
+        "lat",
+        "lon",
+        "state",
+        "chain_status",
+        "amends",
+        "amends_invalid",
+        "body",
+    )
+)
+
+
+def summary_rows(session: Session, record_ids: list[str]) -> dict[str, Any]:
+    """record id -> a row of SUMMARY_COLUMNS, for the ids given (one query)."""
+    if not record_ids:
+        return {}
+    query = sa.select(*SUMMARY_COLUMNS).where(col(Report.record_id).in_(record_ids))
+    return {row.record_id: row for row in session.execute(query)}
+
+
+def summary(report: Any, stored: StoredContent | None = None) -> ReportSummary:
+    """A Report, or a row of SUMMARY_COLUMNS, as a queue item."""
+    return ReportSummary(**summary_fields(report, stored))
+
+
+def summary_fields(report: Any, stored: StoredContent | None = None) -> dict[str, Any]:
     stored = stored if stored is not None else read_stored(report.body)
     content = stored.content
-    return ReportSummary(
+    return dict(
         record_id=report.record_id,
         device_id=report.device_id,
         seq=report.seq,
@@ -56,6 +91,7 @@ def summary(report: Report, stored: StoredContent | None = None) -> ReportSummar
         amends=report.amends,
         amends_invalid=report.amends_invalid,
         place=_place(content),
+        location_description=report.location_description,
         description=_text(content.get("description")),
         content_problem=stored.problem,
     )
@@ -74,9 +110,7 @@ def queue(session: Session, filters: ReportFilters, *, limit: int, offset: int) 
             .offset(offset)
         )
     )
-    rows = {
-        r.record_id: r for r in session.scalars(sa.select(Report).where(col(Report.record_id).in_(page_ids)))
-    }
+    rows = summary_rows(session, page_ids)
     by_state = tallies.counts(session, filters)
     page = [rows[record_id] for record_id in page_ids if record_id in rows]
     answered = _answered_questions(session, page)

@@ -164,6 +164,11 @@ class ReportSummary(BaseModel):
         default=False, description="`amends` names another device's record, or one not earlier in the chain"
     )
     place: str | None = None
+    location_description: str | None = Field(
+        default=None,
+        description='where, from the nearest gazetteer place: "12 km NE of Sirte", "in Sirte"; '
+        "null when no place is within 100 km",
+    )
     description: str | None = None
     content_problem: str | None = Field(
         default=None, description="why the stored record cannot be read (then shown empty), or null"

@@ -11,6 +11,7 @@ DATA_DIR_ENV = "FIELDAPP_SERVER_DATA_DIR"
 LOCK_IDLE_ENV = "FIELDAPP_LOCK_IDLE_MINUTES"
 DATABASE_URL_ENV = "FIELDAPP_DATABASE_URL"
 ATTACHMENTS_URL_ENV = "FIELDAPP_ATTACHMENTS_URL"
+CONSOLE_GRACE_ENV = "FIELDAPP_CONSOLE_SESSION_GRACE"  # seconds
 MIB = 1024 * 1024
 
 
@@ -37,7 +38,10 @@ class Settings:
     login_lock_base: timedelta = timedelta(seconds=15)
     login_lock_max: timedelta = timedelta(hours=1)
     login_failure_memory: timedelta = timedelta(hours=24)
-    console: bool = True  # mount the verifiers' console (server/console) at /console
+    console: bool = True  # serve the verifiers' console (server/console) at /console
+    # A console tab that closed (or lost its network) keeps its session and sign-in token this
+    # long for a reconnect; then both end (within 10 s more: Flet checks every 10 s).
+    console_session_grace: timedelta = timedelta(seconds=30)
     # Photos: None keeps them under data_dir/attachments; s3://bucket/prefix puts them on the
     # S3 API (endpoint, region and credentials from the AWS environment; docs/deploy.md).
     attachments_url: str | None = None
@@ -52,15 +56,19 @@ class Settings:
         **overrides,
     ) -> "Settings":
         """Arguments first, then FIELDAPP_SERVER_DATA_DIR / FIELDAPP_DATABASE_URL /
-        FIELDAPP_ATTACHMENTS_URL, then defaults."""
+        FIELDAPP_ATTACHMENTS_URL / FIELDAPP_CONSOLE_SESSION_GRACE, then defaults."""
         environ = os.environ if environ is None else environ
         if data_dir is None:
             data_dir = Path(environ[DATA_DIR_ENV]) if environ.get(DATA_DIR_ENV) else default_data_dir(environ)
         data_dir = Path(data_dir).expanduser().resolve()
         database_url = database_url or environ.get(DATABASE_URL_ENV) or sqlite_url(data_dir / "server.db")
         overrides.setdefault("attachments_url", environ.get(ATTACHMENTS_URL_ENV) or None)
-        if environ.get(LOCK_IDLE_ENV) and "lock_idle" not in overrides:
-            overrides["lock_idle"] = _minutes(LOCK_IDLE_ENV, environ[LOCK_IDLE_ENV])
+        if environ.get(LOCK_IDLE_ENV):
+            overrides.setdefault("lock_idle", _duration(LOCK_IDLE_ENV, environ[LOCK_IDLE_ENV], "minutes", 0.1, 24 * 60))
+        if environ.get(CONSOLE_GRACE_ENV):
+            overrides.setdefault(
+                "console_session_grace", _duration(CONSOLE_GRACE_ENV, environ[CONSOLE_GRACE_ENV], "seconds", 1, 24 * 3600)
+            )
         return cls(data_dir=data_dir, database_url=database_url, **overrides)
 
     @property
@@ -68,14 +76,17 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
-def _minutes(name: str, text: str) -> timedelta:
+def _duration(name: str, text: str, unit: str, low: float, high: float) -> timedelta:
+    """A duration from an environment variable, in `unit` ("minutes", "seconds"), within [low, high]."""
+    from .errors import ConfigurationError
+
     try:
-        minutes = float(text)
+        value = float(text)
     except ValueError:
-        minutes = float("nan")
-    if not 0.1 <= minutes <= 24 * 60:  # also refuses nan and inf
-        raise SystemExit(f"{name} must be a number of minutes from 0.1 to 1440, not {text!r}")
-    return timedelta(minutes=minutes)
+        value = float("nan")
+    if not low <= value <= high:  # also refuses nan and inf
+        raise ConfigurationError(f"{name} must be a number of {unit} from {low:g} to {high:g}, not {text!r}")
+    return timedelta(**{unit: value})
 
 
 def sqlite_url(path: Path) -> str:

@@ -1,4 +1,7 @@
-"""`fieldapp verify PACKAGE.zip` — and, for a small separate install, `python -m sync.verify_cli`.
+"""`fieldapp verify PACKAGE.zip|SITREP.json` — and, for a small separate install, `python -m sync.verify_cli`.
+
+A situation report's signed JSON (docs/sitreps.md) is checked too: the server's signature,
+then every number counted again from the records it lists (`sync.sitrep_format`).
 
 Offline: reads the package (and optionally the server's key, given or pinned from an earlier
 package), prints one line per check and a verdict. Exit 0 only when every check holds,
@@ -15,7 +18,7 @@ EXIT_HOLDS, EXIT_FAILS, EXIT_USAGE = 0, 1, 2
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "verify", help="check an evidence package offline (exit 0 only if all holds)"
+        "verify", help="check an evidence package or a situation report's JSON offline (exit 0 only if all holds)"
     )
     add_arguments(parser)
     parser.set_defaults(handler=run)
@@ -23,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "package", type=Path, metavar="PACKAGE.zip", help="an evidence package (`fieldapp admin evidence`)"
+        "package", type=Path, metavar="PACKAGE.zip|SITREP.json",
+        help="an evidence package (`fieldapp admin evidence`) or a situation report's JSON (`fieldapp admin sitrep`)"
     )
     pin = parser.add_mutually_exclusive_group()
     pin.add_argument(
@@ -45,6 +49,10 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    from .sitrep_format import looks_like_sitrep
+
+    if looks_like_sitrep(data):
+        return _sitrep(data, server_key, args.package)
     checks = verify_package(data, server_key=server_key)
     for check in checks:
         print(check.line())
@@ -54,6 +62,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"VERIFIED: all {counted} checks hold ({notes} notes) for {args.package}")
         return EXIT_HOLDS
     print(f"NOT VERIFIED: {len(failed)} of {counted} checks failed for {args.package}")
+    return EXIT_FAILS
+
+
+def _sitrep(data: bytes, server_key: bytes | None, path: Path) -> int:
+    from .sitrep_format import verify_sitrep
+
+    checks = verify_sitrep(data, server_key=server_key)
+    for check in checks:
+        print(check.line())
+    failed = [c for c in checks if not c.ok]
+    if not failed:
+        print(f"VERIFIED: all {len(checks)} checks hold for the situation report {path}")
+        return EXIT_HOLDS
+    print(f"NOT VERIFIED: {len(failed)} of {len(checks)} checks failed for the situation report {path}")
     return EXIT_FAILS
 
 

@@ -2,11 +2,13 @@
 
 Normally the peer of the HTTP connection (behind a reverse proxy on this machine, uvicorn
 already takes it from X-Forwarded-For: its `forwarded_allow_ips` defaults to 127.0.0.1).
-The console, mounted in the same process, calls the API through an in-process transport,
-so every console sign-in would come from one address: one stranger's failures would lock
-every verifier out, and the limit would not tell one browser from another. The console
-therefore names its browser's address in a header, together with a key made fresh in this
-process at mount time; the header is believed only with that key (compared in constant time).
+The console calls the API from its own process (server/console/process.py), so every console
+sign-in would come from one address: one stranger's failures would lock every verifier out,
+and the limit would not tell one browser from another. The console therefore names its
+browser's address in a header, together with a key the two processes share (made fresh by
+`fieldapp serve` at each start and handed to both without a command line or a file:
+server/console/supervisor.py; FIELDAPP_CONSOLE_KEY for a console run apart, docs/deploy.md);
+the header is believed only with that key (compared in constant time).
 """
 
 import hmac
@@ -20,9 +22,9 @@ KEY_HEADER = "X-FieldApp-Console-Key"
 MAX_CHARS = 64
 
 
-def install_console_key(app: Any) -> str:
-    """A new key for this process's console; only code in this process can know it."""
-    key = secrets.token_urlsafe(32)
+def install_console_key(app: Any, key: str | None = None) -> str:
+    """The console's key on this app: `key`, or a new one only code in this process knows."""
+    key = key or secrets.token_urlsafe(32)
     app.state.console_key = key
     return key
 

@@ -133,6 +133,10 @@ class ConsoleApi:
         """The implementation tracker (docs/registers.md), filtered by `side` / `area`."""
         return await self._json("GET", "/tracker", params=params)
 
+    async def sitrep(self, params: dict[str, Any]) -> Any:
+        """A situation report (docs/sitreps.md); the page asks for its signed JSON."""
+        return await self._json("GET", "/sitreps", params=params)
+
     async def flags(self, record_id: str | None = None) -> list[dict[str, Any]]:
         """Reports breaking the agreement's geometry (docs/registers.md); one report's with `record_id`."""
         return await self._json(

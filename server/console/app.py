@@ -31,6 +31,7 @@ NAVIGATION = (
     ("queue", "Review queue", ft.Icons.INBOX),
     ("map", "Overview map", ft.Icons.MAP),
     ("tracker", "Tracker", ft.Icons.TIMELINE),
+    ("sitreps", "Situation report", ft.Icons.ARTICLE),
     ("registers", "Registers", ft.Icons.LIST_ALT),
     ("admin", "Administration", ft.Icons.ADMIN_PANEL_SETTINGS),
     ("alarms", "Log alarms", ft.Icons.WARNING_AMBER),
@@ -283,6 +284,7 @@ class ConsoleApp:
         from .views.queue import QueueView
         from .views.registers import RegistersView
         from .views.report import ReportView
+        from .views.sitreps import SitrepView
         from .views.tracker import TrackerView
 
         views = {
@@ -293,6 +295,7 @@ class ConsoleApp:
             "tracker": TrackerView,
             "registers": RegistersView,
             "alarms": AlarmsView,
+            "sitreps": SitrepView,
         }
         if self.screen == "report" and (
             screen != "report" or kwargs.get("record_id") != self.view.state.record_id
@@ -458,6 +461,13 @@ class ConsoleApp:
         if user is None:
             raise SessionExpired()
         await self._send_to_ticket(self.config.tickets.issue_evidence(token=user.token, record_id=record_id))
+
+    async def download_sitrep(self, params: dict[str, str]) -> None:
+        """A situation report file (docs/sitreps.md), through a ticket like the others."""
+        user = self.api.user
+        if user is None:
+            raise SessionExpired()
+        await self._send_to_ticket(self.config.tickets.issue_sitrep(token=user.token, params=params))
 
     async def _send_to_ticket(self, ticket: str) -> None:
         # Same tab: the answer is an attachment, so the console stays on screen.

@@ -48,6 +48,7 @@ EVIDENCE = ("application/zip", "zip")
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _RECORD_ID = re.compile(r"[0-9a-fA-F-]{36}")
+_SITREP_NAME = re.compile(r"sitrep-[0-9_-]{10,21}(-[a-z_]+)?\.(pdf|html|json|csv)")
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,10 @@ class TicketStore:
         if not _RECORD_ID.fullmatch(record_id):
             raise ValueError("not a report id")
         return self._add(Ticket(token=token, api_path=f"/reports/{record_id}/evidence", params={}, fmt="evidence"))
+
+    def issue_sitrep(self, *, token: str, params: dict[str, str]) -> str:
+        """A ticket for a situation report file (docs/sitreps.md): PDF, HTML, signed JSON or CSV."""
+        return self._add(Ticket(token=token, api_path="/sitreps", params=dict(params), fmt="sitrep"))
 
     def _add(self, ticket: Ticket) -> str:
         now = self._clock()
@@ -159,6 +164,10 @@ def _file_type(found: Ticket, answer: httpx.Response) -> tuple[str, str]:
     """The media type and file name to send: an export's by its format; a photo's as the
     server stored it, named by its SHA-256 (as in the zip export) rather than by the name the
     device sent, so the file on the verifier's disk says which signed hash it must match."""
+    if found.fmt == "sitrep":  # the server names the file (sitrep-DAY-LANG.pdf ...)
+        name = answer.headers.get("content-disposition", "").partition('filename="')[2].rstrip('"')
+        media_type = answer.headers.get("content-type", "application/octet-stream").split(";")[0].strip()
+        return media_type, name if _SITREP_NAME.fullmatch(name) else "sitrep"
     if found.fmt == "evidence":
         record_id = found.api_path.split("/")[2]
         return EVIDENCE[0], f"evidence-{record_id}.{EVIDENCE[1]}"

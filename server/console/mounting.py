@@ -1,18 +1,17 @@
-"""Serve the console from the server's own FastAPI app, at /console.
+"""Mount the console (a Flet web app) at /console on an ASGI app.
+
+`fieldapp serve` mounts it on the console's own process (server/console/process.py): a small
+app holding only the console, its downloads and fonts, that reaches the API over HTTP on
+loopback. The API process only relays `/console` there (server/console/relay.py), so console
+sessions never run on the device API's event loop. Mounting it on the API's own app, reaching
+the API through `httpx.ASGITransport` (`client=None`), is what the console's unit tests do
+(tests/console/conftest.py); `serve` never does.
 
 Flet 1.0's web app is an ASGI app (`flet_web.fastapi.app`): a websocket endpoint for the
 sessions and static files for the Flutter client, served from the installed `flet-web`
-wheel with `no_cdn=True`, so the page loads with no internet at all. It is mounted in the
-server's app, in the same process, on the same port: one command (`fieldapp serve`)
-serves the API and the console.
-
-Two details of mounting:
-- Starlette does not run a mounted app's lifespan, so Flet's session manager is started
-  and stopped by wrapping the server app's lifespan here.
-- The console reaches the API through `httpx.ASGITransport` on the same app: an ordinary
-  HTTP exchange with the verifier's bearer token, every request going through the
-  server's authentication and validation, without a socket (no port to discover, nothing
-  in the access log).
+wheel with `no_cdn=True`, so the page loads with no internet at all. Starlette does not run
+a mounted app's lifespan, so Flet's session manager is started and stopped by wrapping the
+host app's lifespan here.
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ from sync.web_client import FlutterClient
 from .geo import ASSETS_DIR
 
 CONSOLE_PATH = "/console"
-SESSION_TIMEOUT_SECONDS = 15 * 60
 
 
 def mount_console(
@@ -39,14 +37,18 @@ def mount_console(
     *,
     path: str = CONSOLE_PATH,
     client: httpx.AsyncClient | None = None,
+    tickets: Any = None,
+    client_key: str | None = None,
     public_url: str | None = None,
 ) -> FlutterClient:
-    """Mount the verifier console on `app` (the server's FastAPI app) at `path`.
+    """Mount the verifier console on `app` at `path`.
 
-    `client` is how the console reaches the API (default: in process, through the app
-    itself); `public_url` is the server address written into enrolment QR codes (default:
-    the address the console was opened at). Returns the client it serves, for
-    `sync.web_client.OwnOriginMiddleware` (which `server.main.create_app` puts around the app).
+    `client` is how the console reaches the API (default: in process, through `app` itself,
+    which must then be the server's app); `tickets` the download ticket store (default: in
+    the server app's database); `client_key` the key that lets the API believe the browser
+    address the console names (default: a new one installed on `app`); `public_url` the
+    server address written into enrolment QR codes (default: the address the console was
+    opened at). Returns the client it serves, for `sync.web_client.OwnOriginMiddleware`.
     """
     import flet_web
     import flet_web.fastapi as flet_fastapi
@@ -55,6 +57,7 @@ def mount_console(
     from .app import ConsoleConfig, console_main
     from .downloads import TicketStore, download_router
     from .fonts import fallback_font_router
+    from .tiles_source import basemap_router
 
     owns_client = client is None
     if client is None:
@@ -64,21 +67,23 @@ def mount_console(
             base_url="http://console.internal",
             timeout=30.0,
         )
-    context = app.state.context  # the server's ServerContext: tickets live in its database
-    tickets = TicketStore(context.session_factory, clock=context.clock)
+    if tickets is None:
+        context = app.state.context  # the server's ServerContext: tickets live in its database
+        tickets = TicketStore(context.session_factory, clock=context.clock)
     config = ConsoleConfig(
         client=client,
         tickets=tickets,
         code_hours=settings.enrollment_code_ttl / timedelta(hours=1),
         mount_path=path,
         public_url=public_url,
-        client_key=install_console_key(app),
+        client_key=client_key or install_console_key(app),
     )
     app.state.console = config  # for tests and diagnostics: what the console's sessions share
 
     # Before the mount: the mount would otherwise answer every path under `path`.
     app.include_router(download_router(mount_path=path, tickets=tickets, client=client))
     app.include_router(fallback_font_router(mount_path=path))
+    app.include_router(basemap_router(app, mount_path=path, data_dir=getattr(settings, "data_dir", None)))
     app.mount(
         path,
         flet_fastapi.app(
@@ -86,13 +91,19 @@ def mount_console(
             assets_dir=str(ASSETS_DIR),
             app_name="FieldApp console",
             no_cdn=True,
-            # A closed tab's session (and the token it holds) lives this long for a reconnect;
-            # then Flet drops it and the console signs the token out (ConsoleApp._session_closed).
-            session_timeout_seconds=SESSION_TIMEOUT_SECONDS,
+            # A closed tab's session (and the token it holds) lives this long for a reconnect
+            # (a network blip, a reload); then Flet drops it, at its next check (every 10 s),
+            # and the console signs the token out (ConsoleApp._session_closed).
+            session_timeout_seconds=session_grace_seconds(settings),
         ),
     )
     _run_with_flet(app, client if owns_client else None)
     return FlutterClient(mount=path, web_dir=Path(flet_web.get_package_web_dir()))
+
+
+def session_grace_seconds(settings: Any) -> int:
+    """How long a closed tab's session waits for its browser to come back (at least 1 s)."""
+    return max(1, round(settings.console_session_grace.total_seconds()))
 
 
 def _run_with_flet(app: Any, client: httpx.AsyncClient | None) -> None:

@@ -15,25 +15,16 @@ file id from the content, so the same package facts give the same bytes.
 """
 
 from datetime import datetime
-from importlib import resources
-from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.fonts import TTFFont
 
-from sync.assets import ASSETS_DIR
-
+from ..pdf_text import REPLACEMENT, set_up_text
 from .summary import SummaryContent
 
-ARABIC_FONT = ASSETS_DIR / "fonts" / "NotoSansArabic-Regular.ttf"
-# A variable font whose default instance is Regular (wght 400, wdth 100): embedded as it is,
-# since instancing it costs about 2.4 s per PDF here and viewers draw the default outlines.
-LATIN_FONT = Path(str(resources.files("fontpkg_noto_sans") / "files" / "NotoSans[wdth,wght].ttf"))
 PRODUCER = "FieldApp evidence package"
-REPLACEMENT = "\ufffd"
-STAND_INS = {"\t": " ", "→": "->"}  # Noto Sans has no arrow
 _GREY = (90, 90, 90)
 _BLACK = (0, 0, 0)
+__all__ = ["REPLACEMENT", "render_pdf"]
 
 
 def render_pdf(content: SummaryContent, *, created_at: datetime) -> bytes:
@@ -43,13 +34,7 @@ def render_pdf(content: SummaryContent, *, created_at: datetime) -> bytes:
     pdf.set_lang(content.language)
     pdf.set_producer(PRODUCER)
     pdf.set_creator(PRODUCER)
-    pdf.add_font("latin", fname=str(LATIN_FONT))
-    pdf.add_font("arabic", fname=str(ARABIC_FONT))
-    main, fallback = ("arabic", "latin") if content.right_to_left else ("latin", "arabic")
-    drawable = _drawable(pdf, ("latin", "arabic"))
-    pdf.set_fallback_fonts([fallback])
-    direction = "rtl" if content.right_to_left else "ltr"
-    pdf.set_text_shaping(use_shaping_engine=True, direction=direction)
+    main, printable = set_up_text(pdf, right_to_left=content.right_to_left)
     align = "R" if content.right_to_left else "L"
     pdf.set_margins(18, 18, 18)
     pdf.set_auto_page_break(auto=True, margin=18)
@@ -58,7 +43,7 @@ def render_pdf(content: SummaryContent, *, created_at: datetime) -> bytes:
     def line(text: str, *, size: float, grey: bool = False, gap: float = 0.0) -> None:
         pdf.set_font(main, size=size)
         pdf.set_text_color(*(_GREY if grey else _BLACK))
-        pdf.multi_cell(0, size * 0.5, _printable(text, drawable), align=align, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, size * 0.5, printable(text), align=align, new_x="LMARGIN", new_y="NEXT")
         if gap:
             pdf.ln(gap)
 
@@ -78,16 +63,3 @@ def render_pdf(content: SummaryContent, *, created_at: datetime) -> bytes:
     line(content.verify, size=9, grey=True)
     return bytes(pdf.output())
 
-
-def _drawable(pdf: FPDF, families: tuple[str, ...]) -> frozenset[int]:
-    codepoints: set[int] = {ord("\n")}
-    for family in families:
-        font = pdf.fonts[family]
-        assert isinstance(font, TTFFont)
-        codepoints.update(font.cmap)
-    return frozenset(codepoints)
-
-
-def _printable(text: str, drawable: frozenset[int]) -> str:
-    text = "".join(STAND_INS.get(c, c) for c in text)
-    return "".join(c if ord(c) in drawable else REPLACEMENT for c in text)

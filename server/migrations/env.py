@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import server.map_layers  # noqa: F401  (its table joins the metadata)
 import server.registers.tables  # noqa: F401  (their tables join the metadata)
 import server.transparency.tables  # noqa: F401  (its tables join the metadata)
 from server.models import SQLModel

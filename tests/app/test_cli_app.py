@@ -81,9 +81,19 @@ def test_demo_starts_server_and_app_prints_a_working_login_and_stops_on_ctrl_c(t
         statuses = {o["obligation"]["id"]: o["status"] for o in tracker["obligations"]}
         assert statuses["return-unit-w1"] == "reported_complete" and statuses["return-unit-e7"] == "in_progress"
         assert statuses["return-unit-w2"] == "not_started"  # its only report was rejected
-        assert tracker["progress"][-1]["fighters_departed"] == 180
+        assert tracker["progress"][-1]["fighters_departed"] == 265  # 180 + the sitrep days' 85
         flags = httpx.get(f"{base}/api/v1/tracker/flags", headers=auth).json()
         assert {"beyond_withdrawal_line", "in_demilitarised_area", "outside_storage_sites"} <= {f["rule"] for f in flags}
+        sitrep = httpx.get(f"{base}/api/v1/sitreps", params={"format": "json"}, headers=auth, timeout=60).json()
+        report = sitrep["report"]  # the newest day's report (docs/sitreps.md): several areas and kinds
+        assert report["definition"]["date_to"] in output
+        by_area = {a["id"]: a for a in report["areas"]}
+        assert by_area["aor-east"]["reports"] >= 5 and by_area["aor-west"]["reports"] >= 3
+        assert sum(1 for kind in report["areas"][0]["kinds"] if any(
+            a["kinds"][kind]["current"] for a in report["areas"])) >= 6
+        totals = report["totals"]
+        assert totals["violations"] == 54 and totals["previous_violations"] == 26  # a change from the day before
+        assert report["heavy_weapons"] and len(report["freedom_of_movement"]) == 1
         for _ in range(50):  # the app's web server comes up just after the line is printed
             try:
                 if httpx.get(f"http://127.0.0.1:{app_port}/", timeout=1).status_code == 200:

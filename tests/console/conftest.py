@@ -1,8 +1,9 @@
 """Fixtures for the console's tests: the real server app in process, actors to fill it.
 
-`world` is the server's FastAPI app (console mounted, SQLite file in a temp dir). The
-console's `ConsoleApi` talks to it through `httpx.ASGITransport`, exactly as the mounted
-console does inside `fieldapp serve`; devices talk to it through a TestClient.
+`world` is the server's FastAPI app (SQLite file in a temp dir) with the console mounted on
+it in process, for the console's own code: its `ConsoleApi` talks to the API through
+`httpx.ASGITransport`. (`fieldapp serve` runs the console in its own process over loopback
+HTTP: tests/console/test_isolation.py.) Devices talk to it through a TestClient.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fastapi.testclient import TestClient
 
 from server import accounts
 from server.console.api import ConsoleApi
+from server.console.mounting import mount_console
 from server.main import create_app
 from server.settings import Settings
 from tests.support.devices import TestDevice, make_device
@@ -122,6 +124,7 @@ def report_at(
 def world(tmp_path: Path) -> Iterator[World]:
     settings = Settings.resolve(data_dir=tmp_path / "srv", environ={}, password_scrypt_n=2**12)
     app = create_app(settings)
+    mount_console(app, settings)
     with TestClient(app, raise_server_exceptions=False) as devices_client:
         yield World(app=app, settings=settings, devices_client=devices_client)
     app.state.context.close()

@@ -34,12 +34,14 @@ def test_the_code_form_offers_the_servers_code_lifetime(tmp_path):
     """One source for an enrolment code's default lifetime: Settings.enrollment_code_ttl."""
     from datetime import timedelta
 
+    from server.console.mounting import mount_console
     from server.main import create_app
     from server.settings import Settings
 
     settings = Settings.resolve(data_dir=tmp_path, environ={}, enrollment_code_ttl=timedelta(hours=6))
     app = create_app(settings)
     try:
+        mount_console(app, settings)
         config = app.state.console
         assert config.code_hours == 6
         admin = AdminState(code_hours=config.code_hours)

@@ -8,7 +8,7 @@ import flet as ft
 
 from server.console.location_warnings import location_warnings
 from server.console.state import ReportState
-from server.console.views.report import ReportView
+from server.console.views.observation import observation_card
 from tests.console.conftest import report_at
 
 
@@ -49,13 +49,13 @@ def test_a_mocked_inaccurate_fix_is_a_warning_on_the_report_card(world):
 
     shown = asyncio.run(detail(mocked["id"]))
     assert shown["record"]["location"]["mocked"] is True  # signed, stored, answered as sent
-    drawn = warnings_drawn(ReportView._fields_card(None, shown))  # type: ignore[arg-type]
+    drawn = warnings_drawn(observation_card(shown))
     assert drawn == [
-        "⚠ The phone reported this position as simulated (a mock location app was active).",
-        "⚠ The GPS fix is only accurate to ±120 m (warned above 50 m).",
-        "⚠ The GPS fix was taken 20 min before the time observed.",
+        "The phone reported this position as simulated (a mock location app was active).",
+        "The GPS fix is only accurate to ±120 m (warned above 50 m).",
+        "The GPS fix was taken 20 min before the time observed.",
     ]
-    assert warnings_drawn(ReportView._fields_card(None, asyncio.run(detail(honest["id"])))) == []
+    assert warnings_drawn(observation_card(asyncio.run(detail(honest["id"])))) == []
 
 
 def test_no_warning_without_gps_facts_or_for_odd_values():

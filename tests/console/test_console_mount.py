@@ -1,11 +1,12 @@
-"""The console is served by the server's own app, at /console, with nothing from a CDN."""
+"""The console's own process's app (server/console/process.py) serves /console with nothing
+from a CDN, and nothing of the API. (Reached through `fieldapp serve`'s port: test_isolation.py.)"""
 
 import re
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from server.console.process import console_app
 from server.main import create_app
 from server.settings import Settings
 
@@ -13,10 +14,11 @@ from server.settings import Settings
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     settings = Settings.resolve(data_dir=tmp_path_factory.mktemp("srv"), environ={}, password_scrypt_n=2**12)
-    app = create_app(settings)
+    api = create_app(settings)  # the schema (the console's download tickets are in it)
+    app = console_app(settings, api_url="http://127.0.0.1:9", client_key="a key")
     with TestClient(app) as test_client:
         yield test_client
-    app.state.context.close()
+    api.state.context.close()
 
 
 def test_console_page_is_served_without_cdn(client):
@@ -38,9 +40,10 @@ def test_console_client_files_come_from_the_server(client):
         assert answer.status_code == 200, path
 
 
-def test_api_still_answers_beside_the_console(client):
-    assert client.get("/api/v1/health").json()["status"] == "ok"
-    assert client.get("/openapi.json").status_code == 200
+def test_the_console_process_serves_no_api(client):
+    assert client.get("/api/v1/health").status_code == 404
+    assert client.get("/openapi.json").status_code == 404
+    assert client.get("/console/health").json() == {"status": "ok"}
 
 
 def test_unknown_download_ticket_is_gone_not_a_page(client):
@@ -48,19 +51,6 @@ def test_unknown_download_ticket_is_gone_not_a_page(client):
     assert answer.status_code == 410
     assert "expired or was already used" in answer.text
     assert client.get("/console/download/" + "x" * 100).status_code == 410
-
-
-def test_console_reaches_the_api_in_process(client):
-    """The mount's own httpx client (ASGI transport) gets API answers without a socket."""
-    import asyncio
-
-    async def probe():
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=client.app), base_url="http://console.internal"
-        ) as inner:
-            return (await inner.get("/api/v1/health")).status_code
-
-    assert asyncio.run(probe()) == 200
 
 
 def test_arabic_fallback_font_is_served_locally(client):

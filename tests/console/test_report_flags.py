@@ -58,7 +58,7 @@ def test_a_report_beyond_the_line_shows_its_flags_and_one_behind_it_none(world):
     beyond_id, behind_id, shown = asyncio.run(scenario())
     assert set(shown[beyond_id]) == {"beyond_withdrawal_line", "unit_outside_area"}
     line = shown[beyond_id]["beyond_withdrawal_line"]
-    assert line.startswith("⚑ Beyond a withdrawal line: ") and "km past it" in line
+    assert line.startswith("Beyond a withdrawal line: ") and "km past it" in line
     assert shown[behind_id] == {}  # nothing broken: no card at all
 
 

@@ -1,13 +1,18 @@
-"""The production layout of docs/deploy.md, on loopback (issue 19, point 4): two `fieldapp serve`
-processes (each with its own data dir, as on two hosts, sharing the server keys) on one
-PostgreSQL, photos in an S3-API bucket (moto's real server), behind Debian's nginx running
-docs/deploy/nginx-fieldapp.conf. A device syncs records and photos through the balancer while
-one server process is killed in the middle of a photo upload: every record is stored once,
-the upload resumes through the other process, every photo is byte-exact in the bucket.
+"""The production layout of docs/deploy.md, on loopback (issue 19, point 4; issue 20): two API
+processes (`fieldapp serve --no-console`, each with its own data dir, as on two hosts, sharing
+the server keys) and two console processes (`fieldapp console`, sharing FIELDAPP_CONSOLE_KEY
+with the API) on one PostgreSQL, photos in an S3-API bucket (moto's real server), behind
+Debian's nginx running docs/deploy/nginx-fieldapp.conf. A device syncs records and photos
+through the balancer while one API process is killed in the middle of a photo upload: every
+record is stored once, the upload resumes through the other process, every photo is
+byte-exact in the bucket. A verifier's console tab reaches one console process through the
+balancer and signs in through it.
 """
 
+import asyncio
 import hashlib
 import io
+import secrets
 import os
 import re
 import shutil
@@ -32,12 +37,14 @@ from sync.retry import RetryPolicy
 from tests.photos.conftest import PASSPHRASE, observation
 from tests.photos.photo_files import make_big_jpeg, make_jpeg
 from tests.server.pg import fresh_schema, postgres_required
+from tests.support.flet_session import FletTab
 from tests.support.live_server import (
     REPO_ROOT,
     create_enrollment_code,
     create_user,
     free_port,
     live_server_process,
+    server_command,
 )
 from tests.support.s3_server import S3Server, s3_server
 
@@ -57,13 +64,14 @@ def nginx_binary() -> str:
     pytest.skip("nginx is not installed (apt-get install nginx-light)")
 
 
-def render_site(ports: list[int], listen: int, access_log: Path) -> str:
+def render_site(ports: list[int], consoles: list[int], listen: int, access_log: Path) -> str:
     """The documented site, with loopback ports for the upstreams and a plain listener (the
     TLS lines are the only ones replaced: everything else runs as documented)."""
     site = NGINX_SITE.read_text()
     site = re.sub(r"listen 443 ssl;", f"listen 127.0.0.1:{listen};", site)
     site = re.sub(r"\n\s*ssl_certificate(_key)? [^;]+;", "", site)
-    site = site.replace("127.0.0.1:8001", f"127.0.0.1:{ports[0]}").replace("127.0.0.1:8002", f"127.0.0.1:{ports[1]}")
+    for documented, port in zip(("8001", "8002", "8101", "8102"), [*ports, *consoles], strict=True):
+        site = site.replace(f"127.0.0.1:{documented}", f"127.0.0.1:{port}")
     return site.replace("/var/log/nginx/fieldapp.access.log", str(access_log))
 
 
@@ -72,6 +80,7 @@ class Layout:
     url: str  # the balancer
     direct: list[str]  # each server process
     processes: list[subprocess.Popen]
+    consoles: list[str]  # each console process
     data_dirs: list[Path]
     database_url: str
     s3: S3Server
@@ -84,10 +93,10 @@ class Layout:
         return [m.group(1) for line in lines if path_part in line and (m := re.search(r"upstream=(\S+)", line))]
 
 
-def _start_nginx(tmp: Path, ports: list[int]) -> tuple[subprocess.Popen, int, Path]:
+def _start_nginx(tmp: Path, ports: list[int], consoles: list[int]) -> tuple[subprocess.Popen, int, Path]:
     listen = free_port()
     access_log = tmp / "access.log"
-    (tmp / "site.conf").write_text(render_site(ports, listen, access_log))
+    (tmp / "site.conf").write_text(render_site(ports, consoles, listen, access_log))
     user = "user root;\n" if os.getuid() == 0 else ""  # temp files live under the test's 0700 dir
     (tmp / "nginx.conf").write_text(
         f"{user}worker_processes 1;\ndaemon off;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log info;\n"
@@ -113,6 +122,29 @@ def _start_nginx(tmp: Path, ports: list[int]) -> tuple[subprocess.Popen, int, Pa
         time.sleep(0.1)
 
 
+def _start_console(tmp: Path, port: int, api_url: str, env: dict[str, str]) -> subprocess.Popen:
+    """`fieldapp console` on a host of its own (as docs/deploy.md runs it), answering when returned."""
+    log = open(tmp / f"console-{port}.log", "wb")  # noqa: SIM115 - the process's output, closed with it
+    process = subprocess.Popen(
+        server_command("console", "--host", "127.0.0.1", "--port", str(port), "--api-url", api_url),
+        env={**os.environ, **env},
+        cwd=REPO_ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/console/health", timeout=2).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the console did not start: {_tail(tmp / f'console-{port}.log')}")
+        time.sleep(0.2)
+
+
 def _tail(path: Path) -> str:
     return path.read_text()[-3000:] if path.exists() else ""
 
@@ -124,19 +156,29 @@ def layout(tmp_path) -> Iterator[Layout]:
         pytest.skip("the layout runs on PostgreSQL: set FIELDAPP_TEST_DATABASE_URL (CI does)")
     with s3_server(tmp_path / "moto") as s3, fresh_schema() as database_url:
         bucket = s3.make_bucket("fieldapp-photos")
-        env = {**s3.environ(), "FIELDAPP_ATTACHMENTS_URL": f"s3://{bucket}/{PREFIX}"}
+        # One key shared by the API and console processes, from their environment files.
+        key = {"FIELDAPP_CONSOLE_KEY": secrets.token_urlsafe(32)}
+        env = {**s3.environ(), "FIELDAPP_ATTACHMENTS_URL": f"s3://{bucket}/{PREFIX}", **key}
         dirs = [tmp_path / "host-a", tmp_path / "host-b"]
-        ports = [free_port(), free_port()]
-        with live_server_process(dirs[0], database_url, port=ports[0], env=env) as (url_a, process_a):
+        ports, console_ports = [free_port(), free_port()], [free_port(), free_port()]
+        api = {"port": ports[0], "env": env, "console": False}
+        with live_server_process(dirs[0], database_url, **api) as (url_a, process_a):
             # Host B gets the server keys from host A (docs/deploy.md: copied once, like a TLS key).
             shutil.copytree(dirs[0] / "keys", dirs[1] / "keys")
-            with live_server_process(dirs[1], database_url, port=ports[1], env=env) as (url_b, process_b):
-                nginx, listen, access_log = _start_nginx(tmp_path, ports)
+            api["port"] = ports[1]
+            with live_server_process(dirs[1], database_url, **api) as (url_b, process_b):
+                console_env = {**key, "FIELDAPP_DATABASE_URL": database_url}
+                consoles = [
+                    _start_console(tmp_path, port, api_url, console_env)
+                    for port, api_url in zip(console_ports, (url_a, url_b), strict=True)
+                ]
+                nginx, listen, access_log = _start_nginx(tmp_path, ports, console_ports)
                 try:
                     yield Layout(
                         url=f"http://127.0.0.1:{listen}",
                         direct=[url_a, url_b],
                         processes=[process_a, process_b],
+                        consoles=[f"http://127.0.0.1:{port}" for port in console_ports],
                         data_dirs=dirs,
                         database_url=database_url,
                         s3=s3,
@@ -149,6 +191,9 @@ def layout(tmp_path) -> Iterator[Layout]:
                         nginx.wait(timeout=10)
                     except subprocess.TimeoutExpired:
                         nginx.kill()
+                    for console in consoles:
+                        console.terminate()
+                        console.wait(timeout=20)
 
 
 def sha(data: bytes) -> str:
@@ -216,14 +261,28 @@ def test_a_device_syncs_through_the_balancer_while_a_process_dies_mid_upload(tmp
     assert {big, small} <= set(stored.values())
 
 
-def test_the_console_sticks_to_one_process(layout):
+def test_the_console_has_its_own_processes_and_sticks_to_one(layout):
     for _ in range(6):
         assert httpx.get(f"{layout.url}/console/", follow_redirects=True).status_code == 200
         httpx.get(f"{layout.url}/api/v1/health")
     console = set(layout.upstreams_of("/console"))
     api = set(layout.upstreams_of("/api/v1/health"))
     assert len(console) == 1, console  # ip_hash: a tab's websocket and its page on one process
+    assert console <= {_addr(u) for u in layout.consoles}  # a console process, not an API one
     assert api == {_addr(u) for u in layout.direct}  # the API is spread over both
+    for url in layout.direct:  # the API processes serve no console
+        assert httpx.get(f"{url}/console/").status_code == 404
+
+    # A verifier's tab, through the balancer to a console process, signs in through the API.
+    create_user(layout.data_dirs[0], "vera", "a long password", "verifier", layout.database_url)
+
+    async def sign_in() -> None:
+        async with FletTab.open(layout.url) as tab:
+            await tab.sign_in("vera", "a long password", timeout=120)
+            await tab.sign_out()
+
+    asyncio.run(sign_in())
+    assert set(layout.upstreams_of("/console/ws")) == console
 
 
 def _addr(url: str) -> str:

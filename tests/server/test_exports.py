@@ -78,3 +78,32 @@ def test_the_admin_command_exports_the_same(harness, admin_headers, verifier_hea
         out = io.StringIO(newline="")
         admin.export(harness.settings, out, fmt=fmt, state="verified", clock=harness.clock)
         assert out.getvalue().encode("utf-8") == api.content
+
+
+def test_the_gps_fix_and_the_gazetteer_place_are_exported(harness, admin_headers, verifier_headers):
+    """`fix_at` and `mocked` (a GPS fix's own facts) and `place_ref` (the gazetteer id) come
+    from the signed record into both exports; absent in the record, the cells are empty."""
+    device = harness.device(admin_headers, seed=4)
+    gps = device.record(place="Sirte", place_ref={"id": "sirte", "en": "Sirte", "ar": "سرت"})
+    gps["location"] = {
+        **gps["location"],
+        "source": "gps",
+        "fix_at": "2026-03-01T07:58:00+02:00",
+        "mocked": True,
+    }
+    plain = device.record()
+    harness.submit(device, [device.seal(*device.sign_next(r)) for r in (gps, plain)])
+    features = json.loads(harness.client.get(f"{API}/exports/geojson", headers=verifier_headers).content)
+    props = {f["id"]: f["properties"] for f in features["features"]}
+    assert (props[gps["id"]]["fix_at"], props[gps["id"]]["mocked"]) == ("2026-03-01T07:58:00+02:00", True)
+    assert props[gps["id"]]["place_ref"] == "sirte"
+    assert (props[plain["id"]]["fix_at"], props[plain["id"]]["mocked"], props[plain["id"]]["place_ref"]) == (
+        None,
+        None,
+        None,
+    )
+    text = harness.client.get(f"{API}/exports/csv", headers=verifier_headers).content.decode("utf-8-sig")
+    rows = {row["record_id"]: row for row in csv.DictReader(io.StringIO(text, newline=""))}
+    assert rows[gps["id"]]["mocked"] == "true" and rows[gps["id"]]["place_ref"] == "sirte"
+    assert rows[gps["id"]]["fix_at"] == "2026-03-01T07:58:00+02:00"
+    assert rows[plain["id"]]["mocked"] == "" and rows[plain["id"]]["fix_at"] == ""

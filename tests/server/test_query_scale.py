@@ -14,7 +14,9 @@ from server.database import make_engine, session_factory, upgrade_schema
 from server.models import Report
 from server.report_filters import ReportFilters
 from sync.geo import distance_km
-from tests.support.seeded_reports import Area, seed
+from tests.support.seeded_reports import START, Area, seed
+
+START_NAIVE = START.replace(tzinfo=None)
 
 
 @pytest.fixture
@@ -195,3 +197,68 @@ def test_an_hour_window_is_inclusive(engine):
         session.commit()
         found = corroboration.candidates(session, target.record_id, km=1, hours=5)
     assert other.record_id in [item.record_id for item in found.items]
+
+
+def test_tallies_stay_exact_across_the_compact_tallies_migration(database_url):
+    """Migration 0010 rebuilds the SQLite table (the triggers that keep it are set aside and
+    put back) and changes the PostgreSQL table's storage: the counts stored before stay exact,
+    and the triggers still keep them after inserts, decisions and deletes."""
+    engine = make_engine(database_url)
+    try:
+        upgrade_schema(engine, "0005_query_indexes")
+        seed(engine, 800, devices=4, seed=9)
+        upgrade_schema(engine)
+        with engine.begin() as connection:
+            if engine.dialect.name == "sqlite":
+                table_sql = connection.exec_driver_sql(
+                    "SELECT sql FROM sqlite_master WHERE name = 'report_tallies'"
+                ).scalar()
+                assert "WITHOUT ROWID" in table_sql
+            else:
+                options = connection.exec_driver_sql(
+                    "SELECT reloptions FROM pg_class WHERE oid = 'report_tallies'::regclass"
+                ).scalar()
+                assert "fillfactor=50" in options
+        with engine.begin() as connection:
+            connection.execute(sa.text("UPDATE reports SET state = 'verified' WHERE seq % 5 = 0"))
+            connection.execute(sa.text("DELETE FROM reports WHERE seq % 17 = 0"))
+        _insert_more(engine, Area(lat=(10.0, 11.0), lon=(10.0, 11.0)))
+        with engine.connect() as connection:
+            grouped = {
+                tuple(row[:4]): row[4]
+                for row in connection.execute(
+                    sa.text(
+                        "SELECT device_id, kind, state, chain_status, count(*) FROM reports "
+                        "GROUP BY device_id, kind, state, chain_status"
+                    )
+                )
+            }
+            tallied = {
+                tuple(row[:4]): row[4]
+                for row in connection.execute(
+                    sa.text("SELECT device_id, kind, state, chain_status, n FROM report_tallies WHERE n > 0")
+                )
+            }
+        assert tallied == grouped
+    finally:
+        engine.dispose()
+
+
+def _insert_more(engine: sa.Engine, area: Area) -> None:
+    """Reports of a fifth device after the migration (the insert trigger as put back)."""
+    from tests.support.seeded_reports import _insert, _row
+
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO devices (id, public_key, enrolled_at, last_seq, credential_hash) "
+                "VALUES (:id, :key, :at, 0, :hash)"
+            ),
+            {"id": "f" * 32, "key": "A" * 43 + "=", "at": START_NAIVE, "hash": "e" * 64},
+        )
+    rng = random.Random(5)
+    seqs = [0] * 5
+    rows = [_row(rng, index, 5, seqs, area, True) for index in range(300)]
+    for row in rows:
+        row["device_id"] = "f" * 32
+    _insert(engine, rows)

@@ -3,6 +3,7 @@ and reviewer locks as an idle timeout (fake clock)."""
 
 from datetime import timedelta
 
+from server.errors import ConfigurationError
 from server.settings import Settings
 from tests.server.conftest import API
 
@@ -110,7 +111,7 @@ def test_the_idle_timeout_is_configurable(tmp_path):
     for bad in ("0", "-1", "nan", "soon", "100000"):
         try:
             Settings.resolve(data_dir=tmp_path, environ={"FIELDAPP_LOCK_IDLE_MINUTES": bad})
-        except SystemExit as exc:
+        except ConfigurationError as exc:
             assert "FIELDAPP_LOCK_IDLE_MINUTES" in str(exc)
         else:
             raise AssertionError(f"{bad!r} accepted")

@@ -63,6 +63,7 @@ def start_live_server(
     timeout: float = 60.0,  # generous: a loaded 2-core CI machine can take 30 s to start one
     stderr_path: Path | None = None,
     workers: int | None = 1,
+    console: bool = True,
 ) -> launcher.ServerProcess:
     """A started server (the caller stops it, or kills it: `.process`); RuntimeError with the
     end of its log if it does not come up. `stderr_path`: as for `launcher.start_server`; one
@@ -78,6 +79,7 @@ def start_live_server(
             timeout=timeout,
             stderr_path=stderr_path,
             workers=workers,
+            console=console,
         )
     except launcher.ServerNotStarted as exc:
         raise RuntimeError(f"{exc}:\n{exc.log_tail}") from None
@@ -86,7 +88,7 @@ def start_live_server(
 @contextlib.contextmanager
 def live_server(data_dir: Path | str, database_url: str | None = None, **options) -> Iterator[str]:
     """Run the server on 127.0.0.1 and yield its base URL; always stop it afterwards (`options`:
-    `port`, `env`, `timeout`, `workers`, as for `start_live_server`)."""
+    `port`, `env`, `timeout`, `workers`, `console`, as for `start_live_server`)."""
     with live_server_process(data_dir, database_url, **options) as (base_url, _process):
         yield base_url
 

@@ -9,7 +9,7 @@ from typing import Any
 import flet as ft
 
 from ..tracker_state import RULE_TEXT
-from .widgets import card, heading, tagged
+from .widgets import card, heading
 
 
 def flag_sentence(flag: dict[str, Any]) -> str:
@@ -28,10 +28,18 @@ def agreement_flags_card(flags: list[dict[str, Any]]) -> list[ft.Control]:
     """[] when the report breaks nothing (no empty card); else one card, a line per flag."""
     if not flags:
         return []
+    # The flag is an icon, not the ⚑ character: the console's fonts have no glyph for it.
     lines = [
-        tagged(
-            ft.Text(f"⚑ {flag_sentence(flag)}", color=ft.Colors.RED_900, selectable=True),
-            f"report-flag-{flag.get('rule')}",
+        ft.Row(
+            [
+                ft.Icon(ft.Icons.FLAG, color=ft.Colors.RED_900, size=18),
+                ft.Semantics(
+                    content=ft.Text(flag_sentence(flag), color=ft.Colors.RED_900),
+                    identifier=f"report-flag-{flag.get('rule')}",
+                    expand=True,
+                ),
+            ],
+            vertical_alignment=ft.CrossAxisAlignment.START,
         )
         for flag in flags
     ]

@@ -11,7 +11,7 @@ import flet as ft
 from ..errors import InvalidInput
 from ..state import STATE_COLOURS, ReportState, label, point_of
 from .maps import Pin, report_map
-from .widgets import card, report_opener, state_chip, tagged
+from .widgets import TOUCH_PX, card, report_opener, state_chip, tagged
 
 if TYPE_CHECKING:
     from ..app import ConsoleApp
@@ -79,7 +79,9 @@ class CorroborationCard:
                                 expand=True,
                             ),
                             tagged(
-                                ft.TextButton(content="Open", on_click=self._opener(other_id)),
+                                ft.TextButton(
+                                    content="Open", on_click=self._opener(other_id), height=TOUCH_PX
+                                ),
                                 f"open-{other_id}",
                             ),
                         ],
@@ -100,8 +102,12 @@ class CorroborationCard:
                 [
                     tagged(self.km, "corroboration-km"),
                     tagged(self.hours, "corroboration-hours"),
-                    tagged(ft.Button(content="Search", on_click=self.search), "corroboration-search"),
-                ]
+                    tagged(
+                        ft.Button(content="Search", on_click=self.search, height=TOUCH_PX),
+                        "corroboration-search",
+                    ),
+                ],
+                wrap=True,
             ),
             tagged(ft.Text(summary, color=ft.Colors.BLUE_GREY_700), "corroboration-summary"),
             tagged(

@@ -86,6 +86,7 @@ class OverviewView:
                         )
                     ),
                     on_click=self._opener(item["record_id"]),
+                    identifier=f"map-pin-{item['record_id']}",
                     size=14,
                 )
             )

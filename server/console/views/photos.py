@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from ..state import PREVIEW_PX, FullPhoto, ReportPhoto, ReportState, short_time, size_text
-from .widgets import card, tagged
+from .widgets import TOUCH_PX, card, tagged
 
 if TYPE_CHECKING:
     from ..app import ConsoleApp
@@ -81,6 +81,7 @@ class PhotosCard:
                                 content="Open full size",
                                 icon=ft.Icons.OPEN_IN_FULL,
                                 on_click=self._opener(photo.sha256),
+                                height=TOUCH_PX,
                             ),
                             f"photo-open-{photo.sha256}",
                         ),
@@ -89,6 +90,7 @@ class PhotosCard:
                                 content="Download",
                                 icon=ft.Icons.DOWNLOAD,
                                 on_click=self._downloader(photo.sha256),
+                                height=TOUCH_PX,
                             ),
                             f"photo-download-{photo.sha256}",
                         ),

@@ -1,5 +1,8 @@
-"""One report: every field, signature and chain status, amendments, lock, decision, audit
-trail, and other devices' reports nearby in time and place on a map."""
+"""One report, read top to bottom as a report: what was observed (observation.py), against
+the agreement, amendments, photos; then the verification: other devices' reports nearby
+(corroboration), the decision with its lock, the signature, chain and hashes (collapsed while
+they check out) and the audit trail. Wide pages put the two halves side by side, a phone
+stacks them in that order (docs/console.md, "The report page")."""
 
 from __future__ import annotations
 
@@ -8,11 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
-from sync.geo import mgrs_of
-from sync.places import place_label
-
 from ..errors import ApiError, InvalidInput
-from ..location_warnings import location_warnings
 from ..state import (
     DECISIONS,
     REASON_REQUIRED,
@@ -21,16 +20,20 @@ from ..state import (
     label,
     short_time,
 )
+from ..state.record_text import kind_label, transition_text
 from .agreement_flags import agreement_flags_card
 from .corroboration import CorroborationCard
 from .integrity import integrity_card, status_row
+from .observation import observation_card
 from .photos import PhotosCard
-from .widgets import card, field_row, heading, report_opener, state_chip, tagged
+from .widgets import FIELD_ROW_SIDE_BY_SIDE, card, heading, report_opener, state_chip, tagged, touch
 
 if TYPE_CHECKING:
     from ..app import ConsoleApp
 
-COMMON_FIELDS = ("observed_by", "certainty", "place", "controlling_side", "description")
+# The two halves side by side from this page width (ResponsiveRow's breakpoints are the page's
+# width): 1280 px has room for both; below it (a tablet, a phone) they stack, the report first.
+TWO_COLUMNS = "xl"  # 1200 px and wider
 
 
 class ReportView:
@@ -45,17 +48,22 @@ class ReportView:
             max_length=4000,
         )
         stretch = ft.CrossAxisAlignment.STRETCH  # cards as wide as their column
-        self.left = ft.Column(spacing=12, scroll=ft.ScrollMode.AUTO, expand=3, horizontal_alignment=stretch)
-        self.right = ft.Column(spacing=12, scroll=ft.ScrollMode.AUTO, expand=2, horizontal_alignment=stretch)
-        self.control = ft.Row(
-            [self.left, self.right],
+        self.left = ft.Column(spacing=12, horizontal_alignment=stretch, col={"xs": 12, TWO_COLUMNS: 7})
+        self.right = ft.Column(spacing=12, horizontal_alignment=stretch, col={"xs": 12, TWO_COLUMNS: 5})
+        self.header = ft.Row([ft.Text("Loading report…")], wrap=True)
+        self.control = ft.Column(
+            [
+                self.header,
+                ft.ResponsiveRow([self.left, self.right], spacing=16, run_spacing=12),
+            ],
             expand=True,
-            spacing=16,
-            vertical_alignment=ft.CrossAxisAlignment.START,
+            spacing=12,
+            scroll=ft.ScrollMode.AUTO,
+            horizontal_alignment=stretch,
         )
-        self.left.controls = [ft.Text("Loading report…")]
         self.photos = PhotosCard(app, self.state)
         self.corroboration = CorroborationCard(app, self.state, on_change=self.render)
+        self.integrity_open: bool | None = None  # the verifier's choice, kept across redraws
 
     async def load(self) -> None:
         await self.state.load(self.app.api)
@@ -74,34 +82,41 @@ class ReportView:
 
     def render(self) -> None:
         d = self.state.detail
+        self.header.controls = self._header(d)
         self.left.controls = [
-            self._header(d),
-            self._lock_card(),
-            self._decision_card(),
-            integrity_card(d, on_evidence=self._download_evidence, open_report=self._opener),
-            self.photos.control(),
-            self._fields_card(d),
+            observation_card(d),
             *agreement_flags_card(self.state.flags),
-            self._amendments_card(d),
+            *self._amendments_card(d),
+            self.photos.control(),
+        ]
+        self.right.controls = [
+            tagged(self.corroboration.control(), "report-corroboration"),
+            self._decision_card(),
+            integrity_card(
+                d,
+                on_evidence=self._download_evidence,
+                open_report=self._opener,
+                expanded=self.integrity_open,
+                on_toggle=self._integrity_toggled,
+            ),
             self._audit_card(),
         ]
-        self.right.controls = [self.corroboration.control()]
 
-    def _header(self, d: dict[str, Any]) -> ft.Control:
-        return ft.Row(
-            [
-                tagged(
-                    ft.TextButton(content="Back to queue", icon=ft.Icons.ARROW_BACK, on_click=self.back),
-                    "back-to-queue",
-                ),
-                heading(label(d.get("kind")).capitalize() or "Report"),
-                state_chip(d.get("state"), identifier="report-state"),
-                ft.Text(d.get("record_id", ""), color=ft.Colors.BLUE_GREY_600, size=12),
-            ],
-            wrap=True,
-        )
+    def _header(self, d: dict[str, Any]) -> list[ft.Control]:
+        return [
+            tagged(
+                touch(ft.TextButton(content="Back to queue", icon=ft.Icons.ARROW_BACK, on_click=self.back)),
+                "back-to-queue",
+            ),
+            tagged(heading(kind_label(d.get("kind"))), "report-title"),
+            state_chip(d.get("state"), identifier="report-state"),
+        ]
 
-    def _lock_card(self) -> ft.Control:
+    def _integrity_toggled(self, event: ft.Event) -> None:
+        # Flet passes the tile's state after the click (a bool, or its text on older clients).
+        self.integrity_open = event.data in (True, "true")
+
+    def _lock_rows(self) -> list[ft.Control]:
         lock = self.state.lock
         me = self.app.api.user.username if self.app.api.user else ""
         if not lock:
@@ -116,8 +131,12 @@ class ReportView:
         mine = self.state.lock_held_by(me)
         buttons: list[ft.Control] = [
             tagged(
-                ft.OutlinedButton(
-                    content="Renew lock" if mine else "Take lock", icon=ft.Icons.LOCK, on_click=self.take_lock
+                touch(
+                    ft.OutlinedButton(
+                        content="Renew lock" if mine else "Take lock",
+                        icon=ft.Icons.LOCK,
+                        on_click=self.take_lock,
+                    )
                 ),
                 "lock-take",
             ),
@@ -125,91 +144,63 @@ class ReportView:
         if mine:
             buttons.append(
                 tagged(
-                    ft.OutlinedButton(
-                        content="Release lock", icon=ft.Icons.LOCK_OPEN, on_click=self.release_lock
+                    touch(
+                        ft.OutlinedButton(
+                            content="Release lock", icon=ft.Icons.LOCK_OPEN, on_click=self.release_lock
+                        )
                     ),
                     "lock-release",
                 )
             )
-        return card(
+        return [
             ft.Row(
                 [
                     ft.Icon(ft.Icons.LOCK if lock else ft.Icons.LOCK_OPEN),
-                    tagged(ft.Text(text, expand=True), "lock-status"),
-                ]
+                    ft.Semantics(content=ft.Text(text), identifier="lock-status", expand=True),
+                ],
+                vertical_alignment=ft.CrossAxisAlignment.START,
             ),
-            ft.Row(buttons),
-        )
+            ft.Row(buttons, wrap=True),
+        ]
 
     def _decision_card(self) -> ft.Control:
         buttons: list[ft.Control] = []
         for state in DECISIONS:
             buttons.append(
                 tagged(
-                    ft.Button(
-                        content=label(state).capitalize(),
-                        bgcolor=STATE_COLOURS[state],
-                        color=ft.Colors.WHITE,
-                        on_click=self._decider(state),
-                        tooltip="needs a reason" if state in REASON_REQUIRED else None,
+                    touch(
+                        ft.Button(
+                            content=label(state).capitalize(),
+                            bgcolor=STATE_COLOURS[state],
+                            color=ft.Colors.WHITE,
+                            on_click=self._decider(state),
+                            tooltip="needs a reason" if state in REASON_REQUIRED else None,
+                        )
                     ),
                     f"decide-{state}",
                 )
             )
-        return card(
-            ft.Text("Decision", weight=ft.FontWeight.BOLD),
-            tagged(self.reason, "decision-reason"),
-            ft.Row(buttons, wrap=True),
-            ft.Text(
-                "The decision and its reason (a needs-info question) reach the observer's device "
-                "at its next sync.",
-                size=12,
-                color=ft.Colors.BLUE_GREY_600,
+        return tagged(
+            card(
+                heading("Decision", size=16),
+                *self._lock_rows(),
+                tagged(self.reason, "decision-reason"),
+                ft.Row(buttons, wrap=True),
+                ft.Text(
+                    "The decision and its reason (a needs-info question) reach the observer's device "
+                    "at its next sync.",
+                    size=12,
+                    color=ft.Colors.BLUE_GREY_600,
+                ),
             ),
+            "report-decision",
         )
 
     async def _download_evidence(self, _event: ft.Event) -> None:
         await self.app.guard(lambda: self.app.download_evidence(self.state.record_id))
 
-    def _fields_card(self, d: dict[str, Any]) -> ft.Control:
-        record = d.get("record") or {}
-        location = record.get("location") or {}
-        rows: list[ft.Control] = [
-            field_row("Kind", label(record.get("kind"))),
-            field_row(
-                "Observed at", f"{record.get('observed_at')}  ({short_time(record.get('observed_at'))})"
-            ),
-            field_row("Recorded at", record.get("recorded_at")),
-        ]
-        lat, lon = location.get("lat"), location.get("lon")
-        if lat is not None and lon is not None:
-            rows.append(field_row("Location", f"{lat:.5f}, {lon:.5f}"))
-            rows.append(field_row("MGRS", mgrs_of(lat, lon)))
-        rows.append(
-            field_row("Accuracy", f"{location.get('accuracy_m')} m" if location.get("accuracy_m") else None)
-        )
-        rows.append(field_row("Location source", location.get("source")))
-        if location.get("fix_at"):
-            rows.append(field_row("GPS fix taken", location.get("fix_at")))
-        for warning in location_warnings(record):  # mock location, weak or stale fix (issue 18.5)
-            rows.append(tagged(ft.Text(f"⚠ {warning}", color=ft.Colors.ORANGE_900), "location-warning"))
-        for name in COMMON_FIELDS:
-            value = place_label(record) if name == "place" else record.get(name)
-            rows.append(field_row(label(name).capitalize(), value, identifier=f"field-{name}"))
-        if isinstance(record.get("place_ref"), dict):
-            rows.append(field_row("Gazetteer id", record["place_ref"].get("id")))
-        for name, value in (record.get("details") or {}).items():
-            rows.append(field_row(label(name).capitalize(), value, identifier=f"detail-{name}"))
-        if record.get("attachments"):
-            rows.append(field_row("Photos", f"{len(record['attachments'])}, listed under Photos above"))
-        known = {"id", "kind", "observed_at", "recorded_at", "location", "details", "attachments", "amends"}
-        known |= set(COMMON_FIELDS) | {"place_ref"} | {"device_id", "seq", "prev_hash", "signature", "state"}
-        for name, value in record.items():
-            if name not in known:
-                rows.append(field_row(label(name).capitalize(), value))
-        return card(ft.Text("Report", weight=ft.FontWeight.BOLD), *rows)
-
-    def _amendments_card(self, d: dict[str, Any]) -> ft.Control:
+    def _amendments_card(self, d: dict[str, Any]) -> list[ft.Control]:
+        """[] when the report corrects nothing and nothing corrects it (no empty card)."""
         rows: list[ft.Control] = []
         if d.get("amends_problem"):
             rows.append(
@@ -218,54 +209,45 @@ class ReportView:
                     "amends-problem",
                 )
             )
-        if d.get("amends"):
-            rows.append(
-                ft.Row(
-                    [
-                        ft.Text("This report corrects"),
-                        tagged(
-                            ft.TextButton(content=d["amends"], on_click=self._opener(d["amends"])),
-                            "amends-link",
-                        ),
-                    ]
-                )
-            )
-        for later in d.get("amended_by") or []:
-            rows.append(
-                ft.Row(
-                    [
-                        ft.Text("Corrected by"),
-                        tagged(
-                            ft.TextButton(content=later, on_click=self._opener(later)), f"amended-by-{later}"
-                        ),
-                    ]
-                )
-            )
+        links = [("This report corrects", d["amends"], "amends-link")] if d.get("amends") else []
+        links += [("Corrected by", later, f"amended-by-{later}") for later in d.get("amended_by") or []]
+        for text, record_id, identifier in links:
+            button = touch(ft.TextButton(content=record_id, on_click=self._opener(record_id)))
+            rows.append(ft.Row([ft.Text(text), tagged(button, identifier)], wrap=True))
         if not rows:
-            rows.append(ft.Text("No amendments: this report corrects nothing and nothing corrects it."))
-        return card(ft.Text("Amendments", weight=ft.FontWeight.BOLD), *rows)
+            return []
+        return [tagged(card(heading("Amendments", size=16), *rows), "report-amendments")]
 
     def _audit_card(self) -> ft.Control:
+        """Each decision on one line at desk width (time, who, what it became, why), stacked on
+        a phone; the change is written out in words."""
         rows: list[ft.Control] = []
-        for event in self.state.audit:
+        for number, event in enumerate(self.state.audit, start=1):
+            side = FIELD_ROW_SIDE_BY_SIDE
             rows.append(
-                ft.Row(
-                    [
-                        ft.Text(short_time(event.get("at")), width=150, size=13),
-                        ft.Text(event.get("actor", ""), width=100, size=13),
-                        ft.Text(
-                            f"{label(event.get('from_state'))} → {label(event.get('to_state'))}",
-                            width=200,
-                            size=13,
-                        ),
-                        ft.Text(event.get("reason") or "", expand=True, size=13),
-                    ],
-                    vertical_alignment=ft.CrossAxisAlignment.START,
+                tagged(
+                    ft.ResponsiveRow(
+                        [
+                            ft.Text(short_time(event.get("at")), size=13, col={"xs": 12, side: 3}),
+                            ft.Text(event.get("actor", ""), size=13, col={"xs": 12, side: 2}),
+                            ft.Text(
+                                transition_text(event),
+                                size=13,
+                                weight=ft.FontWeight.BOLD,
+                                col={"xs": 12, side: 3},
+                            ),
+                            ft.Text(event.get("reason") or "", size=13, col={"xs": 12, side: 4}),
+                        ],
+                        spacing=8,
+                        run_spacing=2,
+                        vertical_alignment=ft.CrossAxisAlignment.START,
+                    ),
+                    f"audit-event-{number}",
                 )
             )
         if not rows:
             rows.append(ft.Text("No decisions yet."))
-        return tagged(card(ft.Text("Audit trail", weight=ft.FontWeight.BOLD), *rows), "audit-trail")
+        return tagged(card(heading("Audit trail", size=16), *rows), "audit-trail")
 
     # -- actions --------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import flet as ft
 
@@ -51,14 +51,34 @@ def state_chip(state: str | None, *, identifier: str | None = None) -> ft.Contro
     return tagged(chip, identifier) if identifier else chip
 
 
+# A field row's label beside its value from this page width (ResponsiveRow's breakpoints are the
+# page's width), above it on a phone, so a long value never squeezes into a narrow column.
+FIELD_ROW_SIDE_BY_SIDE = "md"  # 768 px and wider
+
+
 def field_row(name: str, value: Any, *, identifier: str | None = None) -> ft.Control:
-    """`name   value` in two columns; lists and dicts are written out readably."""
-    text = ft.Text(describe(value), expand=True)
-    row = ft.Row(
-        [ft.Container(ft.Text(name, color=ft.Colors.BLUE_GREY_700, size=13), width=170), text],
+    """`name   value` in two columns (one above the other at phone width); lists and dicts are
+    written out readably."""
+    row = ft.ResponsiveRow(
+        [
+            ft.Text(name, color=ft.Colors.BLUE_GREY_700, size=13, col={"xs": 12, FIELD_ROW_SIDE_BY_SIDE: 3}),
+            ft.Text(describe(value), col={"xs": 12, FIELD_ROW_SIDE_BY_SIDE: 9}),
+        ],
+        spacing=8,
+        run_spacing=0,
         vertical_alignment=ft.CrossAxisAlignment.START,
     )
     return tagged(row, identifier) if identifier else row
+
+
+ButtonT = TypeVar("ButtonT", bound=ft.LayoutControl)
+TOUCH_PX = 48
+
+
+def touch(button: ButtonT) -> ButtonT:
+    """A button at least 48 px high (the touch target Material and WCAG ask for on a phone)."""
+    button.height = max(TOUCH_PX, button.height or 0)
+    return button
 
 
 def describe(value: Any) -> str:
