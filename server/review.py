@@ -56,6 +56,7 @@ SUMMARY_COLUMNS = tuple(
         "chain_status",
         "amends",
         "amends_invalid",
+        "location_description",
         "body",
     )
 )
