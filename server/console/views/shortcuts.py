@@ -50,14 +50,31 @@ class Shortcuts:
 
     # -- not while typing --------------------------------------------------------------------
 
-    def watch(self, control: Any) -> None:
-        """Hook focus and blur of every text field under `control` (once each)."""
+    def watch(self, control: Any) -> int:
+        """Hook focus and blur of every text field under `control` (once each); returns how many
+        were new. A hook reaches the browser with the next page update: until then the browser
+        does not report that field's focus, so the caller updates when this is not 0."""
+        new = 0
         for field in _text_fields(control):
             if id(field) in self.watched:
                 continue
             self.watched.add(id(field))
+            new += 1
             field.on_focus = self._chained(field, field.on_focus, typing=True)
             field.on_blur = self._chained(field, field.on_blur, typing=False)
+        return new
+
+    def watch_view(self, view: Any) -> int:
+        """A screen's fields before it is first drawn: those its view (and the view's parts,
+        e.g. a report's corroboration card) hold as attributes, and those in its control."""
+        holders = [
+            view,
+            *(v for v in vars(view).values() if hasattr(v, "__dict__") and not isinstance(v, ft.Control)),
+        ]
+        fields: list[ft.Control] = [
+            v for h in holders for v in vars(h).values() if isinstance(v, ft.TextField)
+        ]
+        return self.watch(ft.Column(fields)) + self.watch(view.control)
 
     def _chained(self, field: ft.Control, previous: Any, *, typing: bool) -> Any:
         async def handler(event: ft.Event) -> None:
@@ -85,7 +102,8 @@ class Shortcuts:
         app = self.app
         if app.api.user is None or app.screen == "login":
             return
-        self.watch(app.body)  # fields drawn since the screen opened
+        if self.watch(app.body):  # fields drawn since the screen opened: hooked from now on
+            app.page.update()
         if app.screen == "report":
             await self._activity()
         if self.typing:
