@@ -52,6 +52,7 @@ SUMMARY_COLUMNS = tuple(
         "received_at",
         "lat",
         "lon",
+        "location_description",
         "state",
         "chain_status",
         "amends",
