@@ -57,7 +57,6 @@ SUMMARY_COLUMNS = tuple(
         "chain_status",
         "amends",
         "amends_invalid",
-        "location_description",
         "body",
     )
 )
