@@ -11,6 +11,7 @@ its holder has walked away from.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from ..app import ConsoleApp
 
 RENEW_AFTER_SECONDS = 60.0
+TYPING_GRACE_SECONDS = 0.3
 
 # (keys as shown, what they do)
 SHORTCUTS: tuple[tuple[str, str], ...] = (
@@ -47,6 +49,7 @@ class Shortcuts:
         self.help: ft.AlertDialog | None = None
         self.asking = False  # "i" was pressed: Ctrl+Enter in the reason sends needs-info
         self.renewed_at = 0.0
+        self.fields: list[ft.TextField] = []  # every watched field (their text, before and after a key)
 
     # -- not while typing --------------------------------------------------------------------
 
@@ -56,6 +59,8 @@ class Shortcuts:
         does not report that field's focus, so the caller updates when this is not 0."""
         new = 0
         for field in _text_fields(control):
+            if all(field is not other for other in self.fields):
+                self.fields.append(field)
             if id(field) in self.watched:
                 continue
             self.watched.add(id(field))
@@ -90,6 +95,7 @@ class Shortcuts:
         """A new screen: fields that had the focus are gone (they never send a blur)."""
         self.focused.clear()
         self.asking = False
+        self.fields = []  # the new screen's fields are listed afresh (hooks stay: once per field)
 
     @property
     def typing(self) -> bool:
@@ -119,6 +125,13 @@ class Shortcuts:
         if self.help is not None:
             if key == "escape":
                 self.toggle_help()
+            return
+        # A field focused in a way the browser did not report (a click on the accessibility
+        # tree's input) still sends its text change right after the key: wait for it, and if
+        # a field's text changed, the key was typing, not a shortcut.
+        before = [field.value for field in self.fields]
+        await asyncio.sleep(TYPING_GRACE_SECONDS)
+        if [field.value for field in self.fields] != before:
             return
         await self._act(key)
 
