@@ -206,7 +206,9 @@ class QueueChanges(BaseModel):
     event_cursor: int = Field(description="pass back as `since_event`: the newest review event seen")
     new: int = Field(description="reports matching the filters received after `since` (0 without it)")
     new_capped: bool = Field(description="`new` reached the cap (1000): show it as 1000+")
-    changed: list[QueueChange] = Field(description="reports decided after `since_event`, oldest decision first")
+    changed: list[QueueChange] = Field(
+        description="reports decided after `since_event`, oldest decision first"
+    )
     more: bool = Field(description="more decisions than one answer holds: poll again, or reload the page")
     counts: dict[str, int] = Field(description="reports per state under the filters (state ignored)")
 

@@ -315,10 +315,11 @@ class ConsoleApp:
         self.queue_box.visible = screen == "queue"
         self.other_box.visible = screen != "queue"
         self.other_box.content = None if screen == "queue" else view.control
-        self.shortcuts.watch(view.control)
+        self.shortcuts.watch_view(view)  # before the first draw: the browser reports their focus
         self.page.update()
         loaded = await self.guard(view.resume if resume else view.load)
-        self.shortcuts.watch(view.control)
+        if self.shortcuts.watch(view.control):  # fields the load drew
+            self.page.update()
         if screen in ("queue", "report"):
             await self.remember_route()
         if loaded and screen != "alarms":

@@ -67,6 +67,11 @@ def console_app(settings: Any, *, api_url: str, client_key: str | None, public_u
         """The console process answers (for `serve`'s checks and a balancer's)."""
         return {"status": "ok"}
 
+    # The basemap's tile route reads the mission's layers through the app's MapLayerStore; this
+    # app has no ServerContext, so its store is made here on the console's own engine.
+    from ..map_layers import MapLayerStore
+
+    app.state.map_layers = MapLayerStore(session_factory(engine), clock=utc_now)
     flutter = mount_console(
         app,
         settings,

@@ -103,7 +103,8 @@ class QueueRows:
         record_id = item["record_id"]
         cells: list[Any] = [
             _two_lines(
-                short_time(item.get("observed_at")), f"received {short_time(item.get('received_at'))}"
+                short_time(item.get("observed_at")),
+                short_time(item.get("received_at")).removesuffix(" UTC"),  # the header says which
             ),
             label(item.get("kind")),
             _two_lines(item.get("place") or "—", item.get("location_description") or ""),

@@ -11,6 +11,7 @@ its holder has walked away from.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from ..app import ConsoleApp
 
 RENEW_AFTER_SECONDS = 60.0
+TYPING_GRACE_SECONDS = 0.3
 
 # (keys as shown, what they do)
 SHORTCUTS: tuple[tuple[str, str], ...] = (
@@ -47,17 +49,37 @@ class Shortcuts:
         self.help: ft.AlertDialog | None = None
         self.asking = False  # "i" was pressed: Ctrl+Enter in the reason sends needs-info
         self.renewed_at = 0.0
+        self.fields: list[ft.TextField] = []  # every watched field (their text, before and after a key)
 
     # -- not while typing --------------------------------------------------------------------
 
-    def watch(self, control: Any) -> None:
-        """Hook focus and blur of every text field under `control` (once each)."""
+    def watch(self, control: Any) -> int:
+        """Hook focus and blur of every text field under `control` (once each); returns how many
+        were new. A hook reaches the browser with the next page update: until then the browser
+        does not report that field's focus, so the caller updates when this is not 0."""
+        new = 0
         for field in _text_fields(control):
+            if all(field is not other for other in self.fields):
+                self.fields.append(field)
             if id(field) in self.watched:
                 continue
             self.watched.add(id(field))
+            new += 1
             field.on_focus = self._chained(field, field.on_focus, typing=True)
             field.on_blur = self._chained(field, field.on_blur, typing=False)
+        return new
+
+    def watch_view(self, view: Any) -> int:
+        """A screen's fields before it is first drawn: those its view (and the view's parts,
+        e.g. a report's corroboration card) hold as attributes, and those in its control."""
+        holders = [
+            view,
+            *(v for v in vars(view).values() if hasattr(v, "__dict__") and not isinstance(v, ft.Control)),
+        ]
+        fields: list[ft.Control] = [
+            v for h in holders for v in vars(h).values() if isinstance(v, ft.TextField)
+        ]
+        return self.watch(ft.Column(fields)) + self.watch(view.control)
 
     def _chained(self, field: ft.Control, previous: Any, *, typing: bool) -> Any:
         async def handler(event: ft.Event) -> None:
@@ -73,6 +95,7 @@ class Shortcuts:
         """A new screen: fields that had the focus are gone (they never send a blur)."""
         self.focused.clear()
         self.asking = False
+        self.fields = []  # the new screen's fields are listed afresh (hooks stay: once per field)
 
     @property
     def typing(self) -> bool:
@@ -85,7 +108,8 @@ class Shortcuts:
         app = self.app
         if app.api.user is None or app.screen == "login":
             return
-        self.watch(app.body)  # fields drawn since the screen opened
+        if self.watch(app.body):  # fields drawn since the screen opened: hooked from now on
+            app.page.update()
         if app.screen == "report":
             await self._activity()
         if self.typing:
@@ -101,6 +125,13 @@ class Shortcuts:
         if self.help is not None:
             if key == "escape":
                 self.toggle_help()
+            return
+        # A field focused in a way the browser did not report (a click on the accessibility
+        # tree's input) still sends its text change right after the key: wait for it, and if
+        # a field's text changed, the key was typing, not a shortcut.
+        before = [field.value for field in self.fields]
+        await asyncio.sleep(TYPING_GRACE_SECONDS)
+        if [field.value for field in self.fields] != before:
             return
         await self._act(key)
 
