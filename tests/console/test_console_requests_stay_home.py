@@ -68,6 +68,7 @@ def test_the_console_with_semantics_on_asks_only_its_own_host(served, recorded):
     sign_in(page, url, "ada", PASSWORD)
     ui(page, f"open-{record_id}").click()
     ui(page, "back-to-queue").click()
+    ui(page, f"open-{record_id}").wait_for()  # the queue is back before the next click
     ui(page, "nav-map").click()
     ui(page, "overview-map").wait_for()
     ui(page, "nav-admin").click()
