@@ -39,7 +39,10 @@ def register(
     sitrep.add_argument(
         "--lang", choices=("en", "ar"), default="en", help="PDF and HTML language (default en)"
     )
-    sitrep.add_argument("--format", choices=("pdf", "html", "json", "csv"), required=True, dest="fmt")
+    sitrep.add_argument(
+        "--format", choices=("pdf", "html", "json", "csv"), required=True, dest="fmt",
+        help="pdf (A4, printed), html (to print), json (signed, for analysts), csv (one table)",
+    )
     sitrep.add_argument(
         "--table",
         default="violations",
