@@ -13,18 +13,10 @@ import sqlalchemy as sa
 
 from server.models import Device, Report, table_of
 from sync.canonical import canonical_bytes, sha256_hex
+from sync.sitrep_format import VIOLATION_TYPES
 
 TRIPOLI = ZoneInfo("Africa/Tripoli")
 DEVICE = "d" * 32
-VIOLATION_TYPES = (
-    "explosion",
-    "shelling",
-    "projectile",
-    "small_arms",
-    "heavy_machine_gun",
-    "airstrike",
-    "drone",
-)
 KINDS = (
     "violation",
     "unit_movement",
