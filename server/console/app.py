@@ -87,7 +87,9 @@ class ConsoleApp:
         self.side: ft.Container | None = None
         self.main: ft.Control | None = None
         self.menu_open = self.framed_compact = False
-        self.route_pushed = ""
+        # Routes this session pushed whose echo (the browser's route-change event) has not come
+        # back yet, oldest first: echoes come in push order, maybe after a newer push.
+        self.routes_pending: list[str] = []
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -359,12 +361,18 @@ class ConsoleApp:
         """Put the view in the browser's address (shareable; a reload opens it again)."""
         route = self.route()
         if route != (self.page.route or ""):
-            self.route_pushed = route
+            self.routes_pending = [*self.routes_pending[-15:], route]
             await self.page.push_route(route)
 
     async def _route_changed(self, event: ft.RouteChangeEvent) -> None:
-        """The browser's back/forward (or an edited address): open what the URL names."""
-        if self.api.user is None or event.route in (self.route_pushed, self.route()):
+        """The browser's back/forward (or an edited address): open what the URL names. The echo
+        of a route this session pushed is not a navigation, even when it arrives after the
+        verifier has moved on (a late echo of the queue's route must not close the report
+        opened since)."""
+        if event.route in self.routes_pending:
+            del self.routes_pending[: self.routes_pending.index(event.route) + 1]
+            return
+        if self.api.user is None or event.route == self.route():
             return
         await self.open_route(event.route)
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ..app import ConsoleApp
 
 RENEW_AFTER_SECONDS = 60.0
-TYPING_GRACE_SECONDS = 0.3
+TYPING_GRACE_SECONDS = 0.5
 
 # (keys as shown, what they do)
 SHORTCUTS: tuple[tuple[str, str], ...] = (
@@ -119,21 +119,21 @@ class Shortcuts:
             return
         if event.ctrl or event.alt or event.meta:
             return  # the browser's own shortcuts (copy, reload, ...) stay the browser's
-        if key in ("?", "/") and (key == "?" or event.shift):
-            self.toggle_help()
-            return
-        if self.help is not None:
-            if key == "escape":
-                self.toggle_help()
-            return
         # A field focused in a way the browser did not report (a click on the accessibility
         # tree's input) still sends its text change right after the key: wait for it, and if
-        # a field's text changed, the key was typing, not a shortcut.
+        # a field's text changed, the key was typing, not a shortcut. Every key goes through
+        # this, "?" too: a question typed into the reason field ends with one.
         before = [field.value for field in self.fields]
         await asyncio.sleep(TYPING_GRACE_SECONDS)
         if [field.value for field in self.fields] != before:
             return
-        await self._act(key)
+        if key in ("?", "/") and (key == "?" or event.shift):
+            self.toggle_help()
+        elif self.help is not None:
+            if key == "escape":
+                self.toggle_help()
+        else:
+            await self._act(key)
 
     async def _act(self, key: str) -> None:
         app = self.app
