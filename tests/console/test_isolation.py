@@ -250,3 +250,29 @@ def test_serve_without_console_serves_the_api_only(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_taking_the_lock_redraws_the_decision_only(tmp_path):
+    """A lock taken (or thumbnails arriving) redraws its own card: the rest of the report keeps
+    its controls, so a click landing there meanwhile reaches a button that still exists (a
+    whole-page redraw replaced every control and lost such clicks), and less goes on the wire."""
+    data_dir = tmp_path / "srv"
+    seeded_server(data_dir, reports=40, verifiers=1)
+    with live_server_process(data_dir) as (url, _serve):
+
+        async def scenario() -> tuple[dict, dict, str]:
+            async with FletTab.open(url, user_agent="tab-lock") as tab:
+                await tab.sign_in("vera0", PASSWORD, timeout=120)
+                row = (await tab.wait_until(lambda: tab.identifiers("queue-row-"), 120))[0]
+                await tab.click(row)
+                await tab.wait_for("audit-trail", 120)
+                await tab.quiet(1.0)
+                before = {name: tab.tagged(name)["_i"] for name in ("audit-trail", "photos-card", "report-state")}
+                await tab.click("lock-take")
+                await tab.wait_until(lambda: "Locked by you" in tab.text_of("lock-status"), 60)
+                after = {name: tab.tagged(name)["_i"] for name in before}
+                return before, after, tab.text_of("lock-status")
+
+        before, after, status = asyncio.run(scenario())
+    assert status.startswith("Locked by you")
+    assert after == before

@@ -62,6 +62,10 @@ class ReportView:
             horizontal_alignment=stretch,
         )
         self.photos = PhotosCard(app, self.state)
+        # Parts redrawn on their own (thumbnails arriving, the lock taken): the rest of the page
+        # keeps its controls, so a click landing on it meanwhile is not lost, and less is sent.
+        self.photos_box = ft.Container()
+        self.decision_box = ft.Container()
         self.corroboration = CorroborationCard(app, self.state, on_change=self.render)
         self.integrity_open: bool | None = None  # the verifier's choice, kept across redraws
 
@@ -76,7 +80,7 @@ class ReportView:
         if self.state.thumbnails_missing:
             self.app.page.update()
             await self.state.load_thumbnails(self.app.api)
-            self.render()
+            self.photos_box.content = self.photos.control()
 
     # -- drawing --------------------------------------------------------------------------
 
@@ -87,11 +91,13 @@ class ReportView:
             observation_card(d),
             *agreement_flags_card(self.state.flags),
             *self._amendments_card(d),
-            self.photos.control(),
+            self.photos_box,
         ]
+        self.photos_box.content = self.photos.control()
+        self.decision_box.content = self._decision_card()
         self.right.controls = [
             tagged(self.corroboration.control(), "report-corroboration"),
-            self._decision_card(),
+            self.decision_box,
             integrity_card(
                 d,
                 on_evidence=self._download_evidence,
@@ -260,7 +266,7 @@ class ReportView:
     async def take_lock(self, _event: ft.Event | None = None) -> None:
         async def run() -> None:
             await self.state.take_lock(self.app.api)
-            self.render()
+            self.decision_box.content = self._decision_card()
             self.app.flash("You hold the lock on this report.")
 
         await self.app.guard(run)
@@ -268,7 +274,7 @@ class ReportView:
     async def release_lock(self, _event: ft.Event | None = None) -> None:
         async def run() -> None:
             await self.state.release_lock(self.app.api)
-            self.render()
+            self.decision_box.content = self._decision_card()
             self.app.flash("Lock released.")
 
         await self.app.guard(run)
