@@ -252,7 +252,7 @@ async def run(options: argparse.Namespace, say: Any) -> dict[str, Any]:
             create_user(data_dir, f"bench{n}", PASSWORD, "verifier")
         env = {"FIELDAPP_CONSOLE_SESSION_GRACE": "2"}
         with (
-            live_server_process(data_dir, workers=options.workers, timeout=120, env=env) as (base_url, serve),
+            live_server_process(data_dir, console=True, workers=options.workers, timeout=120, env=env) as (base_url, serve),
             ProcessPoolExecutor(max_workers=4, mp_context=get_context("spawn")) as pool,
         ):
             # The pool's processes started (spawn imports this module) before anything is timed.

@@ -14,6 +14,8 @@ import pytest
 from fieldapp.cli.main import main
 from tests.support.live_server import REPO_ROOT, free_port
 
+pytestmark = pytest.mark.live  # the CLI in subprocesses / real servers: main suite only (pyproject)
+
 
 def test_app_without_a_desktop_client_suggests_web(capsys, monkeypatch, tmp_path):
     monkeypatch.delenv("DISPLAY", raising=False)

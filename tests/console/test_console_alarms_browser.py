@@ -44,7 +44,7 @@ def stage(tmp_path_factory) -> Iterator[AlarmStage]:
     server_dir = tmp_path_factory.mktemp("server")
     create_user(server_dir, "ada", PASSWORD, "admin")
     create_user(server_dir, "vera", PASSWORD, "verifier")
-    with live_server(server_dir) as url:
+    with live_server(server_dir, console=True) as url:
         device = new_device(tmp_path_factory.mktemp("observer"), queued=4)
         enroll_device(device, url, create_enrollment_code(server_dir), label="team 4 phone")
         assert run_sync(device).log_audit.status == "ok"  # the device keeps a signed head

@@ -109,7 +109,7 @@ def stage(tmp_path_factory) -> Iterator[Stage]:
     data_dir = tmp_path_factory.mktemp("server")
     create_user(data_dir, "vera", PASSWORD, "verifier")
     create_user(data_dir, "ada", PASSWORD, "admin")
-    with live_server(data_dir) as url:
+    with live_server(data_dir, console=True) as url:
         # The observer: a device driven through the command line, one finalized report.
         observer_dir = tmp_path_factory.mktemp("observer")
         ok(fieldapp("init", data_dir=observer_dir))

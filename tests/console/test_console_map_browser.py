@@ -41,7 +41,7 @@ def served(tmp_path_factory) -> Iterator[tuple[str, list[str]]]:
     _require_chromium()
     data_dir = tmp_path_factory.mktemp("server")
     create_user(data_dir, "vera", PASSWORD, "verifier")
-    with live_server(data_dir) as url, httpx.Client(base_url=url, timeout=30) as client:
+    with live_server(data_dir, console=True) as url, httpx.Client(base_url=url, timeout=30) as client:
         device = make_device(21)
         device.enroll(client, create_enrollment_code(data_dir), label="team map")
         records = [report_at(device, minutes=i, north_km=-2.0 * i) for i in range(MISRATA_ROW)]

@@ -30,7 +30,7 @@ def served(tmp_path_factory) -> Iterator[tuple[str, str]]:
     _require_chromium()
     data_dir = tmp_path_factory.mktemp("server")
     create_user(data_dir, "ada", PASSWORD, "admin")
-    with live_server(data_dir) as url, httpx.Client(base_url=url, timeout=30) as client:
+    with live_server(data_dir, console=True) as url, httpx.Client(base_url=url, timeout=30) as client:
         device = make_device(7)
         device.enroll(client, create_enrollment_code(data_dir), label="team 1 phone")
         record = report_at(device, place="Misrata")

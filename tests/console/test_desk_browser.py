@@ -74,7 +74,7 @@ def desk(tmp_path_factory) -> Iterator[Desk]:
     data_dir = tmp_path_factory.mktemp("desk")
     for name, role in (("vera", "verifier"), ("otto", "verifier"), ("ada", "admin")):
         create_user(data_dir, name, PASSWORD, role)
-    with live_server(data_dir) as url, httpx.Client(base_url=url, timeout=10) as client:
+    with live_server(data_dir, console=True) as url, httpx.Client(base_url=url, timeout=10) as client:
         device = _enrolled(client, data_dir, 71, "team 4 phone")
         records = [
             report_at(

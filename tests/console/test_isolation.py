@@ -84,7 +84,7 @@ def seeded_server(data_dir: Path, reports: int = 120, verifiers: int = 0) -> Non
 
 def test_the_console_is_a_process_of_its_own_behind_the_apis_port(tmp_path):
     seeded_server(tmp_path / "srv", reports=0)
-    with live_server_process(tmp_path / "srv") as (url, serve):
+    with live_server_process(tmp_path / "srv", console=True) as (url, serve):
         console = wait_for_console(serve.pid)
         assert console != serve.pid
         page = httpx.get(f"{url}/console/", timeout=60)
@@ -109,7 +109,7 @@ def test_the_console_key_travels_safely_and_sign_ins_count_per_browser(tmp_path)
     import sqlalchemy as sa
 
     seeded_server(tmp_path / "srv", reports=0, verifiers=1)
-    with live_server_process(tmp_path / "srv") as (url, serve):
+    with live_server_process(tmp_path / "srv", console=True) as (url, serve):
         console = wait_for_console(serve.pid)
         for pid in (console, serve.pid):
             assert b"FIELDAPP_CONSOLE_KEY" not in Path(f"/proc/{pid}/environ").read_bytes()
@@ -142,7 +142,7 @@ def test_ten_console_sessions_at_work_do_not_starve_the_device_api(tmp_path):
     while ten verifiers open reports over and over."""
     data_dir = tmp_path / "srv"
     seeded_server(data_dir, reports=150, verifiers=10)
-    with live_server_process(data_dir) as (url, _serve):
+    with live_server_process(data_dir, console=True) as (url, _serve):
 
         async def verifier(n: int, stop: asyncio.Event, opened: list[int]) -> None:
             rng = random.Random(n)
@@ -197,7 +197,7 @@ def test_ten_console_sessions_at_work_do_not_starve_the_device_api(tmp_path):
 
 def test_a_killed_console_leaves_the_device_api_answering_and_comes_back(tmp_path):
     seeded_server(tmp_path / "srv", reports=0, verifiers=1)
-    with live_server_process(tmp_path / "srv") as (url, serve):
+    with live_server_process(tmp_path / "srv", console=True) as (url, serve):
         first = wait_for_console(serve.pid)
         assert httpx.get(f"{url}/console/health", timeout=60).status_code == 200
         os.kill(first, signal.SIGKILL)
@@ -220,7 +220,7 @@ def test_a_killed_console_leaves_the_device_api_answering_and_comes_back(tmp_pat
 
 def test_api_workers_share_one_console_process(tmp_path):
     seeded_server(tmp_path / "srv", reports=0)
-    with live_server_process(tmp_path / "srv", workers=2, timeout=180) as (url, serve):
+    with live_server_process(tmp_path / "srv", console=True, workers=2, timeout=180) as (url, serve):
         console = wait_for_console(serve.pid)
         assert httpx.get(f"{url}/console/health", timeout=60).status_code == 200
         time.sleep(1)  # every worker up
@@ -258,7 +258,7 @@ def test_taking_the_lock_redraws_the_decision_only(tmp_path):
     whole-page redraw replaced every control and lost such clicks), and less goes on the wire."""
     data_dir = tmp_path / "srv"
     seeded_server(data_dir, reports=40, verifiers=1)
-    with live_server_process(data_dir) as (url, _serve):
+    with live_server_process(data_dir, console=True) as (url, _serve):
 
         async def scenario() -> tuple[dict, dict, str]:
             async with FletTab.open(url, user_agent="tab-lock") as tab:

@@ -50,7 +50,7 @@ def stage(tmp_path_factory):
     # Observed an hour ago in Libya's time (UTC+02:00), saved a minute ago: no timing warning.
     observed = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0)
     local = observed.astimezone(UTC).replace(tzinfo=None) + timedelta(hours=2)
-    with live_server(data_dir) as url, httpx.Client(base_url=url, timeout=10) as client:
+    with live_server(data_dir, console=True) as url, httpx.Client(base_url=url, timeout=10) as client:
         team, other = (
             _enrolled(client, data_dir, 61, "team 1 phone"),
             _enrolled(client, data_dir, 62, "team 2"),

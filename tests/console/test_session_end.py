@@ -62,7 +62,7 @@ def test_the_grace_is_short_by_default_and_configurable():
 def test_sign_out_ends_the_token_at_once_and_a_closed_tab_after_the_grace(tmp_path):
     data_dir = tmp_path / "srv"
     seeded_server(data_dir, reports=5, verifiers=3)
-    with live_server_process(data_dir, env=ENV) as (url, _serve):
+    with live_server_process(data_dir, console=True, env=ENV) as (url, _serve):
 
         async def scenario() -> None:
             # Sign-out: the token's row is gone when the sign-in form is back.
@@ -90,7 +90,7 @@ def test_sign_out_ends_the_token_at_once_and_a_closed_tab_after_the_grace(tmp_pa
 def test_a_tab_back_within_the_grace_finds_its_session(tmp_path):
     data_dir = tmp_path / "srv"
     seeded_server(data_dir, reports=5, verifiers=1)
-    with live_server_process(data_dir, env={"FIELDAPP_CONSOLE_SESSION_GRACE": "60"}) as (url, _serve):
+    with live_server_process(data_dir, console=True, env={"FIELDAPP_CONSOLE_SESSION_GRACE": "60"}) as (url, _serve):
 
         async def scenario() -> None:
             tab = await FletTab.connect(url, user_agent="tab-r")
@@ -112,7 +112,7 @@ def test_a_tab_back_within_the_grace_finds_its_session(tmp_path):
 def test_memory_levels_off_over_rounds_of_tabs_opened_and_closed(tmp_path):
     data_dir = tmp_path / "srv"
     seeded_server(data_dir, reports=30, verifiers=5)
-    with live_server_process(data_dir, env=ENV) as (url, serve):
+    with live_server_process(data_dir, console=True, env=ENV) as (url, serve):
         console = wait_for_console(serve.pid)
 
         async def rounds(count: int) -> None:
@@ -125,12 +125,12 @@ def test_memory_levels_off_over_rounds_of_tabs_opened_and_closed(tmp_path):
                     await tab.close()
             await asyncio.sleep(GRACE_S + FLET_CHECK_S + 2)  # every closed session dropped
 
-        asyncio.run(rounds(3))
+        asyncio.run(rounds(2))
         warm = _rss_mb(console)
-        asyncio.run(rounds(5))
+        asyncio.run(rounds(3))
         after = _rss_mb(console)
         assert sum(tokens(data_dir, f"vera{n}") for n in range(5)) == 0
-        # 25 more sessions kept would be ~60 MiB (about 2.3 MiB each); a plateau moves by a few.
+        # 15 more sessions kept would be ~35 MiB (about 2.3 MiB each); a plateau moves by a few.
         assert after - warm < 15, (warm, after)
 
 

@@ -95,7 +95,7 @@ def stage(tmp_path_factory):
     engine = sa.create_engine(settings.database_url)
     store(engine, _reports())
     engine.dispose()
-    with live_server(data_dir) as url:
+    with live_server(data_dir, console=True) as url:
         yield url
 
 

@@ -50,7 +50,7 @@ def stage(tmp_path_factory):
     create_user(data_dir, "ada", PASSWORD, "admin")
     # signed a month ago by the server's (real) clock: the deadlines are two months ahead
     seed_sample(Settings.resolve(data_dir=data_dir, environ={}), signed_on=SIGNED_ON)
-    with live_server(data_dir) as url, httpx.Client(base_url=url, timeout=10) as client:
+    with live_server(data_dir, console=True) as url, httpx.Client(base_url=url, timeout=10) as client:
         a = _enrolled(client, data_dir, 51, "team 1 phone")
         b = _enrolled(client, data_dir, 52, "team 2 phone")
         back = {"unit": {"id": "unit-w1", "name": "West 1st Brigade"},

@@ -25,6 +25,8 @@ from fieldapp.services import create_device, unlock_device
 from fieldapp.services.enrollment import is_enrolled
 from tests.support.live_server import REPO_ROOT, create_enrollment_code, free_port, live_server
 
+pytestmark = pytest.mark.live  # the CLI in subprocesses / real servers: main suite only (pyproject)
+
 PASSPHRASE = "tinned peaches at dawn"
 
 

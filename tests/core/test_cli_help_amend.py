@@ -16,6 +16,8 @@ from fieldapp.cli.main import build_parser
 from fieldapp.model import KINDS
 from fieldapp.services import create_device
 
+pytestmark = pytest.mark.live  # the CLI in subprocesses / real servers: main suite only (pyproject)
+
 ROOT = Path(__file__).resolve().parents[2]
 PW = "tinned peaches at dawn"
 

@@ -12,6 +12,8 @@ from core_fixtures import FAST, observation
 
 from fieldapp.services import create_device
 
+pytestmark = pytest.mark.live  # the CLI in subprocesses / real servers: main suite only (pyproject)
+
 ROOT = Path(__file__).resolve().parents[2]
 PW = "tinned peaches at dawn"
 IDS = (

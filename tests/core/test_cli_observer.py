@@ -17,6 +17,8 @@ from core_fixtures import observation
 
 from fieldapp.cli.main import main
 
+pytestmark = pytest.mark.live  # the CLI in subprocesses / real servers: main suite only (pyproject)
+
 ROOT = Path(__file__).resolve().parents[2]
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 PW = "tinned peaches at dawn"  # the passphrase policy's "fair" at least: `init` refuses weaker

@@ -15,6 +15,8 @@ from core_fixtures import observation
 
 from fieldapp.services.passphrase_policy import check_passphrase
 
+pytestmark = pytest.mark.live  # the CLI in subprocesses / real servers: main suite only (pyproject)
+
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = "tinned peaches at dawn"
 

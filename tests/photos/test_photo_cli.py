@@ -16,6 +16,8 @@ from tests.support.live_server import REPO_ROOT
 from .conftest import PASSPHRASE, all_file_bytes, observation
 from .photo_files import MARKER, distinctive_run, make_jpeg, make_png
 
+pytestmark = pytest.mark.live  # the CLI in subprocesses / real servers: main suite only (pyproject)
+
 
 def fieldapp(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "FIELDAPP_PASSPHRASE": PASSPHRASE}

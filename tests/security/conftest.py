@@ -52,5 +52,5 @@ def target(tmp_path_factory) -> Iterator[Target]:
     data_dir = tmp_path_factory.mktemp("server")
     create_user(data_dir, "root", PASSWORD, "admin")
     create_user(data_dir, "vera", PASSWORD, "verifier")
-    with live_server(data_dir) as url, httpx.Client(base_url=url, timeout=30) as http:
+    with live_server(data_dir, console=True) as url, httpx.Client(base_url=url, timeout=30) as http:
         yield Target(url, data_dir, http, sign_in(http, "root"), sign_in(http, "vera"))

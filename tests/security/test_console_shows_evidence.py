@@ -29,7 +29,7 @@ def scene(tmp_path_factory) -> Iterator[tuple[Target, dict]]:
     create_user(data_dir, "ada", PASSWORD, "admin")
     create_user(data_dir, "vic", PASSWORD, "verifier")
     create_user(data_dir, "vera", PASSWORD, "verifier")
-    with live_server(data_dir) as url, httpx.Client(base_url=url, timeout=30) as http:
+    with live_server(data_dir, console=True) as url, httpx.Client(base_url=url, timeout=30) as http:
         target = Target(url, data_dir, http, api_sign_in(http, "ada"), api_sign_in(http, "vera"))
         device = target.enrolled(seed=41)
         first, second = device.envelopes(2)

@@ -63,11 +63,13 @@ def start_live_server(
     timeout: float = 60.0,  # generous: a loaded 2-core CI machine can take 30 s to start one
     stderr_path: Path | None = None,
     workers: int | None = 1,
-    console: bool = True,
+    console: bool = False,
 ) -> launcher.ServerProcess:
     """A started server (the caller stops it, or kills it: `.process`); RuntimeError with the
     end of its log if it does not come up. `stderr_path`: as for `launcher.start_server`; one
-    worker process unless `workers` says otherwise (None: the server's default, the cores)."""
+    worker process unless `workers` says otherwise (None: the server's default, the cores).
+    The API alone (`serve --no-console`) unless `console=True`: the console is a process of its
+    own that most tests never reach, and starting it is a good part of a server's start."""
     try:
         return launcher.start_server(
             data_dir,

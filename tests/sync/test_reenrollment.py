@@ -17,6 +17,8 @@ from tests.support.devices import make_device
 from tests.support.live_server import create_enrollment_code, live_server
 from tests.sync.live import assert_exactly_once, new_device, run_fieldapp, server_reports
 
+pytestmark = pytest.mark.live  # the CLI in subprocesses / real servers: main suite only (pyproject)
+
 
 @pytest.fixture(scope="module")
 def second_server(tmp_path_factory):

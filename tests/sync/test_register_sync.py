@@ -5,10 +5,13 @@ import json
 import subprocess
 
 import httpx
+import pytest
 
 from fieldapp.services.syncing import run_sync
 from tests.support.live_server import server_command
 from tests.sync.live import enrolled_device, reopen
+
+pytestmark = pytest.mark.live  # the CLI in subprocesses / real servers: main suite only (pyproject)
 
 HEADER = "id,name_en,name_ar,side,lat,lon,radius_m,retired\n"
 

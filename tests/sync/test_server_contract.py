@@ -72,7 +72,7 @@ class RealBackend:
         return len(server_reports(self.data_dir, self.device.device_id))
 
 
-@pytest.fixture(params=["fake", "real"])
+@pytest.fixture(params=["fake", pytest.param("real", marks=pytest.mark.live)])
 def backend(request) -> Iterator[FakeBackend | RealBackend]:
     if request.param == "fake":
         made: FakeBackend | RealBackend = FakeBackend()
