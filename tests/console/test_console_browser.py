@@ -297,7 +297,7 @@ def type_into(page, identifier: str, text: str) -> None:
     raise AssertionError(f"could not type into {identifier!r}: got {field.input_value()!r}")
 
 
-def wait_text(page, identifier: str, text: str, *, timeout: float = 30.0) -> None:
+def wait_text(page, identifier: str, text: str, *, timeout: float = 60.0) -> None:
     """Wait until the control shows `text`: as its own text, or as the label Flutter gives a
     group of texts (the accessibility tree puts a row's texts in its aria-label)."""
     node = ui(page, identifier)
@@ -305,7 +305,12 @@ def wait_text(page, identifier: str, text: str, *, timeout: float = 30.0) -> Non
     seen = ""
     while time.monotonic() < deadline:
         if node.count():
-            seen = node.first.evaluate("e => (e.getAttribute('aria-label') || '') + '\\n' + e.innerText")
+            try:  # the node can be redrawn between the count and the read: look again
+                seen = node.first.evaluate(
+                    "e => (e.getAttribute('aria-label') || '') + '\\n' + e.innerText", timeout=2_000
+                )
+            except PlaywrightTimeout:
+                continue
             if text in seen:
                 return
         time.sleep(0.2)

@@ -90,9 +90,10 @@ def test_the_console_is_a_process_of_its_own_behind_the_apis_port(tmp_path):
         page = httpx.get(f"{url}/console/", timeout=60)
         assert page.status_code == 200 and 'flet.webSocketEndpoint="/console/ws"' in page.text
         # The console process's own policy (sync/web_client.py) on its answers, once.
-        assert page.headers.get_list("content-security-policy") and len(
+        assert (
             page.headers.get_list("content-security-policy")
-        ) == 1
+            and len(page.headers.get_list("content-security-policy")) == 1
+        )
         assert "'sha256-" in page.headers["content-security-policy"]  # the page's inline scripts
         assert httpx.get(f"{url}/console/health", timeout=30).json() == {"status": "ok"}
         assert httpx.get(f"{url}/console/download/nothing", timeout=30).status_code == 410
@@ -129,9 +130,11 @@ def test_the_console_key_travels_safely_and_sign_ins_count_per_browser(tmp_path)
         engine = sa.create_engine(f"sqlite:///{tmp_path / 'srv' / 'server.db'}")
         try:
             with engine.connect() as connection:
-                addresses = connection.execute(
-                    sa.text("SELECT key FROM login_throttle WHERE scope = 'address'")
-                ).scalars().all()
+                addresses = (
+                    connection.execute(sa.text("SELECT key FROM login_throttle WHERE scope = 'address'"))
+                    .scalars()
+                    .all()
+                )
         finally:
             engine.dispose()
         assert addresses == ["203.0.113.7"]
@@ -166,7 +169,9 @@ def test_ten_console_sessions_at_work_do_not_starve_the_device_api(tmp_path):
                     health = client.get("/api/v1/health", timeout=PROBE_TIMEOUT)
                     answers.append(("health", health.status_code))
                     envelopes = device.envelopes(40)
-                    sent = client.post("/api/v1/submissions", json={"envelopes": envelopes}, headers=device.auth)
+                    sent = client.post(
+                        "/api/v1/submissions", json={"envelopes": envelopes}, headers=device.auth
+                    )
                     answers.append((f"batch {batch}", sent.status_code))
                     assert {r["status"] for r in sent.json()["results"]} == {"accepted"}
             return answers
@@ -243,7 +248,9 @@ def test_serve_without_console_serves_the_api_only(tmp_path):
     with open(tmp_path / "out.log", "wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     try:
-        server = launcher.ServerProcess(process=process, base_url=f"http://127.0.0.1:{port}", log_path=tmp_path / "out.log")
+        server = launcher.ServerProcess(
+            process=process, base_url=f"http://127.0.0.1:{port}", log_path=tmp_path / "out.log"
+        )
         launcher.wait_until_healthy(server, 60)
         assert httpx.get(f"{server.base_url}/console/").status_code == 404
         assert console_children(process.pid) == []
@@ -267,7 +274,9 @@ def test_taking_the_lock_redraws_the_decision_only(tmp_path):
                 await tab.click(row)
                 await tab.wait_for("audit-trail", 120)
                 await tab.quiet(1.0)
-                before = {name: tab.tagged(name)["_i"] for name in ("audit-trail", "photos-card", "report-state")}
+                before = {
+                    name: tab.tagged(name)["_i"] for name in ("audit-trail", "photos-card", "report-state")
+                }
                 await tab.click("lock-take")
                 await tab.wait_until(lambda: "Locked by you" in tab.text_of("lock-status"), 60)
                 after = {name: tab.tagged(name)["_i"] for name in before}
