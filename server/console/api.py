@@ -169,7 +169,9 @@ class ConsoleApi:
         return await self._json("GET", "/map-layers")
 
     async def add_map_layer(self, name: str, colour: str | None, geojson: str) -> dict[str, Any]:
-        return await self._json("POST", "/map-layers", json={"name": name, "colour": colour, "geojson": geojson})
+        return await self._json(
+            "POST", "/map-layers", json={"name": name, "colour": colour, "geojson": geojson}
+        )
 
     async def delete_map_layer(self, layer_id: str) -> None:
         await self._call("DELETE", f"/map-layers/{layer_id}")

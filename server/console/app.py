@@ -73,6 +73,7 @@ class ConsoleApp:
             content=tagged(self.message, "message"), padding=ft.Padding.only(left=16, top=8), visible=False
         )
         self.nav = ft.Column(spacing=4, width=190)
+        self.nav_parts: dict[str, tuple[ft.TextButton, ft.Text, ft.Row]] = {}  # key: button, label, row
         self.who = ft.Text("")
         # Layout, routes and keys (docs/console.md "Phone", "Shortcuts"): the queue's view is
         # kept while other screens show, so going back redraws only what changed.
@@ -249,26 +250,31 @@ class ConsoleApp:
         self.page.update()
 
     def render_nav(self) -> None:
+        """The side bar's buttons: made once per set of screens the user may open, then changed
+        in place (which is selected, the alarm count), so a click landing on the bar while it
+        is redrawn reaches a button that still exists."""
         user = self.api.user
-        items: list[ft.Control] = []
-        for key, text, icon in NAVIGATION:
-            if key in ADMIN_ONLY and not (user and user.is_admin):
-                continue
+        keys = [
+            (key, text, icon)
+            for key, text, icon in NAVIGATION
+            if not (key in ADMIN_ONLY and not (user and user.is_admin))
+        ]
+        if [key for key, _text, _icon in keys] != list(self.nav_parts):
+            self.nav_parts = {}
+            items: list[ft.Control] = []
+            for key, text, icon in keys:
+                label_text = ft.Text(text)
+                row = ft.Row([ft.Icon(icon, size=18), label_text])
+                button = ft.TextButton(content=row, on_click=self._nav_handler(key), height=48)
+                self.nav_parts[key] = (button, label_text, row)
+                items.append(tagged(button, f"nav-{key}"))
+            self.nav.controls = items
+        for key, (button, label_text, row) in self.nav_parts.items():
             selected = self.screen == key or (key == "queue" and self.screen == "report")
-            parts: list[ft.Control] = [
-                ft.Icon(icon, size=18),
-                ft.Text(text, weight=ft.FontWeight.BOLD if selected else None),
-            ]
-            if key == "alarms" and self.log_alarms.count:
-                parts.append(_badge(self.log_alarms.count))
-            button = ft.TextButton(
-                content=ft.Row(parts),
-                on_click=self._nav_handler(key),
-                height=48,
-                style=ft.ButtonStyle(bgcolor=ft.Colors.BLUE_50 if selected else None),
-            )
-            items.append(tagged(button, f"nav-{key}"))
-        self.nav.controls = items
+            label_text.weight = ft.FontWeight.BOLD if selected else None
+            button.style = ft.ButtonStyle(bgcolor=ft.Colors.BLUE_50 if selected else None)
+            if key == "alarms":
+                row.controls[2:] = [_badge(self.log_alarms.count)] if self.log_alarms.count else []
 
     def _nav_handler(self, key: str) -> Callable[[ft.Event], Awaitable[None]]:
         async def handler(_event: ft.Event) -> None:
@@ -320,6 +326,8 @@ class ConsoleApp:
         self.shortcuts.watch_view(view)  # before the first draw: the browser reports their focus
         self.page.update()
         loaded = await self.guard(view.resume if resume else view.load)
+        if self.view is not view:  # the verifier went on meanwhile: that screen has the page now
+            return
         if self.shortcuts.watch(view.control):  # fields the load drew
             self.page.update()
         if screen in ("queue", "report"):

@@ -81,13 +81,17 @@ class TicketStore:
         """A ticket for one photo of one report, byte for byte as the device signed it."""
         if not _RECORD_ID.fullmatch(record_id) or not _SHA256.fullmatch(sha256):
             raise ValueError("not a report id and a photo's SHA-256")
-        return self._add(Ticket(token=token, api_path=f"/reports/{record_id}/attachments/{sha256}", params={}))
+        return self._add(
+            Ticket(token=token, api_path=f"/reports/{record_id}/attachments/{sha256}", params={})
+        )
 
     def issue_evidence(self, *, token: str, record_id: str) -> str:
         """A ticket for one report's evidence package (a zip `fieldapp verify` checks offline)."""
         if not _RECORD_ID.fullmatch(record_id):
             raise ValueError("not a report id")
-        return self._add(Ticket(token=token, api_path=f"/reports/{record_id}/evidence", params={}, fmt="evidence"))
+        return self._add(
+            Ticket(token=token, api_path=f"/reports/{record_id}/evidence", params={}, fmt="evidence")
+        )
 
     def issue_sitrep(self, *, token: str, params: dict[str, str]) -> str:
         """A ticket for a situation report file (docs/sitreps.md): PDF, HTML, signed JSON or CSV."""
@@ -101,7 +105,9 @@ class TicketStore:
         table = table_of(DownloadTicket)
         with self._sessions() as session, session.begin():
             session.execute(sa.delete(table).where(col(DownloadTicket.expires_at) <= now))  # spent by time
-            session.execute(sa.insert(table).values(ticket_hash=key_hash, sealed=sealed, expires_at=now + self._ttl))
+            session.execute(
+                sa.insert(table).values(ticket_hash=key_hash, sealed=sealed, expires_at=now + self._ttl)
+            )
         return secret
 
     def redeem(self, secret: str) -> Ticket | None:
@@ -110,7 +116,9 @@ class TicketStore:
         table = table_of(DownloadTicket)
         with self._sessions() as session, session.begin():
             row = session.execute(
-                sa.delete(table).where(table.c.ticket_hash == key_hash).returning(table.c.sealed, table.c.expires_at)
+                sa.delete(table)
+                .where(table.c.ticket_hash == key_hash)
+                .returning(table.c.sealed, table.c.expires_at)
             ).first()
         if row is None or row.expires_at <= self._clock():  # UTCDateTime: aware, as the clock is
             return None

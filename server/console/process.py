@@ -104,7 +104,9 @@ def run_console(
     app = console_app(settings, api_url=api_url, client_key=client_key)
     # proxy_headers: the browser's address and scheme come from X-Forwarded-For/-Proto, believed
     # from the addresses in FORWARDED_ALLOW_IPS only (uvicorn's default: 127.0.0.1, the relay).
-    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False, proxy_headers=True)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level=log_level, access_log=False, proxy_headers=True
+    )
     server = uvicorn.Server(config)
     if niceness:
         os.nice(niceness)

@@ -59,23 +59,31 @@ class TrackerState:
         fighters departed (of the total expected), as fractions; the deadline days marked."""
         units_total = sum(1 for o in self.obligations if o["obligation"]["type"] == "unit_to_camp") or 1
         expected = max(
-            [o["obligation"].get("expected") or 0 for o in self.obligations
-             if o["obligation"]["type"] == "fighters_depart" and not o["obligation"].get("crossing")] or [0]
+            [
+                o["obligation"].get("expected") or 0
+                for o in self.obligations
+                if o["obligation"]["type"] == "fighters_depart" and not o["obligation"].get("crossing")
+            ]
+            or [0]
         )
         rows: list[dict[str, Any]] = []
         deadlines = list(self.page.get("deadlines", []))
-        fighters_scale = expected or max([p["fighters_departed"] for p in self.page.get("progress", [])] or [1]) or 1
+        fighters_scale = (
+            expected or max([p["fighters_departed"] for p in self.page.get("progress", [])] or [1]) or 1
+        )
         for point in self.page.get("progress", []):
             while deadlines and deadlines[0] < point["date"]:
                 rows.append({"deadline": deadlines.pop(0)})
-            rows.append({
-                "date": point["date"],
-                "units": point["units_returned"],
-                "units_of": units_total,
-                "units_share": min(1.0, point["units_returned"] / units_total),
-                "fighters": point["fighters_departed"],
-                "fighters_of": expected or None,
-                "fighters_share": min(1.0, point["fighters_departed"] / fighters_scale),
-            })
+            rows.append(
+                {
+                    "date": point["date"],
+                    "units": point["units_returned"],
+                    "units_of": units_total,
+                    "units_share": min(1.0, point["units_returned"] / units_total),
+                    "fighters": point["fighters_departed"],
+                    "fighters_of": expected or None,
+                    "fighters_share": min(1.0, point["fighters_departed"] / fighters_scale),
+                }
+            )
         rows += [{"deadline": d} for d in deadlines]
         return rows

@@ -105,12 +105,30 @@ def test_a_late_echo_of_an_earlier_route_keeps_the_report_opened_since() -> None
         queue_route, report_route = page.pushed
         for echo in (queue_route, report_route):  # the browser's echoes, in push order, late
             page.route = echo
-            await app._route_changed(SimpleNamespace(route=echo))  # type: ignore[arg-type]
+            await app._route_changed(SimpleNamespace(route=echo))  # type: ignore[arg-type]  # a stub event
         pushed_echoes = list(opened)
         page.route = queue_route
-        await app._route_changed(SimpleNamespace(route=queue_route))  # the browser's back button
+        await app._route_changed(SimpleNamespace(route=queue_route))  # type: ignore[arg-type]  # the back button
         return pushed_echoes, opened
 
     echoes, opened = asyncio.run(scenario())
     assert echoes == []  # neither echo navigated
     assert opened == [opened[0]] and opened[0].startswith("/queue")  # back still works
+
+
+def test_the_side_bar_keeps_its_buttons_across_screens_and_counts() -> None:
+    """A click landing on the side bar while a navigation redraws it must reach a button that
+    still exists: the buttons are changed in place, not made anew."""
+    app = _console(StubPage())
+    app.api.user = SignedIn(username="ada", role="admin", token="t")
+    app.screen = "queue"
+    app.render_nav()
+    before = list(app.nav.controls)
+    app.screen = "map"
+    app.log_alarms.alarms = [SimpleNamespace(), SimpleNamespace()]  # type: ignore[list-item]  # counted only
+    app.render_nav()
+    assert app.nav.controls == before and all(a is b for a, b in zip(app.nav.controls, before, strict=True))
+    button, label_text, row = app.nav_parts["map"]
+    assert label_text.weight == ft.FontWeight.BOLD and app.nav_parts["queue"][1].weight is None
+    alarms_row = app.nav_parts["alarms"][2]
+    assert any(isinstance(c, ft.Container) for c in alarms_row.controls)  # the red count

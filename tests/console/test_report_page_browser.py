@@ -134,6 +134,10 @@ def _boxes(page, identifiers) -> dict[str, dict]:
         node = ui(page, identifier).first
         node.wait_for(state="attached")
         box = node.bounding_box()
+        deadline = time.monotonic() + 10  # a node the page is re-laying out has no box a moment
+        while box is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            box = node.bounding_box()
         assert box is not None, identifier
         found[identifier] = box
     return found

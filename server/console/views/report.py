@@ -64,8 +64,8 @@ class ReportView:
         self.photos = PhotosCard(app, self.state)
         # Parts redrawn on their own (thumbnails arriving, the lock taken): the rest of the page
         # keeps its controls, so a click landing on it meanwhile is not lost, and less is sent.
-        self.photos_box = ft.Container()
-        self.decision_box = ft.Container()
+        self.photos_box = ft.Column(spacing=0, horizontal_alignment=stretch)
+        self.decision_box = ft.Column(spacing=0, horizontal_alignment=stretch)
         self.corroboration = CorroborationCard(app, self.state, on_change=self.render)
         self.integrity_open: bool | None = None  # the verifier's choice, kept across redraws
 
@@ -80,7 +80,7 @@ class ReportView:
         if self.state.thumbnails_missing:
             self.app.page.update()
             await self.state.load_thumbnails(self.app.api)
-            self.photos_box.content = self.photos.control()
+            self.photos_box.controls = [self.photos.control()]
 
     # -- drawing --------------------------------------------------------------------------
 
@@ -93,8 +93,8 @@ class ReportView:
             *self._amendments_card(d),
             self.photos_box,
         ]
-        self.photos_box.content = self.photos.control()
-        self.decision_box.content = self._decision_card()
+        self.photos_box.controls = [self.photos.control()]
+        self.decision_box.controls = [self._decision_card()]
         self.right.controls = [
             tagged(self.corroboration.control(), "report-corroboration"),
             self.decision_box,
@@ -266,7 +266,7 @@ class ReportView:
     async def take_lock(self, _event: ft.Event | None = None) -> None:
         async def run() -> None:
             await self.state.take_lock(self.app.api)
-            self.decision_box.content = self._decision_card()
+            self.decision_box.controls = [self._decision_card()]
             self.app.flash("You hold the lock on this report.")
 
         await self.app.guard(run)
@@ -274,12 +274,14 @@ class ReportView:
     async def release_lock(self, _event: ft.Event | None = None) -> None:
         async def run() -> None:
             await self.state.release_lock(self.app.api)
-            self.decision_box.content = self._decision_card()
+            self.decision_box.controls = [self._decision_card()]
             self.app.flash("Lock released.")
 
         await self.app.guard(run)
 
-    def _decider(self, decision: str):
+    async def decide(self, decision: str) -> None:
+        """The decision buttons' action (the shortcuts' too): the same checks, the same messages."""
+
         async def decide() -> None:
             self.reason.error = None
             try:
@@ -299,7 +301,10 @@ class ReportView:
             self.app.flash(f"Decision recorded: {label(decision)}.")
             await self.fill_thumbnails()
 
+        await self.app.guard(decide)
+
+    def _decider(self, decision: str) -> Callable[[ft.Event], Awaitable[None]]:
         async def handler(_event: ft.Event) -> None:
-            await self.app.guard(decide)
+            await self.decide(decision)
 
         return handler

@@ -115,7 +115,7 @@ class Shortcuts:
         if self.typing:
             if key == "enter" and (event.ctrl or event.meta) and self.asking and app.screen == "report":
                 self.asking = False
-                await _decide(app.view, "needs_info")
+                await app.view.decide("needs_info")
             return
         if event.ctrl or event.alt or event.meta:
             return  # the browser's own shortcuts (copy, reload, ...) stay the browser's
@@ -162,7 +162,7 @@ class Shortcuts:
                 await report.take_lock()
                 self.renewed_at = time.monotonic()
             elif key == "v":
-                await _decide(report, "verified")
+                await report.decide("verified")
             elif key == "i":
                 self.asking = True
                 app.flash(
@@ -236,11 +236,6 @@ class Shortcuts:
 
     def _dismissed(self, _event: ft.Event) -> None:
         self.help = None
-
-
-async def _decide(report: Any, state: str) -> None:
-    """The report page's own decision button's action (same checks, same messages)."""
-    await report._decider(state)(None)
 
 
 def _text_fields(control: Any) -> list[ft.TextField]:

@@ -39,7 +39,10 @@ class TrackerView:
                     [
                         tagged(self.side, "tracker-side"),
                         tagged(self.area, "tracker-area"),
-                        tagged(ft.Button(content="Show", icon=ft.Icons.FILTER_ALT, on_click=self.apply), "tracker-apply"),
+                        tagged(
+                            ft.Button(content="Show", icon=ft.Icons.FILTER_ALT, on_click=self.apply),
+                            "tracker-apply",
+                        ),
                     ],
                     wrap=True,
                 ),
@@ -77,8 +80,10 @@ class TrackerView:
     def _summary(self) -> ft.Control:
         counts = self.state.status_counts()
         chips: list[ft.Control] = [
-            tagged(ft.Text(f"{STATUS_TEXT[s]}: {n}", color=STATUS_COLOURS[s], weight=ft.FontWeight.BOLD),
-                   f"tracker-count-{s}")
+            tagged(
+                ft.Text(f"{STATUS_TEXT[s]}: {n}", color=STATUS_COLOURS[s], weight=ft.FontWeight.BOLD),
+                f"tracker-count-{s}",
+            )
             for s, n in counts.items()
         ]
         return ft.Row(chips, wrap=True, spacing=18)
@@ -88,29 +93,41 @@ class TrackerView:
         for row in self.state.obligations:
             ob = row["obligation"]
             evidence = [
-                tagged(ft.TextButton(content=rid[:8], on_click=self._opener(rid)), f"evidence-{ob['id']}-{rid}")
+                tagged(
+                    ft.TextButton(content=rid[:8], on_click=self._opener(rid)), f"evidence-{ob['id']}-{rid}"
+                )
                 for rid in row["evidence"][:8]
             ]
             more = len(row["evidence"]) - len(evidence)
-            status = ft.Text(STATUS_TEXT[row["status"]], color=STATUS_COLOURS[row["status"]], weight=ft.FontWeight.BOLD)
+            status = ft.Text(
+                STATUS_TEXT[row["status"]], color=STATUS_COLOURS[row["status"]], weight=ft.FontWeight.BOLD
+            )
             rows.append(
                 tagged(
                     ft.Column(
                         [
                             ft.Row(
-                                [ft.Text(ob["name_en"], weight=ft.FontWeight.W_500, expand=True),
-                                 tagged(status, f"obligation-status-{ob['id']}")],
+                                [
+                                    ft.Text(ob["name_en"], weight=ft.FontWeight.W_500, expand=True),
+                                    tagged(status, f"obligation-status-{ob['id']}"),
+                                ],
                             ),
                             ft.Text(
                                 f"{TYPE_TEXT[ob['type']]} · by {ob['deadline']}"
                                 + (f" · {row['progress']}" if row["progress"] else "")
                                 + (f" · completed {row['completed_on']}" if row["completed_on"] else ""),
-                                size=12, color=ft.Colors.BLUE_GREY_700,
+                                size=12,
+                                color=ft.Colors.BLUE_GREY_700,
                             ),
-                            ft.Row([ft.Text("Evidence:", size=12), *evidence,
+                            ft.Row(
+                                [
+                                    ft.Text("Evidence:", size=12),
+                                    *evidence,
                                     *([ft.Text(f"and {more} more", size=12)] if more > 0 else []),
-                                    *([] if row["evidence"] else [ft.Text("none verified yet", size=12)])],
-                                   wrap=True),
+                                    *([] if row["evidence"] else [ft.Text("none verified yet", size=12)]),
+                                ],
+                                wrap=True,
+                            ),
                             ft.Divider(height=1),
                         ],
                         spacing=2,
@@ -118,27 +135,64 @@ class TrackerView:
                     f"obligation-{ob['id']}",
                 )
             )
-        return rows or [ft.Text("No obligations registered (fieldapp admin registers import --register obligations).")]
+        return rows or [
+            ft.Text("No obligations registered (fieldapp admin registers import --register obligations).")
+        ]
 
     def _chart(self) -> list[ft.Control]:
         rows: list[ft.Control] = [
-            ft.Row([_swatch(ft.Colors.TEAL_600), ft.Text("units back at their camps", size=12),
-                    _swatch(ft.Colors.DEEP_ORANGE_400), ft.Text("foreign fighters departed", size=12)], spacing=6)
+            ft.Row(
+                [
+                    _swatch(ft.Colors.TEAL_600),
+                    ft.Text("units back at their camps", size=12),
+                    _swatch(ft.Colors.DEEP_ORANGE_400),
+                    ft.Text("foreign fighters departed", size=12),
+                ],
+                spacing=6,
+            )
         ]
         for index, point in enumerate(self.state.chart()):
             if "deadline" in point:
-                rows.append(tagged(ft.Row([ft.Container(height=2, width=BAR_WIDTH * 2 + 110, bgcolor=ft.Colors.RED_700),
-                                           ft.Text(f"deadline {point['deadline']}", color=ft.Colors.RED_700, size=12)]),
-                                   f"chart-deadline-{point['deadline']}"))
+                rows.append(
+                    tagged(
+                        ft.Row(
+                            [
+                                ft.Container(height=2, width=BAR_WIDTH * 2 + 110, bgcolor=ft.Colors.RED_700),
+                                ft.Text(f"deadline {point['deadline']}", color=ft.Colors.RED_700, size=12),
+                            ]
+                        ),
+                        f"chart-deadline-{point['deadline']}",
+                    )
+                )
                 continue
-            fighters = f"{point['fighters']}" + (f" of {point['fighters_of']}" if point["fighters_of"] else "")
-            rows.append(tagged(ft.Row([
-                ft.Text(point["date"], width=100, size=12),
-                ft.Column([
-                    _bar(point["units_share"], ft.Colors.TEAL_600, f"{point['units']} of {point['units_of']} units"),
-                    _bar(point["fighters_share"], ft.Colors.DEEP_ORANGE_400, f"{fighters} fighters"),
-                ], spacing=2),
-            ]), f"chart-row-{index}"))
+            fighters = f"{point['fighters']}" + (
+                f" of {point['fighters_of']}" if point["fighters_of"] else ""
+            )
+            rows.append(
+                tagged(
+                    ft.Row(
+                        [
+                            ft.Text(point["date"], width=100, size=12),
+                            ft.Column(
+                                [
+                                    _bar(
+                                        point["units_share"],
+                                        ft.Colors.TEAL_600,
+                                        f"{point['units']} of {point['units_of']} units",
+                                    ),
+                                    _bar(
+                                        point["fighters_share"],
+                                        ft.Colors.DEEP_ORANGE_400,
+                                        f"{fighters} fighters",
+                                    ),
+                                ],
+                                spacing=2,
+                            ),
+                        ]
+                    ),
+                    f"chart-row-{index}",
+                )
+            )
         if len(rows) == 1:
             rows.append(ft.Text("Nothing verified yet.", size=12))
         return rows
@@ -152,18 +206,43 @@ class TrackerView:
             else:
                 at = {True: "at its camp", False: "away from its camp", None: "no home camp"}[row["at_camp"]]
                 where = f"{row['lat']:.4f}, {row['lon']:.4f} on {row['observed_at'][:16]} · {at}"
-            rows.append(tagged(ft.Row([ft.Text(unit["name_en"], width=200), ft.Text(unit.get("side") or "—", width=70),
-                                       ft.Text(where, size=12, expand=True)]), f"unit-{unit['id']}"))
+            rows.append(
+                tagged(
+                    ft.Row(
+                        [
+                            ft.Text(unit["name_en"], width=200),
+                            ft.Text(unit.get("side") or "—", width=70),
+                            ft.Text(where, size=12, expand=True),
+                        ]
+                    ),
+                    f"unit-{unit['id']}",
+                )
+            )
         return rows or [ft.Text("No units registered.")]
 
     def _flags(self) -> list[ft.Control]:
         rows: list[ft.Control] = []
         for flag in self.state.flags:
-            rows.append(tagged(ft.Row([
-                tagged(ft.TextButton(content=flag["record_id"][:8], on_click=self._opener(flag["record_id"])),
-                       f"flag-open-{flag['rule']}-{flag['record_id']}"),
-                ft.Text(f"{RULE_TEXT.get(flag['rule'], flag['rule'])}: {flag['detail']}", size=12, expand=True),
-            ]), f"flag-{flag['rule']}-{flag['record_id']}"))
+            rows.append(
+                tagged(
+                    ft.Row(
+                        [
+                            tagged(
+                                ft.TextButton(
+                                    content=flag["record_id"][:8], on_click=self._opener(flag["record_id"])
+                                ),
+                                f"flag-open-{flag['rule']}-{flag['record_id']}",
+                            ),
+                            ft.Text(
+                                f"{RULE_TEXT.get(flag['rule'], flag['rule'])}: {flag['detail']}",
+                                size=12,
+                                expand=True,
+                            ),
+                        ]
+                    ),
+                    f"flag-{flag['rule']}-{flag['record_id']}",
+                )
+            )
         return rows or [ft.Text("No report breaks the agreement's lines and areas.")]
 
     def _opener(self, record_id: str) -> Any:
@@ -178,9 +257,16 @@ def _swatch(colour: str) -> ft.Control:
 
 
 def _bar(share: float, colour: str, text: str) -> ft.Control:
-    return ft.Row([
-        ft.Container(width=BAR_WIDTH, height=12, bgcolor=ft.Colors.BLUE_GREY_50,
-                     content=ft.Container(width=max(2, BAR_WIDTH * share), height=12, bgcolor=colour),
-                     alignment=ft.Alignment.CENTER_LEFT),
-        ft.Text(text, size=12),
-    ], spacing=8)
+    return ft.Row(
+        [
+            ft.Container(
+                width=BAR_WIDTH,
+                height=12,
+                bgcolor=ft.Colors.BLUE_GREY_50,
+                content=ft.Container(width=max(2, BAR_WIDTH * share), height=12, bgcolor=colour),
+                alignment=ft.Alignment.CENTER_LEFT,
+            ),
+            ft.Text(text, size=12),
+        ],
+        spacing=8,
+    )
