@@ -253,16 +253,12 @@ class ConsoleApp:
         """The side bar's buttons: made once per set of screens the user may open, then changed
         in place (which is selected, the alarm count), so a click landing on the bar while it
         is redrawn reaches a button that still exists."""
-        user = self.api.user
-        keys = [
-            (key, text, icon)
-            for key, text, icon in NAVIGATION
-            if not (key in ADMIN_ONLY and not (user and user.is_admin))
-        ]
-        if [key for key, _text, _icon in keys] != list(self.nav_parts):
+        admin = bool(self.api.user and self.api.user.is_admin)
+        shown = [(key, text, icon) for key, text, icon in NAVIGATION if admin or key not in ADMIN_ONLY]
+        if [key for key, _text, _icon in shown] != list(self.nav_parts):
             self.nav_parts = {}
             items: list[ft.Control] = []
-            for key, text, icon in keys:
+            for key, text, icon in shown:
                 label_text = ft.Text(text)
                 row = ft.Row([ft.Icon(icon, size=18), label_text])
                 button = ft.TextButton(content=row, on_click=self._nav_handler(key), height=48)
@@ -273,7 +269,7 @@ class ConsoleApp:
             selected = self.screen == key or (key == "queue" and self.screen == "report")
             label_text.weight = ft.FontWeight.BOLD if selected else None
             button.style = ft.ButtonStyle(bgcolor=ft.Colors.BLUE_50 if selected else None)
-            if key == "alarms":
+            if key == "alarms":  # after the icon and the label: the red count, when there is one
                 row.controls[2:] = [_badge(self.log_alarms.count)] if self.log_alarms.count else []
 
     def _nav_handler(self, key: str) -> Callable[[ft.Event], Awaitable[None]]:

@@ -73,7 +73,8 @@ def start_live_server(
     # A free port is free when asked, not always when the server binds it: another worker's
     # server, or any outgoing connection (they take ports from the same range), can get it
     # in between. A port this helper picked is picked again then; a port the test named is not.
-    for attempt in range(1 if port else 3):
+    attempts = 1 if port else 3
+    for attempt in range(1, attempts + 1):
         try:
             return launcher.start_server(
                 data_dir,
@@ -88,10 +89,9 @@ def start_live_server(
                 console=console,
             )
         except launcher.ServerNotStarted as exc:
-            if "address already in use" in exc.log_tail and attempt < 2 and not port:
-                continue
-            raise RuntimeError(f"{exc}:\n{exc.log_tail}") from None
-    raise AssertionError("unreachable")
+            if "address already in use" not in exc.log_tail or attempt == attempts:
+                raise RuntimeError(f"{exc}:\n{exc.log_tail}") from None
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 @contextlib.contextmanager

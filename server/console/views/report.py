@@ -80,7 +80,7 @@ class ReportView:
         if self.state.thumbnails_missing:
             self.app.page.update()
             await self.state.load_thumbnails(self.app.api)
-            self.photos_box.controls = [self.photos.control()]
+            self._render_photos()
 
     # -- drawing --------------------------------------------------------------------------
 
@@ -93,8 +93,8 @@ class ReportView:
             *self._amendments_card(d),
             self.photos_box,
         ]
-        self.photos_box.controls = [self.photos.control()]
-        self.decision_box.controls = [self._decision_card()]
+        self._render_photos()
+        self._render_decision()
         self.right.controls = [
             tagged(self.corroboration.control(), "report-corroboration"),
             self.decision_box,
@@ -107,6 +107,12 @@ class ReportView:
             ),
             self._audit_card(),
         ]
+
+    def _render_photos(self) -> None:
+        self.photos_box.controls = [self.photos.control()]
+
+    def _render_decision(self) -> None:
+        self.decision_box.controls = [self._decision_card()]
 
     def _header(self, d: dict[str, Any]) -> list[ft.Control]:
         return [
@@ -266,7 +272,7 @@ class ReportView:
     async def take_lock(self, _event: ft.Event | None = None) -> None:
         async def run() -> None:
             await self.state.take_lock(self.app.api)
-            self.decision_box.controls = [self._decision_card()]
+            self._render_decision()
             self.app.flash("You hold the lock on this report.")
 
         await self.app.guard(run)
@@ -274,7 +280,7 @@ class ReportView:
     async def release_lock(self, _event: ft.Event | None = None) -> None:
         async def run() -> None:
             await self.state.release_lock(self.app.api)
-            self.decision_box.controls = [self._decision_card()]
+            self._render_decision()
             self.app.flash("Lock released.")
 
         await self.app.guard(run)
